@@ -1,0 +1,125 @@
+// nlpd: the text-analysis server. Parses flags, loads the config, starts the
+// server, and shuts it down gracefully on SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/log.h"
+#include "config/server_config.h"
+#include "service/server.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "Address to serve on, HOST:PORT (default 127.0.0.1:50051; port 0 "
+          "picks a free port)");
+ABSL_FLAG(std::vector<std::string>, plugin_dir, {},
+          "Directory with libnlpd_*.so plugins; repeat the flag for several "
+          "(default: the built-in plugins next to the binary)");
+ABSL_FLAG(std::string, config, "",
+          "Text-format nlpd.v1.ServerConfig file; flags override its fields");
+ABSL_FLAG(uint32_t, workers, 0, "Analysis threads (default: one per core)");
+ABSL_FLAG(uint32_t, queue_size, 0,
+          "Documents that may wait for a worker before calls get "
+          "RESOURCE_EXHAUSTED (default: 64 per worker)");
+ABSL_FLAG(uint64_t, max_text_bytes, 0,
+          "Largest text accepted, in bytes (default: 1048576)");
+ABSL_FLAG(uint32_t, stream_window, 0,
+          "Requests of one AnalyzeStream in flight (default: 2 per worker)");
+ABSL_FLAG(double, shutdown_grace_seconds, 30,
+          "On SIGINT/SIGTERM, time given to in-flight calls before they are "
+          "cancelled");
+ABSL_FLAG(bool, verbose, false, "Log debug messages");
+
+namespace {
+
+// absl flags keep only the last value of a repeated flag; --plugin_dir is
+// meant to repeat, so collect every occurrence from argv first.
+std::vector<std::string> CollectPluginDirs(int argc, char** argv) {
+  std::vector<std::string> dirs;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    for (std::string_view prefix : {"--plugin_dir=", "-plugin_dir="}) {
+      if (absl::StartsWith(arg, prefix)) {
+        dirs.emplace_back(arg.substr(prefix.size()));
+      }
+    }
+    if ((arg == "--plugin_dir" || arg == "-plugin_dir") && i + 1 < argc) {
+      dirs.emplace_back(argv[++i]);
+    }
+  }
+  return dirs;
+}
+
+int Fail(std::string_view message) {
+  nlpd::Log(nlpd::LogLevel::kError, message);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "nlpd: text-analysis server (gRPC, nlpd.v1.AnalysisService).\n"
+      "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "
+      "[--config=FILE]");
+  std::vector<std::string> plugin_dirs = CollectPluginDirs(argc, argv);
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_verbose)) nlpd::SetLogLevel(nlpd::LogLevel::kDebug);
+
+  // Block the shutdown signals in every thread; the main thread waits for
+  // them with sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  nlpd::v1::ServerConfig config;
+  if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
+    absl::StatusOr<nlpd::v1::ServerConfig> loaded = nlpd::LoadServerConfig(path);
+    if (!loaded.ok()) return Fail(loaded.status().message());
+    config = *std::move(loaded);
+  }
+  if (!absl::GetFlag(FLAGS_listen).empty()) {
+    config.set_listen(absl::GetFlag(FLAGS_listen));
+  }
+  if (!plugin_dirs.empty()) {
+    config.clear_plugin_dirs();
+    for (const std::string& dir : plugin_dirs) config.add_plugin_dirs(dir);
+  }
+  if (uint32_t v = absl::GetFlag(FLAGS_workers)) config.set_workers(v);
+  if (uint32_t v = absl::GetFlag(FLAGS_queue_size)) config.set_queue_size(v);
+  if (uint64_t v = absl::GetFlag(FLAGS_max_text_bytes)) {
+    config.set_max_text_bytes(v);
+  }
+  if (uint32_t v = absl::GetFlag(FLAGS_stream_window)) {
+    config.set_stream_window(v);
+  }
+  nlpd::ApplyDefaults(nlpd::BuiltInPluginDirs("/proc/self/exe"), &config);
+
+  absl::StatusOr<std::unique_ptr<nlpd::Server>> server =
+      nlpd::Server::Start(config);
+  if (!server.ok()) return Fail(server.status().message());
+  // Scripts and tests wait for this line to learn the bound port.
+  std::printf("nlpd listening on %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  nlpd::Log(nlpd::LogLevel::kInfo,
+            absl::StrCat("received ", strsignal(signal_number),
+                         ", finishing in-flight calls"));
+  (*server)->Shutdown(
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->reset();
+  nlpd::Log(nlpd::LogLevel::kInfo, "stopped");
+  return 0;
+}

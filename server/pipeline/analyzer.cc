@@ -1,0 +1,152 @@
+#include "pipeline/analyzer.h"
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/any.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "nlpd/v1/plugin.pb.h"
+
+namespace nlpd {
+namespace {
+
+constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com/";
+
+// Appends field 1 (document) of nlpd.v1.PluginRequest to `out`: tag and
+// length, then the document's bytes. Plugins then get a valid PluginRequest
+// by appending their dependency results, without re-serializing the
+// document for every plugin.
+void AppendDocumentField(const v1::Document& document, std::string* out) {
+  constexpr uint8_t kDocumentTag = (1 << 3) | 2;  // field 1, length-delimited
+  const size_t size = document.ByteSizeLong();
+  uint8_t header[1 + google::protobuf::io::CodedOutputStream::kMaxVarint32Bytes];
+  header[0] = kDocumentTag;
+  uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(size), header + 1);
+  out->append(reinterpret_cast<const char*>(header), end - header);
+  document.AppendToString(out);
+}
+
+}  // namespace
+
+Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
+                   const PluginRegistry* registry, uint64_t max_text_bytes)
+    : text_pipeline_(text_pipeline),
+      registry_(registry),
+      max_text_bytes_(max_text_bytes) {
+  const google::protobuf::Descriptor* response =
+      v1::AnalyzeResponse::descriptor();
+  for (const auto& plugin : registry_->plugins()) {
+    for (int i = 0; i < response->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* field = response->field(i);
+      if (!field->is_repeated() && field->message_type() != nullptr &&
+          field->message_type()->full_name() == plugin->info().result_type()) {
+        typed_fields_[plugin.get()] = field;
+      }
+    }
+  }
+}
+
+absl::Status Analyzer::CheckCall(const CallContext& call,
+                                 std::string_view next_step) {
+  if (call.is_cancelled && call.is_cancelled()) {
+    return absl::CancelledError("the call was cancelled");
+  }
+  if (absl::Now() > call.deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("deadline exceeded before ", next_step));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
+                               const CallContext& call,
+                               v1::AnalyzeResponse* response) const {
+  if (request.text().size() > max_text_bytes_) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("text is ", request.text().size(),
+                     " bytes, over the limit of ", max_text_bytes_,
+                     " bytes (max_text_bytes)"));
+  }
+  absl::StatusOr<std::vector<PlannedAnalysis>> plan =
+      registry_->Plan(request.analyses());
+  if (!plan.ok()) return plan.status();
+  if (absl::Status status = CheckCall(call, "the text pipeline"); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<v1::Document> document =
+      text_pipeline_->Process(request.text(), request.language());
+  if (!document.ok()) return document.status();
+  *response->mutable_document() = *std::move(document);
+  const v1::Document& doc = response->document();
+
+  std::string plugin_request;
+  if (!plan->empty()) AppendDocumentField(doc, &plugin_request);
+  const size_t document_part = plugin_request.size();
+  // Results so far, for the dependencies of later plugins.
+  std::map<std::string, google::protobuf::Any> results;
+  std::set<std::string> skipped;
+  std::vector<std::string> custom;
+
+  for (const PlannedAnalysis& step : *plan) {
+    const Plugin& plugin = *step.plugin;
+    if (absl::Status status =
+            CheckCall(call, absl::StrCat("analysis '", plugin.name(), "'"));
+        !status.ok()) {
+      return status;
+    }
+    v1::AnalysisInfo* info = response->add_analyses();
+    info->set_name(plugin.name());
+    info->set_version(plugin.info().version());
+    info->set_dependency(!step.requested);
+
+    bool dependency_skipped = false;
+    v1::PluginRequest dependencies;
+    for (const std::string& dependency : plugin.info().dependencies()) {
+      if (skipped.count(dependency) != 0) {
+        dependency_skipped = true;
+        break;
+      }
+      (*dependencies.mutable_dependency_results())[dependency] =
+          results.at(dependency);
+    }
+    if (dependency_skipped || !plugin.SupportsLanguage(doc.language())) {
+      info->set_outcome(v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+      skipped.insert(plugin.name());
+      continue;
+    }
+
+    plugin_request.resize(document_part);
+    dependencies.AppendToString(&plugin_request);
+    const absl::Time start = absl::Now();
+    absl::StatusOr<std::string> result =
+        plugin.Analyze(plugin_request, doc.text(), doc.language());
+    info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
+    if (!result.ok()) return result.status();
+    info->set_outcome(v1::AnalysisInfo::OK);
+
+    google::protobuf::Any& any = results[plugin.name()];
+    any.set_type_url(absl::StrCat(kTypeUrlPrefix, plugin.info().result_type()));
+    any.set_value(*std::move(result));
+    if (auto typed = typed_fields_.find(&plugin); typed != typed_fields_.end()) {
+      google::protobuf::Message* field =
+          response->GetReflection()->MutableMessage(response, typed->second);
+      if (!field->ParseFromString(any.value())) {
+        return absl::InternalError(
+            absl::StrCat("plugin '", plugin.name(), "' returned bytes that are "
+                         "not a valid ", plugin.info().result_type()));
+      }
+    } else {
+      custom.push_back(plugin.name());
+    }
+  }
+  for (const std::string& name : custom) {
+    (*response->mutable_custom_results())[name] = std::move(results[name]);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace nlpd

@@ -1,0 +1,61 @@
+// Runs one request through the pipeline: limits, text pipeline (normalize,
+// language, sentences, tokens), then the planned plugins in dependency order,
+// each given the document and its dependencies' results.
+#ifndef NLPD_SERVER_PIPELINE_ANALYZER_H_
+#define NLPD_SERVER_PIPELINE_ANALYZER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "nlpd/v1/nlpd.pb.h"
+#include "plugins/plugin_registry.h"
+#include "text/text_pipeline.h"
+
+namespace nlpd {
+
+// What the transport knows about the call, checked between pipeline steps.
+struct CallContext {
+  absl::Time deadline = absl::InfiniteFuture();
+  // Returns true once the caller has gone away; may be empty.
+  std::function<bool()> is_cancelled;
+};
+
+class Analyzer {
+ public:
+  // Borrows `text_pipeline` and `registry`, which must outlive the analyzer.
+  Analyzer(const text::TextPipeline* text_pipeline,
+           const PluginRegistry* registry, uint64_t max_text_bytes);
+
+  // Analyzes `request` into `response` (which must be empty). Errors:
+  // INVALID_ARGUMENT (empty, not UTF-8, over max_text_bytes), NOT_FOUND /
+  // FAILED_PRECONDITION (analysis unknown / unavailable), DEADLINE_EXCEEDED,
+  // CANCELLED, or a plugin's error naming the plugin. On error `response`
+  // holds partial results and should be discarded. Thread-safe.
+  absl::Status Analyze(const v1::AnalyzeRequest& request,
+                       const CallContext& call,
+                       v1::AnalyzeResponse* response) const;
+
+  uint64_t max_text_bytes() const { return max_text_bytes_; }
+
+ private:
+  // Stops the pipeline before `next_step` when the call is over.
+  static absl::Status CheckCall(const CallContext& call,
+                                std::string_view next_step);
+
+  const text::TextPipeline* const text_pipeline_;
+  const PluginRegistry* const registry_;
+  const uint64_t max_text_bytes_;
+  // The typed AnalyzeResponse field of each plugin with a built-in result
+  // type (entities, sentiment, stance); plugins absent here are custom and
+  // go to custom_results. Computed once at construction.
+  std::map<const Plugin*, const google::protobuf::FieldDescriptor*>
+      typed_fields_;
+};
+
+}  // namespace nlpd
+
+#endif  // NLPD_SERVER_PIPELINE_ANALYZER_H_

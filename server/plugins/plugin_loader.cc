@@ -1,0 +1,178 @@
+#include "plugins/plugin_loader.h"
+
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "plugins/host_api.h"
+
+namespace nlpd {
+namespace {
+
+absl::Status Refuse(const std::string& path, absl::string_view why) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("plugin ", path, ": ", why));
+}
+
+bool IsValidName(absl::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Names the newer entry symbol a library exports, if any, so the error can
+// say which ABI it was built for.
+std::string NewerEntrySymbol(void* handle) {
+  for (int major = NLPD_ABI_VERSION_MAJOR + 1; major <= 9; ++major) {
+    std::string symbol = absl::StrCat("nlpd_plugin_v", major);
+    if (dlsym(handle, symbol.c_str()) != nullptr) return symbol;
+  }
+  return "";
+}
+
+// True when `type_name` is a message in the serialized FileDescriptorSet.
+bool DescriptorSetHasMessage(std::string_view descriptor_set,
+                             const std::string& type_name) {
+  google::protobuf::FileDescriptorSet set;
+  if (!set.ParseFromArray(descriptor_set.data(),
+                          static_cast<int>(descriptor_set.size()))) {
+    return false;
+  }
+  google::protobuf::DescriptorPool pool(
+      google::protobuf::DescriptorPool::generated_pool());
+  for (const google::protobuf::FileDescriptorProto& file : set.file()) {
+    // Files the generated pool already holds (nlpd.v1, well-known types)
+    // resolve through the underlay; building them again would conflict.
+    if (pool.FindFileByName(file.name()) != nullptr) continue;
+    if (pool.BuildFile(file) == nullptr) return false;
+  }
+  return pool.FindMessageTypeByName(type_name) != nullptr;
+}
+
+absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
+                                              const nlpd_plugin_api& api) {
+  const nlpd_plugin_descriptor* d = api.descriptor;
+  if (d == nullptr || d->struct_size < sizeof(nlpd_plugin_descriptor)) {
+    return Refuse(path, "missing or truncated nlpd_plugin_descriptor");
+  }
+  if (d->name == nullptr || !IsValidName(d->name)) {
+    return Refuse(path, absl::StrCat("invalid plugin name '",
+                                     d->name != nullptr ? d->name : "(null)",
+                                     "': use [a-z0-9_]+"));
+  }
+  if (d->result_type == nullptr || *d->result_type == '\0') {
+    return Refuse(path, "descriptor has no result_type");
+  }
+  v1::PluginInfo info;
+  info.set_name(d->name);
+  info.set_version(d->version != nullptr ? d->version : "");
+  info.set_description(d->description != nullptr ? d->description : "");
+  for (size_t i = 0; i < d->language_count; ++i) {
+    if (d->languages[i] != nullptr) info.add_languages(d->languages[i]);
+  }
+  for (size_t i = 0; i < d->dependency_count; ++i) {
+    if (d->dependencies[i] != nullptr) info.add_dependencies(d->dependencies[i]);
+  }
+  info.set_result_type(d->result_type);
+  if (d->descriptor_set != nullptr && d->descriptor_set_size > 0) {
+    info.set_descriptor_set(reinterpret_cast<const char*>(d->descriptor_set),
+                            d->descriptor_set_size);
+  }
+  info.set_path(path);
+
+  const bool built_in =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          info.result_type()) != nullptr &&
+      info.result_type().rfind("nlpd.v1.", 0) == 0;
+  if (!built_in &&
+      !DescriptorSetHasMessage(info.descriptor_set(), info.result_type())) {
+    return Refuse(path, absl::StrCat("result_type ", info.result_type(),
+                                     " is not in the plugin's descriptor_set"));
+  }
+  if (info.languages().empty()) {
+    return Refuse(path, "descriptor lists no languages (use \"*\" for any)");
+  }
+  return info;
+}
+
+}  // namespace
+
+absl::StatusOr<PluginLibrary> OpenPluginLibrary(const std::string& path) {
+  // Never dlclose()d; see the header.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* error = dlerror();
+    return Refuse(path, absl::StrCat("cannot load: ",
+                                     error != nullptr ? error : "dlopen failed"));
+  }
+  auto entry =
+      reinterpret_cast<nlpd_plugin_v1_fn>(dlsym(handle, "nlpd_plugin_v1"));
+  if (entry == nullptr) {
+    std::string newer = NewerEntrySymbol(handle);
+    if (!newer.empty()) {
+      return Refuse(path,
+                    absl::StrCat("exports ", newer, ": built for ABI version ",
+                                 newer.substr(newer.size() - 1),
+                                 ", server speaks ", NLPD_ABI_VERSION_MAJOR));
+    }
+    return Refuse(path,
+                  "no entry symbol nlpd_plugin_v1: not an nlpd plugin, or "
+                  "built without NLPD_PLUGIN() / not exported");
+  }
+  const nlpd_plugin_api* api = entry();
+  if (api == nullptr) return Refuse(path, "nlpd_plugin_v1() returned null");
+  if (api->abi_major != NLPD_ABI_VERSION_MAJOR) {
+    return Refuse(path, absl::StrCat("ABI version ", api->abi_major, ".",
+                                     api->abi_minor, ", server speaks ",
+                                     NLPD_ABI_VERSION_MAJOR, ".",
+                                     NLPD_ABI_VERSION_MINOR));
+  }
+  if (api->abi_minor > NLPD_ABI_VERSION_MINOR) {
+    return Refuse(path, absl::StrCat("needs ABI version ", api->abi_major, ".",
+                                     api->abi_minor, ", server speaks ",
+                                     NLPD_ABI_VERSION_MAJOR, ".",
+                                     NLPD_ABI_VERSION_MINOR,
+                                     ": upgrade the server"));
+  }
+  if (api->struct_size < sizeof(nlpd_plugin_api) || api->create == nullptr ||
+      api->analyze == nullptr || api->destroy == nullptr) {
+    return Refuse(path, "incomplete nlpd_plugin_api table");
+  }
+  absl::StatusOr<v1::PluginInfo> info = ReadDescriptor(path, *api);
+  if (!info.ok()) return info.status();
+  return PluginLibrary{*std::move(info), api};
+}
+
+absl::StatusOr<std::unique_ptr<Plugin>> InstantiatePlugin(
+    const PluginLibrary& library, std::string_view config) {
+  const std::string plugin_dir =
+      std::filesystem::path(library.info.path()).parent_path().string();
+  nlpd_create_args args{};
+  args.struct_size = sizeof(args);
+  args.config = config.data();
+  args.config_size = config.size();
+  args.plugin_dir = plugin_dir.c_str();
+  nlpd_plugin_instance* instance = nullptr;
+  {
+    ScopedPluginLogTag tag(library.info.name().c_str());
+    if (nlpd_error* error =
+            library.api->create(HostApi(), &args, &instance)) {
+      absl::Status status = TakeError(
+          error, absl::StrCat("plugin ", library.info.path(), " ('",
+                              library.info.name(), "'): create failed"));
+      return absl::FailedPreconditionError(status.message());
+    }
+  }
+  return std::make_unique<Plugin>(library.info, library.api, instance);
+}
+
+}  // namespace nlpd

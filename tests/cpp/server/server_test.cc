@@ -1,0 +1,102 @@
+// The assembled server over real gRPC on a free loopback port with the test
+// plugins: unary calls, status codes, plugin listing, and a long stream that
+// must come back complete and in order.
+#include "service/server.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "config/server_config.h"
+#include "nlpd/v1/nlpd.grpc.pb.h"
+
+namespace nlpd {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    v1::ServerConfig config;
+    config.set_listen("127.0.0.1:0");
+    config.add_plugin_dirs(NLPD_TEST_PLUGIN_DIR);
+    config.set_workers(2);
+    config.set_stream_window(4);
+    ApplyDefaults({}, &config);
+    absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(config);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    stub_ = v1::AnalysisService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::AnalysisService::Stub> stub_;
+};
+
+TEST_F(ServerTest, AnalyzeAndErrorCodes) {
+  grpc::ClientContext context;
+  v1::AnalyzeRequest request;
+  request.set_text("Der Bundestag tagt heute. Morgen folgt die Abstimmung.");
+  request.add_analyses("test_echo");
+  v1::AnalyzeResponse response;
+  grpc::Status status = stub_->Analyze(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.document().sentences_size(), 2);
+  EXPECT_EQ(response.entities().entities_size(), 1);
+
+  grpc::ClientContext unknown_context;
+  request.set_analyses(0, "nope");
+  status = stub_->Analyze(&unknown_context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("unknown analysis 'nope'"));
+}
+
+TEST_F(ServerTest, ListPluginsShowsPluginsAndLoadErrors) {
+  grpc::ClientContext context;
+  v1::ListPluginsResponse response;
+  ASSERT_TRUE(stub_->ListPlugins(&context, {}, &response).ok());
+  ASSERT_EQ(response.plugins_size(), 2);
+  EXPECT_EQ(response.plugins(0).name(), "test_echo");
+  EXPECT_EQ(response.plugins(1).dependencies(0), "test_echo");
+  EXPECT_EQ(response.load_errors_size(), 4);
+}
+
+TEST_F(ServerTest, StreamAnswersEveryRequestInOrder) {
+  grpc::ClientContext context;
+  auto stream = stub_->AnalyzeStream(&context);
+  constexpr int kDocuments = 2000;
+  // Write from a second thread while reading here, as a real client does;
+  // the server's window makes the writer wait.
+  std::thread writer([&] {
+    for (int i = 0; i < kDocuments; ++i) {
+      v1::StreamRequest request;
+      request.set_id(absl::StrCat("doc-", i));
+      request.mutable_request()->set_text(
+          i == 1000 ? "" : absl::StrCat("Meldung Nummer ", i, " aus Berlin."));
+      request.mutable_request()->add_analyses("test_echo");
+      ASSERT_TRUE(stream->Write(request));
+    }
+    stream->WritesDone();
+  });
+  v1::StreamResponse response;
+  int received = 0;
+  while (stream->Read(&response)) {
+    EXPECT_EQ(response.id(), absl::StrCat("doc-", received));
+    if (received == 1000) {
+      EXPECT_EQ(response.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+    } else {
+      EXPECT_EQ(response.response().entities().entities_size(), 1) << response.id();
+    }
+    ++received;
+  }
+  writer.join();
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(received, kDocuments);
+}
+
+}  // namespace
+}  // namespace nlpd

@@ -1,0 +1,47 @@
+/* test_echo: a well-behaved plugin. Returns an nlpd.v1.EntitiesResult with
+ * one entity labeled "TEST" spanning the first `text_size` bytes, encoded by
+ * hand; fails the request when the text contains "FAIL_PLUGIN". */
+#include <stdint.h>
+
+#include "test_plugin_common.h"
+
+static nlpd_error* echo_analyze(nlpd_plugin_instance* instance,
+                                const nlpd_analyze_input* input,
+                                nlpd_result_sink* sink) {
+  const nlpd_host_api* host = ((test_instance*)instance)->host;
+  static const char kFail[] = "FAIL_PLUGIN";
+  for (size_t i = 0; i + sizeof(kFail) - 1 <= input->text_size; ++i) {
+    if (memcmp(input->text + i, kFail, sizeof(kFail) - 1) == 0) {
+      return host->error_new(NLPD_ERROR_INTERNAL, "asked to fail");
+    }
+  }
+  host->log(NLPD_LOG_INFO, "analyzing");
+  /* EntitiesResult { entities { span { byte_end: N } label: "TEST" } }.
+   * N < 128 keeps every varint one byte. */
+  uint8_t n = (uint8_t)(input->text_size < 127 ? input->text_size : 127);
+  const uint8_t result[] = {0x0A, 0x0A,             /* entities, 10 bytes */
+                            0x0A, 0x02, 0x10, n,    /* span { byte_end } */
+                            0x12, 0x04, 'T', 'E', 'S', 'T'}; /* label */
+  return host->result_write(sink, result, sizeof(result));
+}
+
+static const nlpd_plugin_descriptor echo_descriptor = {
+    sizeof(nlpd_plugin_descriptor),
+    "test_echo",
+    "1.0.0",
+    "Test plugin: one TEST entity over the text",
+    test_any_language,
+    1,
+    NULL,
+    0,
+    "nlpd.v1.EntitiesResult",
+    NULL,
+    0,
+    1};
+
+static const nlpd_plugin_api echo_api = {
+    sizeof(nlpd_plugin_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
+    &echo_descriptor,        &test_create,           &echo_analyze,
+    &test_destroy};
+
+NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) { return &echo_api; }
