@@ -11,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/log.h"
 #include "config/server_config.h"
@@ -44,9 +45,9 @@ namespace {
 std::vector<std::string> CollectPluginDirs(int argc, char** argv) {
   std::vector<std::string> dirs;
   for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+    absl::string_view arg = argv[i];
     if (arg == "--") break;
-    for (std::string_view prefix : {"--plugin_dir=", "-plugin_dir="}) {
+    for (absl::string_view prefix : {"--plugin_dir=", "-plugin_dir="}) {
       if (absl::StartsWith(arg, prefix)) {
         dirs.emplace_back(arg.substr(prefix.size()));
       }
@@ -58,7 +59,7 @@ std::vector<std::string> CollectPluginDirs(int argc, char** argv) {
   return dirs;
 }
 
-int Fail(std::string_view message) {
+int Fail(absl::string_view message) {
   nlpd::Log(nlpd::LogLevel::kError, message);
   return 1;
 }
@@ -67,7 +68,7 @@ int Fail(std::string_view message) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "nlpd: text-analysis server (gRPC, nlpd.v1.AnalysisService).\n"
+      "text-analysis server (gRPC, nlpd.v1.AnalysisService).\n"
       "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "
       "[--config=FILE]");
   std::vector<std::string> plugin_dirs = CollectPluginDirs(argc, argv);

@@ -13,7 +13,7 @@
 namespace nlpd {
 namespace {
 
-constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com/";
+constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
 
 // Appends field 1 (document) of nlpd.v1.PluginRequest to `out`: tag and
 // length, then the document's bytes. Plugins then get a valid PluginRequest
@@ -22,7 +22,8 @@ constexpr std::string_view kTypeUrlPrefix = "type.googleapis.com/";
 void AppendDocumentField(const v1::Document& document, std::string* out) {
   constexpr uint8_t kDocumentTag = (1 << 3) | 2;  // field 1, length-delimited
   const size_t size = document.ByteSizeLong();
-  uint8_t header[1 + google::protobuf::io::CodedOutputStream::kMaxVarint32Bytes];
+  constexpr int kMaxVarint32Bytes = 5;
+  uint8_t header[1 + kMaxVarint32Bytes];
   header[0] = kDocumentTag;
   uint8_t* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
       static_cast<uint32_t>(size), header + 1);
@@ -51,7 +52,7 @@ Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
 }
 
 absl::Status Analyzer::CheckCall(const CallContext& call,
-                                 std::string_view next_step) {
+                                 absl::string_view next_step) {
   if (call.is_cancelled && call.is_cancelled()) {
     return absl::CancelledError("the call was cancelled");
   }
@@ -72,7 +73,8 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
                      " bytes (max_text_bytes)"));
   }
   absl::StatusOr<std::vector<PlannedAnalysis>> plan =
-      registry_->Plan(request.analyses());
+      registry_->Plan(std::vector<std::string>(request.analyses().begin(),
+                                           request.analyses().end()));
   if (!plan.ok()) return plan.status();
   if (absl::Status status = CheckCall(call, "the text pipeline"); !status.ok()) {
     return status;

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "nlpd/v1/nlpd.pb.h"
@@ -44,7 +45,7 @@ class Analyzer {
  private:
   // Stops the pipeline before `next_step` when the call is over.
   static absl::Status CheckCall(const CallContext& call,
-                                std::string_view next_step);
+                                absl::string_view next_step);
 
   const text::TextPipeline* const text_pipeline_;
   const PluginRegistry* const registry_;

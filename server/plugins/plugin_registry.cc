@@ -131,7 +131,7 @@ std::unique_ptr<PluginRegistry> PluginRegistry::Load(
 }
 
 absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
-    absl::Span<const std::string> requested) const {
+    const std::vector<std::string>& requested) const {
   // needed[i]: 0 = not needed, 1 = dependency, 2 = requested.
   std::vector<int> needed(plugins_.size(), 0);
   std::vector<size_t> stack;

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/types/span.h"
 #include "nlpd/v1/config.pb.h"
 #include "nlpd/v1/nlpd.pb.h"
 #include "plugins/plugin.h"
@@ -49,7 +48,7 @@ class PluginRegistry {
   // FAILED_PRECONDITION for a plugin that was found but refused (the
   // message says why).
   absl::StatusOr<std::vector<PlannedAnalysis>> Plan(
-      absl::Span<const std::string> requested) const;
+      const std::vector<std::string>& requested) const;
 
  private:
   PluginRegistry() = default;

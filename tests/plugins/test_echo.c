@@ -1,19 +1,31 @@
 /* test_echo: a well-behaved plugin. Returns an nlpd.v1.EntitiesResult with
  * one entity labeled "TEST" spanning the first `text_size` bytes, encoded by
- * hand; fails the request when the text contains "FAIL_PLUGIN". */
+ * hand; fails the request when the text contains "FAIL_PLUGIN", and takes
+ * half a second when it contains "SLOW_PLUGIN" (for shutdown and overload
+ * tests). */
 #include <stdint.h>
+#include <time.h>
 
 #include "test_plugin_common.h"
+
+static int text_contains(const nlpd_analyze_input* input, const char* word) {
+  size_t n = strlen(word);
+  for (size_t i = 0; i + n <= input->text_size; ++i) {
+    if (memcmp(input->text + i, word, n) == 0) return 1;
+  }
+  return 0;
+}
 
 static nlpd_error* echo_analyze(nlpd_plugin_instance* instance,
                                 const nlpd_analyze_input* input,
                                 nlpd_result_sink* sink) {
   const nlpd_host_api* host = ((test_instance*)instance)->host;
-  static const char kFail[] = "FAIL_PLUGIN";
-  for (size_t i = 0; i + sizeof(kFail) - 1 <= input->text_size; ++i) {
-    if (memcmp(input->text + i, kFail, sizeof(kFail) - 1) == 0) {
-      return host->error_new(NLPD_ERROR_INTERNAL, "asked to fail");
-    }
+  if (text_contains(input, "FAIL_PLUGIN")) {
+    return host->error_new(NLPD_ERROR_INTERNAL, "asked to fail");
+  }
+  if (text_contains(input, "SLOW_PLUGIN")) {
+    struct timespec half_second = {0, 500 * 1000 * 1000};
+    nanosleep(&half_second, NULL);
   }
   host->log(NLPD_LOG_INFO, "analyzing");
   /* EntitiesResult { entities { span { byte_end: N } label: "TEST" } }.

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "config/server_config.h"
 #include "nlpd/v1/nlpd.grpc.pb.h"
 
@@ -17,13 +18,24 @@ namespace {
 
 using ::testing::HasSubstr;
 
+v1::AnalyzeRequest EchoRequest(const std::string& text) {
+  v1::AnalyzeRequest request;
+  request.set_text(text);
+  request.add_analyses("test_echo");
+  return request;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start(2, 0); }
+
+  void Start(uint32_t workers, uint32_t queue_size) {
+    server_.reset();
     v1::ServerConfig config;
     config.set_listen("127.0.0.1:0");
     config.add_plugin_dirs(NLPD_TEST_PLUGIN_DIR);
-    config.set_workers(2);
+    config.set_workers(workers);
+    config.set_queue_size(queue_size);
     config.set_stream_window(4);
     ApplyDefaults({}, &config);
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(config);
@@ -96,6 +108,48 @@ TEST_F(ServerTest, StreamAnswersEveryRequestInOrder) {
   writer.join();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(received, kDocuments);
+}
+
+TEST_F(ServerTest, ShutdownLetsInFlightCallsFinish) {
+  grpc::ClientContext context;
+  v1::AnalyzeResponse response;
+  grpc::Status status;
+  std::thread caller([&] {
+    status = stub_->Analyze(&context, EchoRequest("Eine SLOW_PLUGIN Meldung."), &response);
+  });
+  absl::SleepFor(absl::Milliseconds(200));  // the call is in the plugin now
+  server_->Shutdown(absl::Seconds(10));
+  caller.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.entities().entities_size(), 1);
+}
+
+TEST_F(ServerTest, FullQueueAnswersResourceExhausted) {
+  Start(/*workers=*/1, /*queue_size=*/1);
+  constexpr int kCalls = 4;
+  std::vector<grpc::Status> statuses(kCalls);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      grpc::ClientContext context;
+      v1::AnalyzeResponse response;
+      statuses[i] = stub_->Analyze(&context, EchoRequest("SLOW_PLUGIN"), &response);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  int exhausted = 0;
+  for (const grpc::Status& status : statuses) {
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++exhausted;
+      EXPECT_THAT(status.error_message(), HasSubstr("server busy"));
+    } else {
+      EXPECT_TRUE(status.ok()) << status.error_message();
+    }
+  }
+  // At most one call runs and one waits, so some find the queue full; the
+  // first accepted call is served.
+  EXPECT_GE(exhausted, kCalls - 2);
+  EXPECT_LE(exhausted, kCalls - 1);
 }
 
 }  // namespace
