@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "service/grpc_status.h"
+#include "service/wire_request.h"
 
 namespace nlpd {
 namespace {
@@ -45,7 +46,7 @@ absl::Status Busy(const WorkerPool& pool) {
 // called after releasing it (collected as Actions), because gRPC may run a
 // reaction on the calling thread.
 class StreamReactor final
-    : public grpc::ServerBidiReactor<v1::StreamRequest, v1::StreamResponse> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   StreamReactor(grpc::CallbackServerContext* context, const Analyzer* analyzer,
                 WorkerPool* pool, size_t window)
@@ -55,7 +56,7 @@ class StreamReactor final
   }
 
   void OnReadDone(bool ok) override {
-    std::unique_ptr<v1::StreamRequest> request;
+    auto payload = std::make_shared<grpc::ByteBuffer>();
     Slot* slot = nullptr;
     {
       absl::MutexLock lock(&mutex_);
@@ -63,14 +64,12 @@ class StreamReactor final
       if (!ok) {
         reads_done_ = true;  // client finished sending, or the call broke
       } else {
-        request = std::make_unique<v1::StreamRequest>(std::move(incoming_));
-        incoming_.Clear();
+        payload->Swap(&incoming_);
         slot = &slots_.emplace_back();
-        slot->response.set_id(request->id());
         ++in_flight_;
       }
     }
-    if (slot != nullptr) Submit(slot, std::move(request));
+    if (slot != nullptr) Submit(slot, std::move(payload));
     Perform(NextActions());
   }
 
@@ -92,24 +91,34 @@ class StreamReactor final
   };
   struct Actions {
     bool read = false;
-    const v1::StreamResponse* write = nullptr;
+    bool write = false;
     bool finish = false;
   };
 
-  void Submit(Slot* slot, std::unique_ptr<v1::StreamRequest> request) {
-    bool queued = pool_->TrySubmit([this, slot, request = std::move(request)] {
+  void Submit(Slot* slot, std::shared_ptr<const grpc::ByteBuffer> payload) {
+    bool queued = pool_->TrySubmit([this, slot, payload] {
+      StreamItem item = ReadStreamRequest(*payload);
       v1::AnalyzeResponse response;
-      absl::Status status = analyzer_->Analyze(
-          request->request(), MakeCallContext(context_), &response);
-      Complete(slot, status, std::move(response));
+      absl::Status status = item.request.status();
+      if (status.ok()) {
+        status = analyzer_->Analyze(*item.request, MakeCallContext(context_),
+                                    &response);
+      }
+      Complete(slot, std::move(item.id), status, std::move(response));
     });
-    if (!queued) Complete(slot, Busy(*pool_), v1::AnalyzeResponse());
+    if (!queued) {
+      // Rare (many streams at once): reading the id here, on the gRPC
+      // thread, is cheap enough.
+      Complete(slot, ReadStreamRequest(*payload).id, Busy(*pool_),
+               v1::AnalyzeResponse());
+    }
   }
 
-  void Complete(Slot* slot, const absl::Status& status,
+  void Complete(Slot* slot, std::string id, const absl::Status& status,
                 v1::AnalyzeResponse response) {
     {
       absl::MutexLock lock(&mutex_);
+      slot->response.set_id(std::move(id));
       if (status.ok()) {
         *slot->response.mutable_response() = std::move(response);
       } else {
@@ -132,10 +141,14 @@ class StreamReactor final
       while (!slots_.empty() && slots_.front().ready) slots_.pop_front();
     }
     if (!broken_ && !writing_ && !slots_.empty() && slots_.front().ready) {
-      outgoing_ = std::move(slots_.front().response);
+      absl::Status status = WriteMessage(slots_.front().response, &outgoing_);
       slots_.pop_front();
-      writing_ = true;
-      actions.write = &outgoing_;
+      if (status.ok()) {
+        writing_ = true;
+        actions.write = true;
+      } else {
+        broken_ = true;  // cannot happen for valid messages; end the stream
+      }
     }
     if (!reads_done_ && !reading_ && in_flight_ < window_ &&
         slots_.size() < 2 * window_) {
@@ -152,7 +165,7 @@ class StreamReactor final
 
   void Perform(const Actions& actions) {
     if (actions.read) StartRead(&incoming_);
-    if (actions.write != nullptr) StartWrite(actions.write);
+    if (actions.write) StartWrite(&outgoing_);
     if (actions.finish) {
       Finish(context_->IsCancelled()
                  ? grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")
@@ -166,10 +179,10 @@ class StreamReactor final
   const size_t window_;
 
   absl::Mutex mutex_;
-  // Read buffer; owned by gRPC while reading_.
-  v1::StreamRequest incoming_;
-  // Write buffer; owned by gRPC while writing_.
-  v1::StreamResponse outgoing_;
+  // Read buffer (a serialized StreamRequest); owned by gRPC while reading_.
+  grpc::ByteBuffer incoming_;
+  // Write buffer (a serialized StreamResponse); owned by gRPC while writing_.
+  grpc::ByteBuffer outgoing_;
   // Responses not yet written, in request order. std::deque keeps
   // references to elements stable across push_back/pop_front.
   std::deque<Slot> slots_ ABSL_GUARDED_BY(mutex_);
@@ -192,21 +205,25 @@ AnalysisService::AnalysisService(const Analyzer* analyzer,
       plugin_list_(MakePluginList(*registry)) {}
 
 grpc::ServerUnaryReactor* AnalysisService::Analyze(
-    grpc::CallbackServerContext* context, const v1::AnalyzeRequest* request,
-    v1::AnalyzeResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   bool queued =
       pool_->TrySubmit([this, context, request, response, reactor] {
-        absl::Status status =
-            analyzer_->Analyze(*request, MakeCallContext(context), response);
-        if (!status.ok()) response->Clear();
+        absl::StatusOr<v1::AnalyzeRequest> parsed = ReadAnalyzeRequest(*request);
+        v1::AnalyzeResponse result;
+        absl::Status status = parsed.status();
+        if (status.ok()) {
+          status = analyzer_->Analyze(*parsed, MakeCallContext(context), &result);
+        }
+        if (status.ok()) status = WriteMessage(result, response);
         reactor->Finish(ToGrpcStatus(status));
       });
   if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));
   return reactor;
 }
 
-grpc::ServerBidiReactor<v1::StreamRequest, v1::StreamResponse>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 AnalysisService::AnalyzeStream(grpc::CallbackServerContext* context) {
   return new StreamReactor(context, analyzer_, pool_, stream_window_);
 }

@@ -1,7 +1,9 @@
 // nlpd.v1.AnalysisService over gRPC's callback API. Handlers never run
 // analyses on gRPC's threads: they queue them on the WorkerPool and finish
 // the call when the work is done, so the pool size and queue bound decide
-// the server's concurrency and overload behavior.
+// the server's concurrency and overload behavior. Analyze and AnalyzeStream
+// take their requests as raw bytes (wire_request.h), so that invalid UTF-8
+// gets a precise INVALID_ARGUMENT instead of a protobuf parse failure.
 #ifndef NLPD_SERVER_SERVICE_ANALYSIS_SERVICE_H_
 #define NLPD_SERVER_SERVICE_ANALYSIS_SERVICE_H_
 
@@ -14,7 +16,11 @@
 
 namespace nlpd {
 
-class AnalysisService final : public v1::AnalysisService::CallbackService {
+class AnalysisService final
+    : public v1::AnalysisService::WithRawCallbackMethod_Analyze<
+          v1::AnalysisService::WithRawCallbackMethod_AnalyzeStream<
+              v1::AnalysisService::WithCallbackMethod_ListPlugins<
+                  v1::AnalysisService::Service>>> {
  public:
   // Borrows everything; all must outlive the gRPC server this service is
   // registered with. `stream_window` bounds the requests of one stream in
@@ -22,12 +28,14 @@ class AnalysisService final : public v1::AnalysisService::CallbackService {
   AnalysisService(const Analyzer* analyzer, const PluginRegistry* registry,
                   WorkerPool* pool, size_t stream_window);
 
+  // Payloads: a serialized nlpd.v1.AnalyzeRequest in, AnalyzeResponse out.
   grpc::ServerUnaryReactor* Analyze(grpc::CallbackServerContext* context,
-                                    const v1::AnalyzeRequest* request,
-                                    v1::AnalyzeResponse* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
 
-  grpc::ServerBidiReactor<v1::StreamRequest, v1::StreamResponse>*
-  AnalyzeStream(grpc::CallbackServerContext* context) override;
+  // Payloads: nlpd.v1.StreamRequest in, nlpd.v1.StreamResponse out.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AnalyzeStream(
+      grpc::CallbackServerContext* context) override;
 
   grpc::ServerUnaryReactor* ListPlugins(grpc::CallbackServerContext* context,
                                         const v1::ListPluginsRequest* request,

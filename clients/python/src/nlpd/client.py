@@ -1,0 +1,403 @@
+"""The nlpd client: a thin, typed wrapper around the nlpd.v1.AnalysisService stub."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol
+
+import grpc
+from google.protobuf import descriptor_pool, json_format, message
+
+from nlpd import descriptors
+from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
+from nlpd.v1 import nlpd_pb2, nlpd_pb2_grpc
+
+__all__ = ["Client", "DEFAULT_TARGET"]
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+# A response carries the whole document model (every token's span), which for a text
+# near the server's 1 MiB default limit is larger than gRPC's default 4 MiB receive cap.
+_DEFAULT_OPTIONS: tuple[tuple[str, Any], ...] = (
+    ("grpc.max_receive_message_length", 256 * 1024 * 1024),
+)
+
+
+class _StreamCall(Protocol):
+    """The part of gRPC's stream-stream call object that the client uses."""
+
+    def __iter__(self) -> Iterator[nlpd_pb2.StreamResponse]: ...
+
+    def cancel(self) -> bool: ...
+
+
+@dataclass
+class _PluginTypes:
+    info: nlpd_pb2.PluginInfo
+    pool: descriptor_pool.DescriptorPool | None = None
+
+
+class _RequestIterator:
+    """Feeds StreamRequests to gRPC lazily and remembers a failure of the caller's iterable.
+
+    gRPC consumes the request iterator on its own thread and turns an exception there
+    into a cancelled call; we keep the exception so the caller gets it instead.
+    """
+
+    def __init__(
+        self, texts: Iterable[str | tuple[str, str]], analyses: list[str], language: str
+    ) -> None:
+        self._texts = iter(texts)
+        self._analyses = analyses
+        self._language = language
+        self._index = 0
+        self.error: BaseException | None = None
+
+    def __iter__(self) -> _RequestIterator:
+        return self
+
+    def __next__(self) -> nlpd_pb2.StreamRequest:
+        try:
+            item = next(self._texts)
+            if isinstance(item, str):
+                doc_id, text = str(self._index), item
+            elif isinstance(item, tuple) and len(item) == 2:
+                doc_id, text = item
+                if not isinstance(doc_id, str) or not isinstance(text, str):
+                    raise TypeError(
+                        f"analyze_stream item {self._index}: (id, text) must both be str, "
+                        f"got ({type(doc_id).__name__}, {type(text).__name__})"
+                    )
+            else:
+                raise TypeError(
+                    f"analyze_stream item {self._index}: expected str or (id, text) tuple, "
+                    f"got {type(item).__name__}"
+                )
+        except StopIteration:
+            raise
+        except BaseException as exc:
+            self.error = exc
+            raise
+        self._index += 1
+        return nlpd_pb2.StreamRequest(
+            id=doc_id,
+            request=nlpd_pb2.AnalyzeRequest(
+                text=text, analyses=self._analyses, language=self._language
+            ),
+        )
+
+
+def _analyses_list(analyses: Sequence[str] | str) -> list[str]:
+    if isinstance(analyses, str):
+        # A bare string would be split into characters; accept "a,b" as a convenience.
+        return [a.strip() for a in analyses.split(",") if a.strip()]
+    return list(analyses)
+
+
+class Client:
+    """A connection to an nlpd server.
+
+    Errors: every failed RPC raises :class:`nlpd.Error` (a subclass per status code,
+    e.g. :class:`nlpd.InvalidArgumentError`, :class:`nlpd.NotFoundError`), carrying the
+    ``grpc.StatusCode`` in ``.code`` and the server's message verbatim in ``.message``.
+    ``grpc.RpcError`` does not escape from this class.
+
+    The client is thread-safe: one instance may be shared by many threads (gRPC channels
+    multiplex calls). Use it as a context manager or call :meth:`close`.
+
+    Args:
+        target: ``HOST:PORT`` of the server (any gRPC target string).
+        timeout: default deadline in seconds for :meth:`analyze` and :meth:`plugins`;
+            ``None`` means no deadline. Not applied to :meth:`analyze_stream`, whose
+            duration depends on how much the caller sends.
+        credentials: TLS channel credentials; ``None`` for an insecure channel.
+        options: extra gRPC channel options, appended to (and overriding) the defaults
+            (receive limit of 256 MiB).
+    """
+
+    def __init__(
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        timeout: float | None = None,
+        credentials: grpc.ChannelCredentials | None = None,
+        options: Sequence[tuple[str, Any]] = (),
+    ) -> None:
+        self.target = target
+        self.timeout = timeout
+        opts = list(_DEFAULT_OPTIONS) + list(options)
+        if credentials is None:
+            self._channel = grpc.insecure_channel(target, options=opts)
+        else:
+            self._channel = grpc.secure_channel(target, credentials, options=opts)
+        self._stub = nlpd_pb2_grpc.AnalysisServiceStub(self._channel)
+        self._lock = threading.Lock()
+        self._plugin_types: dict[str, _PluginTypes] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def channel(self) -> grpc.Channel:
+        """The underlying gRPC channel (e.g. for the health or reflection services)."""
+        return self._channel
+
+    def close(self) -> None:
+        """Close the channel. Calls in flight are cancelled; the client is unusable after."""
+        self._channel.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Block until the channel is connected.
+
+        Raises:
+            nlpd.UnavailableError: not connected within ``timeout`` seconds.
+        """
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError:
+            raise UnavailableError(
+                grpc.StatusCode.UNAVAILABLE,
+                f"could not connect to {self.target} within {timeout} s",
+            ) from None
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        return self.timeout if timeout is None else timeout
+
+    # -- RPCs --------------------------------------------------------------------------
+
+    def analyze(
+        self,
+        text: str,
+        analyses: Sequence[str] = (),
+        *,
+        language: str | None = None,
+        timeout: float | None = None,
+    ) -> nlpd_pb2.AnalyzeResponse:
+        """Analyze one text.
+
+        Args:
+            text: the text (any Python str; sent as UTF-8). The server normalizes it to
+                NFC: spans in the response refer to ``response.document.text``, which may
+                differ from ``text``.
+            analyses: analysis names, e.g. ``["keywords"]`` (a comma-separated ``str``
+                is accepted too); the server adds their dependencies. Empty: only the
+                text pipeline (language, sentences, tokens).
+            language: BCP-47 code if known (``"de"``); ``None`` lets the server detect it.
+            timeout: deadline in seconds; ``None`` uses the client's default.
+
+        Returns:
+            The generated ``nlpd.v1.AnalyzeResponse`` message. Decode custom results with
+            :meth:`custom_result`.
+
+        Raises:
+            nlpd.InvalidArgumentError: empty text, too large, or not valid UTF-8.
+            nlpd.NotFoundError: an analysis no loaded plugin provides.
+            nlpd.Error: any other failed call (see ``.code``).
+        """
+        request = nlpd_pb2.AnalyzeRequest(
+            text=text, analyses=_analyses_list(analyses), language=language or ""
+        )
+        try:
+            return self._stub.Analyze(request, timeout=self._timeout(timeout))
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+
+    def list_plugins(self, *, timeout: float | None = None) -> nlpd_pb2.ListPluginsResponse:
+        """The full ListPlugins response: loaded plugins and files that failed to load.
+
+        Also refreshes the cache used by :meth:`custom_result`.
+
+        Raises:
+            nlpd.Error: the call failed.
+        """
+        try:
+            response = self._stub.ListPlugins(
+                nlpd_pb2.ListPluginsRequest(), timeout=self._timeout(timeout)
+            )
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+        with self._lock:
+            fresh: dict[str, _PluginTypes] = {}
+            for info in response.plugins:
+                old = self._plugin_types.get(info.name)
+                if (
+                    old is not None
+                    and old.info.version == info.version
+                    and old.info.descriptor_set == info.descriptor_set
+                ):
+                    fresh[info.name] = old  # keep its built pool
+                else:
+                    fresh[info.name] = _PluginTypes(info)
+            self._plugin_types = fresh
+        return response
+
+    def plugins(self, *, timeout: float | None = None) -> list[nlpd_pb2.PluginInfo]:
+        """The loaded plugins (generated ``nlpd.v1.PluginInfo`` messages), in server order.
+
+        Raises:
+            nlpd.Error: the call failed.
+        """
+        return list(self.list_plugins(timeout=timeout).plugins)
+
+    def analyze_stream(
+        self,
+        texts: Iterable[str | tuple[str, str]],
+        analyses: Sequence[str] = (),
+        *,
+        language: str | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[nlpd_pb2.StreamResponse]:
+        """Analyze many texts over one AnalyzeStream call.
+
+        ``texts`` is consumed lazily, as the server makes room (gRPC flow control), so a
+        generator of any length can be passed. Each item is a text, whose id is its
+        position ("0", "1", ...), or an ``(id, text)`` tuple.
+
+        Yields ``nlpd.v1.StreamResponse`` messages in request order. A document that
+        fails (empty text, invalid language, ...) yields a response whose ``error`` is
+        set (``error.code`` is a google.rpc.Code number, ``error.message`` the reason);
+        the stream goes on. Use ``response.WhichOneof("outcome")`` to tell them apart.
+
+        Args:
+            texts: texts or ``(id, text)`` tuples.
+            analyses: analysis names for every document.
+            language: BCP-47 code for every document, or ``None`` to detect per document.
+            timeout: deadline in seconds for the whole stream; ``None``: no deadline
+                (the client's default timeout is not applied to streams).
+
+        Raises:
+            nlpd.Error: the stream as a whole failed (server unreachable, deadline, ...),
+                raised while iterating.
+            TypeError: an item is neither ``str`` nor ``(str, str)``.
+            Any exception raised by ``texts`` itself is re-raised while iterating.
+        """
+        # A generator: the call starts at the first next(), and closing the generator
+        # (or breaking out of a for loop over it) cancels the call.
+        requests = _RequestIterator(texts, _analyses_list(analyses), language or "")
+        call = self._stub.AnalyzeStream(requests, timeout=timeout)
+        yield from self._stream_responses(call, requests)
+
+    @staticmethod
+    def _stream_responses(
+        call: _StreamCall, requests: _RequestIterator
+    ) -> Iterator[nlpd_pb2.StreamResponse]:
+        try:
+            yield from call
+        except grpc.RpcError as exc:
+            if requests.error is not None:
+                raise requests.error from None
+            raise from_rpc_error(exc) from exc
+        finally:
+            call.cancel()  # no-op when finished; stops the call if the caller breaks off
+        if requests.error is not None:
+            raise requests.error
+
+    # -- custom results ----------------------------------------------------------------
+
+    def _plugin_pool(self, name: str, version: str) -> descriptor_pool.DescriptorPool:
+        with self._lock:
+            entry = self._plugin_types.get(name)
+        if entry is None or (version and entry.info.version != version):
+            self.list_plugins()
+            with self._lock:
+                entry = self._plugin_types.get(name)
+        if entry is None:
+            raise ResultNotFoundError(f"the server lists no plugin named {name!r}")
+        if not entry.info.descriptor_set:
+            raise ResultNotFoundError(
+                f"plugin {name!r} publishes no descriptor set for its result type "
+                f"{entry.info.result_type!r}"
+            )
+        with self._lock:
+            if entry.pool is None:
+                try:
+                    entry.pool = descriptors.build_pool(entry.info.descriptor_set)
+                except ValueError as exc:
+                    raise ResultNotFoundError(
+                        f"plugin {name!r} publishes an unusable descriptor set: {exc}"
+                    ) from exc
+            return entry.pool
+
+    def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message:
+        """Decode ``response.custom_results[name]`` into a message of the plugin's type.
+
+        The type is built at run time from the plugin's ``PluginInfo.descriptor_set``
+        (fetched with ListPlugins on first use and cached per plugin name and version;
+        refetched when the response reports another plugin version). The returned
+        object is a normal protobuf message: read its fields as attributes.
+
+        Raises:
+            nlpd.ResultNotFoundError (a LookupError): the response has no result of that
+                name (not requested, or skipped for the document's language), or the
+                server does not describe its type.
+            nlpd.Error: ListPlugins failed.
+        """
+        if name not in response.custom_results:
+            skipped = [
+                a.name
+                for a in response.analyses
+                if a.outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
+            ]
+            hint = ""
+            if name in skipped:
+                hint = (
+                    f"; {name!r} was skipped: it does not support language "
+                    f"{response.document.language!r}"
+                )
+            present = ", ".join(sorted(response.custom_results)) or "none"
+            raise ResultNotFoundError(
+                f"no custom result {name!r} in the response (present: {present}){hint}"
+            )
+        version = next((a.version for a in response.analyses if a.name == name), "")
+        pool = self._plugin_pool(name, version)
+        return descriptors.unpack(response.custom_results[name], pool)
+
+    def to_dict(
+        self, response: nlpd_pb2.AnalyzeResponse, *, proto_field_names: bool = True
+    ) -> dict[str, Any]:
+        """A JSON-able dict of ``response`` (protobuf JSON mapping) with every custom
+        result decoded into an object (``{"@type": type_url, ...fields}``), not base64.
+
+        Fields without presence are always printed (a span starting at 0 shows
+        ``char_start: 0``). 64-bit integers are strings, per the protobuf JSON mapping.
+
+        Args:
+            proto_field_names: keep ``snake_case`` names as in the .proto files;
+                ``False`` gives the lowerCamelCase JSON names.
+
+        Raises:
+            nlpd.ResultNotFoundError: a custom result's type cannot be resolved.
+        """
+        bare = nlpd_pb2.AnalyzeResponse()
+        bare.CopyFrom(response)
+        bare.ClearField("custom_results")
+        out = json_format.MessageToDict(
+            bare,
+            always_print_fields_with_no_presence=True,
+            preserving_proto_field_name=proto_field_names,
+        )
+        custom: dict[str, Any] = {}
+        for name in sorted(response.custom_results):
+            decoded = self.custom_result(response, name)
+            fields = json_format.MessageToDict(
+                decoded,
+                always_print_fields_with_no_presence=True,
+                preserving_proto_field_name=proto_field_names,
+                descriptor_pool=decoded.DESCRIPTOR.file.pool,
+            )
+            custom[name] = {"@type": response.custom_results[name].type_url, **fields}
+        out["custom_results" if proto_field_names else "customResults"] = custom
+        return out

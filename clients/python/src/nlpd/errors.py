@@ -1,0 +1,110 @@
+"""Exceptions raised by the nlpd client.
+
+Every failed RPC is raised as an :class:`Error` (or the subclass for its status code).
+The gRPC status code is kept in :attr:`Error.code` and the server's message is kept
+verbatim in :attr:`Error.message` (and is ``str(error)``); the original
+:class:`grpc.RpcError` is chained as ``__cause__``.
+
+Per-document failures inside :meth:`nlpd.Client.analyze_stream` are *not* raised; they
+arrive as ``StreamResponse.error``.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+__all__ = [
+    "Error",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "FailedPreconditionError",
+    "ResourceExhaustedError",
+    "DeadlineExceededError",
+    "UnavailableError",
+    "InternalError",
+    "ResultNotFoundError",
+    "from_rpc_error",
+]
+
+
+class Error(Exception):
+    """A failed call to the nlpd server.
+
+    Attributes:
+        code: the gRPC status code (``grpc.StatusCode``).
+        message: the server's status message, unchanged.
+    """
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code.name}, message={self.message!r})"
+
+
+class InvalidArgumentError(Error):
+    """INVALID_ARGUMENT: empty text, text not UTF-8, text over the size limit, ..."""
+
+
+class NotFoundError(Error):
+    """NOT_FOUND: an analysis name that no loaded plugin provides."""
+
+
+class FailedPreconditionError(Error):
+    """FAILED_PRECONDITION: a plugin that could not be loaded or misses dependencies."""
+
+
+class ResourceExhaustedError(Error):
+    """RESOURCE_EXHAUSTED: the server's queue is full; retry with backoff."""
+
+
+class DeadlineExceededError(Error):
+    """DEADLINE_EXCEEDED: the call's deadline passed before the work finished."""
+
+
+class UnavailableError(Error):
+    """UNAVAILABLE: the server cannot be reached (not running, wrong address, ...)."""
+
+
+class InternalError(Error):
+    """INTERNAL: a plugin failed on this document; the message names it."""
+
+
+class ResultNotFoundError(LookupError):
+    """A custom result that is not in the response, or whose type the server does not
+    describe (no plugin of that name, or an empty descriptor set)."""
+
+
+_BY_CODE: dict[grpc.StatusCode, type[Error]] = {
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
+    grpc.StatusCode.NOT_FOUND: NotFoundError,
+    grpc.StatusCode.FAILED_PRECONDITION: FailedPreconditionError,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhaustedError,
+    grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
+    grpc.StatusCode.UNAVAILABLE: UnavailableError,
+    grpc.StatusCode.INTERNAL: InternalError,
+}
+
+
+def error_class(code: grpc.StatusCode) -> type[Error]:
+    """The :class:`Error` subclass for a status code (``Error`` for unlisted codes)."""
+    return _BY_CODE.get(code, Error)
+
+
+def from_rpc_error(exc: grpc.RpcError) -> Error:
+    """Convert a ``grpc.RpcError`` raised by a call into an :class:`Error`.
+
+    The code and details are taken from the call; the details string is not altered.
+    """
+    code_fn = getattr(exc, "code", None)
+    details_fn = getattr(exc, "details", None)
+    code = code_fn() if callable(code_fn) else grpc.StatusCode.UNKNOWN
+    details = details_fn() if callable(details_fn) else None
+    if code is None:
+        code = grpc.StatusCode.UNKNOWN
+    return error_class(code)(code, details if details is not None else str(exc))

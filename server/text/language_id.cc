@@ -1,0 +1,66 @@
+#include "text/language_id.h"
+
+#include <cld2/public/compact_lang_det.h>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace nlpd::text {
+namespace {
+
+constexpr size_t kMaxBytesExamined = 64 * 1024;
+
+// Shortens `text` to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+LanguageGuess IdentifyLanguage(std::string_view utf8_text) {
+  std::string_view sample = TruncateUtf8(utf8_text, kMaxBytesExamined);
+  CLD2::Language language3[3];
+  int percent3[3] = {0, 0, 0};
+  double normalized_score3[3];
+  int text_bytes = 0;
+  bool is_reliable = false;
+  int valid_prefix_bytes = 0;
+  // The checking variant: CLD2 wants "interchange-valid" UTF-8, which is
+  // stricter than well-formed (no C0 controls etc.); on such input it
+  // answers UNKNOWN_LANGUAGE instead of misbehaving.
+  CLD2::Language language = CLD2::ExtDetectLanguageSummaryCheckUTF8(
+      sample.data(), static_cast<int>(sample.size()), /*is_plain_text=*/true,
+      /*cld_hints=*/nullptr, CLD2::kCLDFlagBestEffort, language3, percent3,
+      normalized_score3, /*resultchunkvector=*/nullptr, &text_bytes,
+      &is_reliable, &valid_prefix_bytes);
+  if (valid_prefix_bytes > 0 &&
+      static_cast<size_t>(valid_prefix_bytes) < sample.size()) {
+    // Retry on the part CLD2 accepts (e.g. text up to a control character).
+    sample = sample.substr(0, static_cast<size_t>(valid_prefix_bytes));
+    language = CLD2::ExtDetectLanguageSummaryCheckUTF8(
+        sample.data(), static_cast<int>(sample.size()), true, nullptr,
+        CLD2::kCLDFlagBestEffort, language3, percent3, normalized_score3,
+        nullptr, &text_bytes, &is_reliable, &valid_prefix_bytes);
+  }
+  if (language == CLD2::UNKNOWN_LANGUAGE ||
+      language == CLD2::TG_UNKNOWN_LANGUAGE) {
+    return {"und", 0.0f};
+  }
+  int percent = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (language3[i] == language) {
+      percent = percent3[i];
+      break;
+    }
+  }
+  float confidence = std::clamp(percent, 0, 100) / 100.0f;
+  if (!is_reliable) confidence *= 0.5f;
+  return {CLD2::LanguageCode(language), confidence};
+}
+
+}  // namespace nlpd::text

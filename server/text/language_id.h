@@ -1,0 +1,28 @@
+#ifndef NLPD_SERVER_TEXT_LANGUAGE_ID_H_
+#define NLPD_SERVER_TEXT_LANGUAGE_ID_H_
+
+#include <string>
+#include <string_view>
+
+namespace nlpd::text {
+
+// The language a text is most likely written in.
+struct LanguageGuess {
+  // ISO 639-1 code where one exists ("de", "en"), otherwise CLD2's code
+  // (ISO 639-2 or a regional form such as "zh-Hant"); "und" if unknown.
+  std::string code;
+  // In [0, 1]: CLD2's share of the text in `code`, halved when CLD2 does not
+  // call the result reliable (short or mixed text); 0 for "und".
+  float confidence = 0;
+};
+
+// Identifies the language of `utf8_text` (plain text, well-formed UTF-8)
+// with CLD2. Only the first 64 KiB are examined, which is plenty for a
+// decision and bounds the cost for large documents. Short or ambiguous text
+// still yields CLD2's best guess, with a low confidence.
+// Thread-safe (CLD2's tables are static and read-only); never fails.
+LanguageGuess IdentifyLanguage(std::string_view utf8_text);
+
+}  // namespace nlpd::text
+
+#endif  // NLPD_SERVER_TEXT_LANGUAGE_ID_H_

@@ -1,0 +1,155 @@
+#include "text/text_pipeline.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "text/char_classes.h"
+#include "text/language_id.h"
+#include "text/language_rules.h"
+#include "text/nfc_normalizer.h"
+#include "text/period_classifier.h"
+#include "text/sentence_splitter.h"
+#include "text/tokenizer.h"
+#include "text/url_finder.h"
+#include "text/utf16_text.h"
+#include "text/utf8.h"
+
+namespace nlpd::text {
+namespace {
+
+bool IsBlank(const Utf16Text& text) {
+  for (uint32_t i = 0; i < text.size();) {
+    const char32_t c = text.CodePointAt(i);
+    if (!IsWhitespace(c)) return false;
+    i += c > 0xFFFF ? 2 : 1;
+  }
+  return true;
+}
+
+// Fills document->sentences and document->tokens from sentence boundaries
+// and tokens (both UTF-16, in order). A token that straddles a boundary
+// (rare: ICU's word and sentence rules disagree) is cut in two.
+void AddSentencesAndTokens(const Utf16Text& text,
+                           const std::vector<uint32_t>& boundaries,
+                           const std::vector<TokenRange>& tokens,
+                           nlpd::v1::Document* document) {
+  document->mutable_tokens()->Reserve(static_cast<int>(tokens.size()));
+  size_t next_token = 0;
+  TokenRange pending{};  // The rest of a token cut at the last boundary.
+  bool has_pending = false;
+  for (size_t s = 0; s + 1 < boundaries.size(); ++s) {
+    const uint32_t sentence_end = boundaries[s + 1];
+    const int first_token = document->tokens_size();
+    auto add_token = [&](TokenRange token) {
+      nlpd::v1::Token* added = document->add_tokens();
+      text.FillSpan(token.range, added->mutable_span());
+      added->set_kind(token.kind);
+    };
+    uint32_t sentence_begin = 0;
+    uint32_t last_end = 0;
+    auto take = [&](TokenRange token) {
+      if (document->tokens_size() == first_token) {
+        sentence_begin = token.range.begin;
+      }
+      last_end = token.range.end;
+      add_token(token);
+    };
+    while (true) {
+      TokenRange token;
+      if (has_pending) {
+        token = pending;
+      } else if (next_token < tokens.size()) {
+        token = tokens[next_token];
+      } else {
+        break;
+      }
+      if (token.range.begin >= sentence_end) break;
+      if (has_pending) {
+        has_pending = false;
+      } else {
+        ++next_token;
+      }
+      if (token.range.end > sentence_end) {
+        pending = {{sentence_end, token.range.end}, token.kind};
+        has_pending = true;
+        token.range.end = sentence_end;
+      }
+      take(token);
+    }
+    if (document->tokens_size() == first_token) continue;  // Blank.
+    nlpd::v1::Sentence* sentence = document->add_sentences();
+    text.FillSpan({sentence_begin, last_end}, sentence->mutable_span());
+    sentence->set_token_begin(static_cast<uint32_t>(first_token));
+    sentence->set_token_end(static_cast<uint32_t>(document->tokens_size()));
+  }
+}
+
+}  // namespace
+
+struct TextPipeline::Stages {
+  NfcNormalizer normalizer;
+  SentenceSplitter sentence_splitter;
+  Tokenizer tokenizer;
+  LanguageRuleSet rules;
+};
+
+absl::StatusOr<std::unique_ptr<TextPipeline>> TextPipeline::Create() {
+  absl::StatusOr<NfcNormalizer> normalizer = NfcNormalizer::Create();
+  if (!normalizer.ok()) return normalizer.status();
+  absl::StatusOr<SentenceSplitter> splitter = SentenceSplitter::Create();
+  if (!splitter.ok()) return splitter.status();
+  absl::StatusOr<Tokenizer> tokenizer = Tokenizer::Create();
+  if (!tokenizer.ok()) return tokenizer.status();
+  absl::StatusOr<LanguageRuleSet> rules = LanguageRuleSet::LoadEmbedded();
+  if (!rules.ok()) return rules.status();
+  auto stages = std::make_unique<const Stages>(
+      Stages{*std::move(normalizer), *std::move(splitter),
+             *std::move(tokenizer), *std::move(rules)});
+  return std::unique_ptr<TextPipeline>(new TextPipeline(std::move(stages)));
+}
+
+TextPipeline::TextPipeline(std::unique_ptr<const Stages> stages)
+    : stages_(std::move(stages)) {}
+TextPipeline::~TextPipeline() = default;
+
+absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
+    std::string_view text, std::string_view language_hint) const {
+  // Offsets are uint32; NFC can grow text, so leave headroom.
+  if (text.size() >= std::numeric_limits<uint32_t>::max() / 4) {
+    return absl::InvalidArgumentError("text is too large (1 GiB or more)");
+  }
+  if (absl::Status status = ValidateUtf8(text); !status.ok()) return status;
+
+  nlpd::v1::Document document;
+  std::string* nfc_text = document.mutable_text();
+  if (absl::Status status = stages_->normalizer.Normalize(text, nfc_text);
+      !status.ok()) {
+    return status;
+  }
+  const Utf16Text utf16(*nfc_text);
+  if (IsBlank(utf16)) return absl::InvalidArgumentError("text is empty");
+
+  if (!language_hint.empty()) {
+    document.set_language(std::string(language_hint));
+    document.set_language_confidence(1.0f);
+  } else {
+    LanguageGuess guess = IdentifyLanguage(*nfc_text);
+    document.set_language(std::move(guess.code));
+    document.set_language_confidence(guess.confidence);
+  }
+  const LanguageRules& rules = stages_->rules.ForLanguage(document.language());
+
+  const std::vector<ClassifiedPeriod> periods = ClassifyPeriods(utf16, rules);
+  const std::vector<TextRange> urls = FindUrls(utf16.units());
+  const std::vector<uint32_t> boundaries =
+      stages_->sentence_splitter.Split(utf16, periods, urls);
+  const std::vector<TokenRange> tokens =
+      stages_->tokenizer.Tokenize(utf16, periods, urls);
+  AddSentencesAndTokens(utf16, boundaries, tokens, &document);
+  return document;
+}
+
+}  // namespace nlpd::text

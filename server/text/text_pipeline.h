@@ -1,0 +1,64 @@
+#ifndef NLPD_SERVER_TEXT_TEXT_PIPELINE_H_
+#define NLPD_SERVER_TEXT_TEXT_PIPELINE_H_
+
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "nlpd/v1/document.pb.h"
+
+namespace nlpd::text {
+
+// The server's text pipeline (DESIGN.md decision 3): turns the text of a
+// request into an nlpd.v1.Document that every plugin receives.
+//
+//   validate UTF-8 -> NFC -> language (hint or CLD2) -> sentences and tokens
+//   (ICU plus per-language rules) -> spans in UTF-8 bytes and code points.
+//
+// Create once at server start and share; Process is const and thread-safe.
+class TextPipeline {
+ public:
+  // Loads everything once: ICU break iterators and the NFC normalizer, and
+  // the embedded per-language sentence rules. Returns Internal if ICU data
+  // is unusable, InvalidArgument if an embedded rules file is malformed.
+  static absl::StatusOr<std::unique_ptr<TextPipeline>> Create();
+
+  TextPipeline(const TextPipeline&) = delete;
+  TextPipeline& operator=(const TextPipeline&) = delete;
+  ~TextPipeline();
+
+  // Analyzes `text` (the bytes the client sent). Thread-safe: any number of
+  // threads may call Process on one instance concurrently.
+  //
+  // Returns InvalidArgument when `text` is not well-formed UTF-8 (the
+  // message names the byte offset of the first ill-formed sequence), is 1 GiB
+  // or larger, or is empty or white space only ("text is empty").
+  //
+  // Otherwise returns a Document with:
+  //  - text: `text` in Unicode NFC; every span indexes this text, in UTF-8
+  //    bytes and in code points;
+  //  - language: `language_hint` as given with confidence 1 if non-empty,
+  //    else CLD2's guess ("und", confidence 0, if it has none). The hint's
+  //    primary subtag also selects the sentence rules ("de-AT" -> de);
+  //  - sentences: in order, each spanning its first to last token (no
+  //    surrounding white space); every line break ends a sentence;
+  //  - tokens: in order, never white space; each inside one sentence, and
+  //    Sentence.token_begin/token_end index them.
+  // See Tokenizer and ClassifyPeriods for the tokenization and sentence
+  // rules.
+  absl::StatusOr<nlpd::v1::Document> Process(
+      std::string_view text, std::string_view language_hint) const;
+
+ private:
+  // The stages, loaded by Create; defined in text_pipeline.cc so this
+  // header does not pull in ICU and the internal headers.
+  struct Stages;
+
+  explicit TextPipeline(std::unique_ptr<const Stages> stages);
+
+  std::unique_ptr<const Stages> stages_;
+};
+
+}  // namespace nlpd::text
+
+#endif  // NLPD_SERVER_TEXT_TEXT_PIPELINE_H_

@@ -1,0 +1,97 @@
+"""nlpctl as a subprocess against the fixture server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Server
+from texts import GERMAN
+
+
+def _nlpctl() -> str:
+    exe = Path(sys.executable).parent / "nlpctl"
+    found = str(exe) if exe.is_file() else shutil.which("nlpctl")
+    if not found:
+        pytest.fail("nlpctl not installed; pip install ./clients/python", pytrace=False)
+    return found
+
+
+def run(server: Server, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [_nlpctl(), "--target", server.address, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_plugins_table(server: Server) -> None:
+    proc = run(server, "plugins")
+    assert proc.returncode == 0, proc.stderr
+    header, *rows = proc.stdout.splitlines()
+    assert header.split()[:2] == ["NAME", "VERSION"]
+    assert any(r.split()[0] == "keywords" for r in rows), proc.stdout
+
+
+def test_plugins_json(server: Server) -> None:
+    proc = run(server, "plugins", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    kw = next(p for p in doc["plugins"] if p["name"] == "keywords")
+    assert kw["result_type"] == "nlpd.keywords.v1.KeywordsResult"
+    assert kw["descriptor_set_size"] > 0
+
+
+def test_analyze_stdin_with_keywords(server: Server) -> None:
+    proc = run(server, "analyze", "-", "--analyses", "keywords", "--language", "de", stdin=GERMAN)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["document"]["text"] == GERMAN
+    assert doc["document"]["language"] == "de"
+    kws = doc["custom_results"]["keywords"]["keywords"]
+    assert kws and all(isinstance(k["text"], str) for k in kws)
+    for k in kws:
+        for m in k["mentions"]:
+            assert " ".join(GERMAN[m["char_start"] : m["char_end"]].split()).casefold() == (
+                k["text"].casefold()
+            )
+
+
+def test_analyze_file(server: Server, tmp_path: Path) -> None:
+    path = tmp_path / "meldung.txt"
+    path.write_text(GERMAN, encoding="utf-8")
+    proc = run(server, "analyze", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["document"]["language"] == "de"
+
+
+def test_analyze_unknown_analysis(server: Server) -> None:
+    proc = run(server, "analyze", "-", "--analyses", "frobnicate", stdin=GERMAN)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "NOT_FOUND" in proc.stderr and "frobnicate" in proc.stderr
+
+
+def test_analyze_empty_input(server: Server) -> None:
+    proc = run(server, "analyze", "-", stdin="")
+    assert proc.returncode == 1
+    assert "INVALID_ARGUMENT" in proc.stderr
+
+
+def test_unreachable_server() -> None:
+    proc = subprocess.run(
+        [_nlpctl(), "--target", "127.0.0.1:1", "--timeout", "5", "plugins"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "UNAVAILABLE" in proc.stderr
