@@ -35,6 +35,28 @@ bool IsIgnorableSegment(const Utf16Text& text, TextRange segment) {
   return true;
 }
 
+// `segment` without ignorable characters at either end. ICU glues some
+// spaces to a word (U+202F NARROW NO-BREAK SPACE is ExtendNumLet, so
+// "3,5\u202f%" gives the segment "3,5\u202f"); spaces inside, as in the
+// French number "10\u202f000", stay.
+TextRange TrimIgnorable(const Utf16Text& text, TextRange segment) {
+  while (segment.begin < segment.end) {
+    const char32_t c = text.CodePointAt(segment.begin);
+    if (!IsIgnorable(c)) break;
+    segment.begin += Utf16Length(c);
+  }
+  while (segment.begin < segment.end) {
+    uint32_t last = segment.end - 1;
+    if (last > segment.begin && U16_IS_TRAIL(text.units()[last]) &&
+        U16_IS_LEAD(text.units()[last - 1])) {
+      --last;
+    }
+    if (!IsIgnorable(text.CodePointAt(last))) break;
+    segment.end = last;
+  }
+  return segment;
+}
+
 bool IsEmoji(const Utf16Text& text, TextRange segment) {
   for (uint32_t i = segment.begin; i < segment.end;) {
     const char32_t c = text.CodePointAt(i);
@@ -202,9 +224,10 @@ std::vector<TokenRange> Tokenizer::Tokenize(
   uint32_t begin = 0;
   for (int32_t end = iterator->next(); end != icu::BreakIterator::DONE;
        end = iterator->next()) {
-    const TextRange segment{begin, static_cast<uint32_t>(end)};
-    begin = segment.end;
-    if (IsIgnorableSegment(text, segment)) continue;
+    const TextRange untrimmed{begin, static_cast<uint32_t>(end)};
+    begin = untrimmed.end;
+    if (IsIgnorableSegment(text, untrimmed)) continue;
+    const TextRange segment = TrimIgnorable(text, untrimmed);
     builder.Add({segment, KindOf(text, segment, iterator->getRuleStatus())});
   }
   utext_close(&utext);

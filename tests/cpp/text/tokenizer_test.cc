@@ -39,6 +39,13 @@ TEST(TokenizerTest, SkipsWhiteSpaceAndControlCharacters) {
               ElementsAre(u"a", u"b", u"c"));
 }
 
+TEST(TokenizerTest, SpacesGluedToNumbersAreTrimmed) {
+  // U+202F is ExtendNumLet for ICU: inside a number it stays, at its end it
+  // is white space and goes.
+  EXPECT_THAT(Tokens("3,5\u202f% und 10\u202f000 Euro"),
+              ElementsAre(u"3,5", u"%", u"und", u"10\u202f000", u"Euro"));
+}
+
 TEST(TokenizerTest, Kinds) {
   std::vector<v1::TokenKind> kinds;
   EXPECT_THAT(Tokens("Kim 3,5 % „x“ 🇩🇪", &kinds),
