@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "text/break_iteration.h"
 #include "text/char_classes.h"
 
 namespace nlpd::text {
@@ -75,28 +76,17 @@ std::vector<uint32_t> SentenceSplitter::Split(
   std::vector<uint32_t> boundaries = {0};
   if (units.empty()) return boundaries;
 
-  std::unique_ptr<icu::BreakIterator> iterator(prototype_->clone());
-  UErrorCode status = U_ZERO_ERROR;
-  UText utext = UTEXT_INITIALIZER;
-  utext_openUChars(&utext, units.data(), static_cast<int64_t>(units.size()),
-                   &status);
-  iterator->setText(&utext, status);
-  if (U_FAILURE(status)) {
-    // Cannot happen for in-memory UTF-16; fall back to one sentence.
-    utext_close(&utext);
-    boundaries.push_back(text.size());
-    return boundaries;
-  }
-  for (int32_t b = iterator->next(); b != icu::BreakIterator::DONE;
-       b = iterator->next()) {
-    const auto boundary = static_cast<uint32_t>(b);
-    if (boundary < text.size() && (FollowsWordPeriod(text, boundary, periods) ||
-                                   InsideUrl(boundary, urls))) {
-      continue;
-    }
-    boundaries.push_back(boundary);
-  }
-  utext_close(&utext);
+  const bool bound = ForEachBreak(
+      *prototype_, units, [&](uint32_t boundary, int32_t /*rule_status*/) {
+        if (boundary < text.size() &&
+            (FollowsWordPeriod(text, boundary, periods) ||
+             InsideUrl(boundary, urls))) {
+          return;
+        }
+        boundaries.push_back(boundary);
+      });
+  // Binding cannot fail for in-memory UTF-16; if it did, one sentence.
+  if (!bound) boundaries.resize(1);
   if (boundaries.back() != text.size()) boundaries.push_back(text.size());
   return boundaries;
 }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "text/break_iteration.h"
 #include "text/char_classes.h"
 
 namespace nlpd::text {
@@ -211,26 +212,14 @@ std::vector<TokenRange> Tokenizer::Tokenize(
   const std::u16string_view units = text.units();
   if (units.empty()) return std::move(builder).Finish();
 
-  std::unique_ptr<icu::BreakIterator> iterator(prototype_->clone());
-  UErrorCode status = U_ZERO_ERROR;
-  UText utext = UTEXT_INITIALIZER;
-  utext_openUChars(&utext, units.data(), static_cast<int64_t>(units.size()),
-                   &status);
-  iterator->setText(&utext, status);
-  if (U_FAILURE(status)) {
-    utext_close(&utext);
-    return std::move(builder).Finish();
-  }
   uint32_t begin = 0;
-  for (int32_t end = iterator->next(); end != icu::BreakIterator::DONE;
-       end = iterator->next()) {
-    const TextRange untrimmed{begin, static_cast<uint32_t>(end)};
-    begin = untrimmed.end;
-    if (IsIgnorableSegment(text, untrimmed)) continue;
+  ForEachBreak(*prototype_, units, [&](uint32_t end, int32_t rule_status) {
+    const TextRange untrimmed{begin, end};
+    begin = end;
+    if (IsIgnorableSegment(text, untrimmed)) return;
     const TextRange segment = TrimIgnorable(text, untrimmed);
-    builder.Add({segment, KindOf(text, segment, iterator->getRuleStatus())});
-  }
-  utext_close(&utext);
+    builder.Add({segment, KindOf(text, segment, rule_status)});
+  });
   return std::move(builder).Finish();
 }
 
