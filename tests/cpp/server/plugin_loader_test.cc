@@ -50,14 +50,14 @@ TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
 
   absl::StatusOr<std::string> failed = (*plugin)->Analyze("", "FAIL_PLUGIN", "de");
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(failed.status().message(), HasSubstr("plugin 'test_echo': asked to fail"));
+  EXPECT_THAT(std::string(failed.status().message()), HasSubstr("plugin 'test_echo': asked to fail"));
 }
 
 TEST(PluginLoaderTest, RefusesWrongAbiVersion) {
   absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_wrong_abi"));
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(library.status().message(), HasSubstr("libnlpd_test_wrong_abi.so"));
-  EXPECT_THAT(library.status().message(), HasSubstr("ABI version 2.0, server speaks 1.0"));
+  EXPECT_THAT(std::string(library.status().message()), HasSubstr("libnlpd_test_wrong_abi.so"));
+  EXPECT_THAT(std::string(library.status().message()), HasSubstr("ABI version 2.0, server speaks 1.0"));
 }
 
 TEST(PluginLoaderTest, NamesTheAbiOfAFutureEntrySymbol) {
@@ -70,13 +70,13 @@ TEST(PluginLoaderTest, NamesTheAbiOfAFutureEntrySymbol) {
 TEST(PluginLoaderTest, RefusesLibraryWithoutEntrySymbol) {
   absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_no_symbol"));
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(library.status().message(), HasSubstr("no entry symbol nlpd_plugin_v1"));
+  EXPECT_THAT(std::string(library.status().message()), HasSubstr("no entry symbol nlpd_plugin_v1"));
 }
 
 TEST(PluginLoaderTest, RefusesFileThatIsNoLibrary) {
   absl::StatusOr<PluginLibrary> library = OpenPluginLibrary("/nonexistent/libnlpd_x.so");
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(library.status().message(), HasSubstr("cannot load"));
+  EXPECT_THAT(std::string(library.status().message()), HasSubstr("cannot load"));
 }
 
 TEST(PluginLoaderTest, ReportsCreateFailureWithPluginReason) {
@@ -84,8 +84,8 @@ TEST(PluginLoaderTest, ReportsCreateFailureWithPluginReason) {
   ASSERT_TRUE(library.ok()) << library.status();
   absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(*library, "");
   EXPECT_EQ(plugin.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(plugin.status().message(), HasSubstr("create failed"));
-  EXPECT_THAT(plugin.status().message(), HasSubstr("model file test.model not found"));
+  EXPECT_THAT(std::string(plugin.status().message()), HasSubstr("create failed"));
+  EXPECT_THAT(std::string(plugin.status().message()), HasSubstr("model file test.model not found"));
 }
 
 }  // namespace

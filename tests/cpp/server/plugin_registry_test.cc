@@ -57,7 +57,7 @@ TEST(PluginRegistryTest, PlanRejectsUnknownAndRefusedAnalyses) {
   std::vector<std::string> refused = {"test_create_fails"};
   plan = registry->Plan(refused);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(plan.status().message(), HasSubstr("model file test.model not found"));
+  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("model file test.model not found"));
 }
 
 TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
@@ -68,7 +68,7 @@ TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
   std::vector<std::string> requested = {"test_dependent"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(requested);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(plan.status().message(), HasSubstr("needs 'test_echo'"));
+  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("needs 'test_echo'"));
 }
 
 TEST(PluginRegistryTest, MissingDirectoryIsALoadError) {

@@ -110,6 +110,15 @@ TEST_F(ServerTest, StreamAnswersEveryRequestInOrder) {
   EXPECT_EQ(received, kDocuments);
 }
 
+TEST_F(ServerTest, BusyPortIsAnErrorNotASharedPort) {
+  v1::ServerConfig config;
+  config.set_listen(server_->address());
+  ApplyDefaults({}, &config);
+  absl::StatusOr<std::unique_ptr<Server>> second = Server::Start(config);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr(server_->address()));
+}
+
 TEST_F(ServerTest, ShutdownLetsInFlightCallsFinish) {
   grpc::ClientContext context;
   v1::AnalyzeResponse response;

@@ -1,0 +1,55 @@
+// nlpd::Analyzer with the real plugin registry (the keywords plugin from the
+// build tree): documents per second for "document only" (text pipeline plus
+// response assembly) vs "keywords" (plus the plugin call across the C ABI).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+#include "bench_texts.h"
+
+namespace nlpd::bench {
+namespace {
+
+void RunAnalyze(benchmark::State& state, const std::string& text,
+                const std::vector<std::string>& analyses) {
+  const Analyzer& analyzer = SharedAnalyzer();
+  v1::AnalyzeRequest request;
+  request.set_text(text);
+  for (const std::string& a : analyses) request.add_analyses(a);
+  const CallContext call;
+  for (auto _ : state) {
+    v1::AnalyzeResponse response;
+    absl::Status status = analyzer.Analyze(request, call, &response);
+    if (!status.ok()) {
+      state.SkipWithError(std::string(status.message()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(response);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(text.size()) * state.iterations());
+  state.counters["docs/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+const std::vector<std::string> kNone;
+const std::vector<std::string> kKeywords = {"keywords"};
+
+void BM_Analyzer_German_DocumentOnly(benchmark::State& s) { RunAnalyze(s, kGermanArticle, kNone); }
+void BM_Analyzer_German_Keywords(benchmark::State& s) { RunAnalyze(s, kGermanArticle, kKeywords); }
+void BM_Analyzer_English_DocumentOnly(benchmark::State& s) { RunAnalyze(s, kEnglishArticle, kNone); }
+void BM_Analyzer_English_Keywords(benchmark::State& s) { RunAnalyze(s, kEnglishArticle, kKeywords); }
+void BM_Analyzer_Short_DocumentOnly(benchmark::State& s) { RunAnalyze(s, ShortParagraphs()[0], kNone); }
+void BM_Analyzer_Short_Keywords(benchmark::State& s) { RunAnalyze(s, ShortParagraphs()[0], kKeywords); }
+BENCHMARK(BM_Analyzer_German_DocumentOnly);
+BENCHMARK(BM_Analyzer_German_Keywords);
+BENCHMARK(BM_Analyzer_English_DocumentOnly);
+BENCHMARK(BM_Analyzer_English_Keywords);
+BENCHMARK(BM_Analyzer_Short_DocumentOnly);
+BENCHMARK(BM_Analyzer_Short_Keywords);
+
+}  // namespace
+}  // namespace nlpd::bench
+
+BENCHMARK_MAIN();
