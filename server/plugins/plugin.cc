@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "plugins/host_api.h"
 
@@ -20,10 +21,24 @@ Plugin::~Plugin() {
   api_->destroy(instance_);
 }
 
+namespace {
+
+// "de-AT" -> "de": plugins declare primary languages, documents may carry
+// regional tags.
+absl::string_view PrimarySubtag(absl::string_view tag) {
+  return tag.substr(0, tag.find_first_of("-_"));
+}
+
+}  // namespace
+
 bool Plugin::SupportsLanguage(std::string_view language) const {
+  const absl::string_view primary =
+      PrimarySubtag(absl::string_view(language.data(), language.size()));
   return std::any_of(info_.languages().begin(), info_.languages().end(),
-                     [language](const std::string& supported) {
-                       return supported == "*" || supported == language;
+                     [primary](const std::string& supported) {
+                       return supported == "*" ||
+                              absl::EqualsIgnoreCase(PrimarySubtag(supported),
+                                                     primary);
                      });
 }
 

@@ -28,7 +28,8 @@ class Plugin {
   const v1::PluginInfo& info() const { return info_; }
   const std::string& name() const { return info_.name(); }
 
-  // True when the plugin declared `language` or "*".
+  // True when the plugin declared "*" or the primary subtag of `language`
+  // ("de" serves "de-AT"), compared case-insensitively.
   bool SupportsLanguage(std::string_view language) const;
 
   // Runs the plugin on one document. `request` is a serialized

@@ -63,4 +63,25 @@ LanguageGuess IdentifyLanguage(std::string_view utf8_text) {
   return {CLD2::LanguageCode(language), confidence};
 }
 
+bool IsLanguageTag(std::string_view tag) {
+  size_t subtag_begin = 0;
+  bool primary = true;
+  for (size_t i = 0; i <= tag.size(); ++i) {
+    if (i < tag.size() && tag[i] != '-' && tag[i] != '_') {
+      const char c = tag[i];
+      const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      const bool digit = c >= '0' && c <= '9';
+      if (!letter && !(digit && !primary)) return false;
+      continue;
+    }
+    const size_t length = i - subtag_begin;
+    if (primary ? (length < 2 || length > 3) : (length < 1 || length > 8)) {
+      return false;
+    }
+    primary = false;
+    subtag_begin = i + 1;
+  }
+  return true;
+}
+
 }  // namespace nlpd::text

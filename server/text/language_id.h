@@ -23,6 +23,11 @@ struct LanguageGuess {
 // Thread-safe (CLD2's tables are static and read-only); never fails.
 LanguageGuess IdentifyLanguage(std::string_view utf8_text);
 
+// True when `tag` has the shape of a BCP-47 language tag: a primary subtag
+// of 2-3 ASCII letters, then subtags of 1-8 ASCII letters or digits joined
+// by '-' or '_' ("de", "en-GB", "zh-Hant", "de_AT"). Pure; thread-safe.
+bool IsLanguageTag(std::string_view tag);
+
 }  // namespace nlpd::text
 
 #endif  // NLPD_SERVER_TEXT_LANGUAGE_ID_H_

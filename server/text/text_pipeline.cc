@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "text/char_classes.h"
 #include "text/language_id.h"
 #include "text/language_rules.h"
@@ -122,6 +124,11 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
     return absl::InvalidArgumentError("text is too large (1 GiB or more)");
   }
   if (absl::Status status = ValidateUtf8(text); !status.ok()) return status;
+  if (!language_hint.empty() && !IsLanguageTag(language_hint)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "language '", absl::string_view(language_hint.data(), language_hint.size()),
+        "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
+  }
 
   nlpd::v1::Document document;
   std::string* nfc_text = document.mutable_text();
@@ -149,6 +156,12 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
   const std::vector<TokenRange> tokens =
       stages_->tokenizer.Tokenize(utf16, periods, urls);
   AddSentencesAndTokens(utf16, boundaries, tokens, &document);
+  if (document.tokens().empty()) {
+    // Only control or format characters: nothing a plugin could analyze.
+    return absl::InvalidArgumentError(
+        "text is empty: it holds only white space, control or format "
+        "characters");
+  }
   return document;
 }
 

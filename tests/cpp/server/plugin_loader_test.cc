@@ -31,7 +31,10 @@ TEST(PluginLoaderTest, LoadsGoodPluginAndReadsDescriptor) {
   absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(*library, "");
   ASSERT_TRUE(plugin.ok()) << plugin.status();
   EXPECT_TRUE((*plugin)->SupportsLanguage("de"));
+  EXPECT_TRUE((*plugin)->SupportsLanguage("de-AT"));
+  EXPECT_TRUE((*plugin)->SupportsLanguage("DE_ch"));
   EXPECT_FALSE((*plugin)->SupportsLanguage("en"));
+  EXPECT_FALSE((*plugin)->SupportsLanguage("den"));
 }
 
 TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
