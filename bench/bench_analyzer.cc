@@ -28,7 +28,8 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
     }
     benchmark::DoNotOptimize(response);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(text.size()) * state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(text.size()) *
+                          state.iterations());
   state.counters["docs/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
@@ -36,12 +37,24 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
 const std::vector<std::string> kNone;
 const std::vector<std::string> kKeywords = {"keywords"};
 
-void BM_Analyzer_German_DocumentOnly(benchmark::State& s) { RunAnalyze(s, kGermanArticle, kNone); }
-void BM_Analyzer_German_Keywords(benchmark::State& s) { RunAnalyze(s, kGermanArticle, kKeywords); }
-void BM_Analyzer_English_DocumentOnly(benchmark::State& s) { RunAnalyze(s, kEnglishArticle, kNone); }
-void BM_Analyzer_English_Keywords(benchmark::State& s) { RunAnalyze(s, kEnglishArticle, kKeywords); }
-void BM_Analyzer_Short_DocumentOnly(benchmark::State& s) { RunAnalyze(s, ShortParagraphs()[0], kNone); }
-void BM_Analyzer_Short_Keywords(benchmark::State& s) { RunAnalyze(s, ShortParagraphs()[0], kKeywords); }
+void BM_Analyzer_German_DocumentOnly(benchmark::State& s) {
+  RunAnalyze(s, kGermanArticle, kNone);
+}
+void BM_Analyzer_German_Keywords(benchmark::State& s) {
+  RunAnalyze(s, kGermanArticle, kKeywords);
+}
+void BM_Analyzer_English_DocumentOnly(benchmark::State& s) {
+  RunAnalyze(s, kEnglishArticle, kNone);
+}
+void BM_Analyzer_English_Keywords(benchmark::State& s) {
+  RunAnalyze(s, kEnglishArticle, kKeywords);
+}
+void BM_Analyzer_Short_DocumentOnly(benchmark::State& s) {
+  RunAnalyze(s, ShortParagraphs()[0], kNone);
+}
+void BM_Analyzer_Short_Keywords(benchmark::State& s) {
+  RunAnalyze(s, ShortParagraphs()[0], kKeywords);
+}
 BENCHMARK(BM_Analyzer_German_DocumentOnly);
 BENCHMARK(BM_Analyzer_German_Keywords);
 BENCHMARK(BM_Analyzer_English_DocumentOnly);

@@ -50,7 +50,8 @@ Running& TheServer() {
     ApplyDefaults({}, &config);
     auto server = Server::Start(config);
     if (!server.ok()) {
-      std::fprintf(stderr, "Server::Start: %s\n", server.status().ToString().c_str());
+      std::fprintf(stderr, "Server::Start: %s\n",
+                   server.status().ToString().c_str());
       std::abort();
     }
     auto* r = new Running;
@@ -109,7 +110,8 @@ void RunUnary(benchmark::State& state, const std::string& text, bool keywords) {
   SetLatencyCounters(state, us);
 }
 
-void RunDirect(benchmark::State& state, const std::string& text, bool keywords) {
+void RunDirect(benchmark::State& state, const std::string& text,
+               bool keywords) {
   const Analyzer& analyzer = SharedAnalyzer();
   const v1::AnalyzeRequest request = MakeRequest(text, keywords);
   const CallContext call;
@@ -128,12 +130,24 @@ void RunDirect(benchmark::State& state, const std::string& text, bool keywords) 
   SetLatencyCounters(state, us);
 }
 
-void BM_Unary_Short_Keywords(benchmark::State& s) { RunUnary(s, ShortParagraphs()[0], true); }
-void BM_Direct_Short_Keywords(benchmark::State& s) { RunDirect(s, ShortParagraphs()[0], true); }
-void BM_Unary_Short_DocumentOnly(benchmark::State& s) { RunUnary(s, ShortParagraphs()[0], false); }
-void BM_Direct_Short_DocumentOnly(benchmark::State& s) { RunDirect(s, ShortParagraphs()[0], false); }
-void BM_Unary_GermanArticle_Keywords(benchmark::State& s) { RunUnary(s, kGermanArticle, true); }
-void BM_Direct_GermanArticle_Keywords(benchmark::State& s) { RunDirect(s, kGermanArticle, true); }
+void BM_Unary_Short_Keywords(benchmark::State& s) {
+  RunUnary(s, ShortParagraphs()[0], true);
+}
+void BM_Direct_Short_Keywords(benchmark::State& s) {
+  RunDirect(s, ShortParagraphs()[0], true);
+}
+void BM_Unary_Short_DocumentOnly(benchmark::State& s) {
+  RunUnary(s, ShortParagraphs()[0], false);
+}
+void BM_Direct_Short_DocumentOnly(benchmark::State& s) {
+  RunDirect(s, ShortParagraphs()[0], false);
+}
+void BM_Unary_GermanArticle_Keywords(benchmark::State& s) {
+  RunUnary(s, kGermanArticle, true);
+}
+void BM_Direct_GermanArticle_Keywords(benchmark::State& s) {
+  RunDirect(s, kGermanArticle, true);
+}
 BENCHMARK(BM_Unary_Short_Keywords)->UseRealTime();
 BENCHMARK(BM_Direct_Short_Keywords)->UseRealTime();
 BENCHMARK(BM_Unary_Short_DocumentOnly)->UseRealTime();
@@ -184,8 +198,8 @@ void BM_Stream_Keywords(benchmark::State& state) {
     }
     docs += received;
   }
-  state.counters["docs/s"] =
-      benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs),
+                                                benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Stream_Keywords)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -218,10 +232,14 @@ void BM_Direct_Batch_Keywords(benchmark::State& state) {
     }
     docs += kStreamDocs;
   }
-  state.counters["docs/s"] =
-      benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs),
+                                                benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Direct_Batch_Keywords)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Direct_Batch_Keywords)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace nlpd::bench

@@ -44,23 +44,31 @@ void RunProcess(benchmark::State& state, std::string_view text,
   }
   state.SetBytesProcessed(static_cast<int64_t>(text.size()) *
                           state.iterations());
-  state.counters["tokens/s"] =
-      benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens),
+                                                  benchmark::Counter::kIsRate);
   state.counters["docs/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   if (state.iterations() > 0) {
     state.counters["tokens/doc"] =
         static_cast<double>(tokens) / static_cast<double>(state.iterations());
-    state.counters["sentences/doc"] =
-        static_cast<double>(sentences) / static_cast<double>(state.iterations());
+    state.counters["sentences/doc"] = static_cast<double>(sentences) /
+                                      static_cast<double>(state.iterations());
   }
   state.counters["bytes/doc"] = static_cast<double>(text.size());
 }
 
-void BM_Process_German_Hint(benchmark::State& s) { RunProcess(s, kGermanArticle, "de"); }
-void BM_Process_German_NoHint(benchmark::State& s) { RunProcess(s, kGermanArticle, ""); }
-void BM_Process_English_Hint(benchmark::State& s) { RunProcess(s, kEnglishArticle, "en"); }
-void BM_Process_English_NoHint(benchmark::State& s) { RunProcess(s, kEnglishArticle, ""); }
+void BM_Process_German_Hint(benchmark::State& s) {
+  RunProcess(s, kGermanArticle, "de");
+}
+void BM_Process_German_NoHint(benchmark::State& s) {
+  RunProcess(s, kGermanArticle, "");
+}
+void BM_Process_English_Hint(benchmark::State& s) {
+  RunProcess(s, kEnglishArticle, "en");
+}
+void BM_Process_English_NoHint(benchmark::State& s) {
+  RunProcess(s, kEnglishArticle, "");
+}
 void BM_Process_ShortParagraph_NoHint(benchmark::State& s) {
   RunProcess(s, ShortParagraphs()[0], "");
 }
@@ -79,10 +87,12 @@ void RegisterSample() {
                  "skipping BM_Process_Sample_*\n");
     return;
   }
-  benchmark::RegisterBenchmark("BM_Process_Sample_NoHint",
-                               [](benchmark::State& s) { RunProcess(s, *sample, ""); });
-  benchmark::RegisterBenchmark("BM_Process_Sample_Hint",
-                               [](benchmark::State& s) { RunProcess(s, *sample, "de"); });
+  benchmark::RegisterBenchmark(
+      "BM_Process_Sample_NoHint",
+      [](benchmark::State& s) { RunProcess(s, *sample, ""); });
+  benchmark::RegisterBenchmark(
+      "BM_Process_Sample_Hint",
+      [](benchmark::State& s) { RunProcess(s, *sample, "de"); });
 }
 
 }  // namespace

@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
 
   nlpd::v1::ServerConfig config;
   if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
-    absl::StatusOr<nlpd::v1::ServerConfig> loaded = nlpd::LoadServerConfig(path);
+    absl::StatusOr<nlpd::v1::ServerConfig> loaded =
+        nlpd::LoadServerConfig(path);
     if (!loaded.ok()) return Fail(loaded.status().message());
     config = *std::move(loaded);
   }

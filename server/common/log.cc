@@ -36,7 +36,8 @@ void Log(LogLevel level, absl::string_view message) { Log(level, "", message); }
 void Log(LogLevel level, absl::string_view tag, absl::string_view message) {
   if (static_cast<int>(level) < min_level) return;
   std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                       absl::UTCTimeZone()),
       " ", LevelName(level), " ", tag, tag.empty() ? "" : ": ", message, "\n");
   // One fwrite per line: stdio locks the stream, so lines do not interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);

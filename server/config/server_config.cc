@@ -31,7 +31,8 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   std::ifstream file(path);
-  if (!file) return absl::NotFoundError(absl::StrCat("config ", path, ": cannot read"));
+  if (!file)
+    return absl::NotFoundError(absl::StrCat("config ", path, ": cannot read"));
   std::stringstream contents;
   contents << file.rdbuf();
   v1::ServerConfig config;
@@ -63,7 +64,8 @@ void ApplyDefaults(const std::vector<std::string>& default_plugin_dirs,
     config->set_max_text_bytes(kDefaultMaxTextBytes);
   }
   if (config->stream_window() == 0) {
-    config->set_stream_window(kDefaultStreamWindowPerWorker * config->workers());
+    config->set_stream_window(kDefaultStreamWindowPerWorker *
+                              config->workers());
   }
 }
 
@@ -75,9 +77,11 @@ std::vector<std::string> BuiltInPluginDirs(const std::string& binary_path) {
   const std::filesystem::path bin_dir = binary.parent_path();
   std::vector<std::string> dirs;
   for (const std::filesystem::path& candidate :
-       {bin_dir / ".." / "plugins", bin_dir / ".." / "lib" / "nlpd" / "plugins"}) {
+       {bin_dir / ".." / "plugins",
+        bin_dir / ".." / "lib" / "nlpd" / "plugins"}) {
     if (std::filesystem::is_directory(candidate, error)) {
-      dirs.push_back(std::filesystem::weakly_canonical(candidate, error).string());
+      dirs.push_back(
+          std::filesystem::weakly_canonical(candidate, error).string());
     }
   }
   return dirs;

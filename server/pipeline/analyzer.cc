@@ -67,16 +67,16 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
                                const CallContext& call,
                                v1::AnalyzeResponse* response) const {
   if (request.text().size() > max_text_bytes_) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("text is ", request.text().size(),
-                     " bytes, over the limit of ", max_text_bytes_,
-                     " bytes (max_text_bytes)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "text is ", request.text().size(), " bytes, over the limit of ",
+        max_text_bytes_, " bytes (max_text_bytes)"));
   }
   absl::StatusOr<std::vector<PlannedAnalysis>> plan =
       registry_->Plan(std::vector<std::string>(request.analyses().begin(),
-                                           request.analyses().end()));
+                                               request.analyses().end()));
   if (!plan.ok()) return plan.status();
-  if (absl::Status status = CheckCall(call, "the text pipeline"); !status.ok()) {
+  if (absl::Status status = CheckCall(call, "the text pipeline");
+      !status.ok()) {
     return status;
   }
   absl::StatusOr<v1::Document> document =
@@ -133,13 +133,15 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     google::protobuf::Any& any = results[plugin.name()];
     any.set_type_url(absl::StrCat(kTypeUrlPrefix, plugin.info().result_type()));
     any.set_value(*std::move(result));
-    if (auto typed = typed_fields_.find(&plugin); typed != typed_fields_.end()) {
+    if (auto typed = typed_fields_.find(&plugin);
+        typed != typed_fields_.end()) {
       google::protobuf::Message* field =
           response->GetReflection()->MutableMessage(response, typed->second);
       if (!field->ParseFromString(any.value())) {
-        return absl::InternalError(
-            absl::StrCat("plugin '", plugin.name(), "' returned bytes that are "
-                         "not a valid ", plugin.info().result_type()));
+        return absl::InternalError(absl::StrCat("plugin '", plugin.name(),
+                                                "' returned bytes that are "
+                                                "not a valid ",
+                                                plugin.info().result_type()));
       }
     } else {
       custom.push_back(plugin.name());

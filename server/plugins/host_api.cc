@@ -49,7 +49,8 @@ absl::StatusCode StatusCodeOf(nlpd_error_code code) {
   int value = static_cast<int>(code);
   // nlpd_error_code values are google.rpc.Code values; anything else a
   // plugin invents is INTERNAL.
-  if (value <= 0 || value > static_cast<int>(absl::StatusCode::kUnauthenticated)) {
+  if (value <= 0 ||
+      value > static_cast<int>(absl::StatusCode::kUnauthenticated)) {
     return absl::StatusCode::kInternal;
   }
   return static_cast<absl::StatusCode>(value);
@@ -58,12 +59,10 @@ absl::StatusCode StatusCodeOf(nlpd_error_code code) {
 }  // namespace
 
 const nlpd_host_api* HostApi() {
-  static const nlpd_host_api api = {sizeof(nlpd_host_api),
-                                    NLPD_ABI_VERSION_MAJOR,
-                                    NLPD_ABI_VERSION_MINOR,
-                                    &ErrorNew,
-                                    &ResultWrite,
-                                    &PluginLog};
+  static const nlpd_host_api api = {
+      sizeof(nlpd_host_api),  NLPD_ABI_VERSION_MAJOR,
+      NLPD_ABI_VERSION_MINOR, &ErrorNew,
+      &ResultWrite,           &PluginLog};
   return &api;
 }
 

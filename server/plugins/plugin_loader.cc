@@ -80,7 +80,8 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
     if (d->languages[i] != nullptr) info.add_languages(d->languages[i]);
   }
   for (size_t i = 0; i < d->dependency_count; ++i) {
-    if (d->dependencies[i] != nullptr) info.add_dependencies(d->dependencies[i]);
+    if (d->dependencies[i] != nullptr)
+      info.add_dependencies(d->dependencies[i]);
   }
   info.set_result_type(d->result_type);
   if (d->descriptor_set != nullptr && d->descriptor_set_size > 0) {
@@ -111,18 +112,19 @@ absl::StatusOr<PluginLibrary> OpenPluginLibrary(const std::string& path) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* error = dlerror();
-    return Refuse(path, absl::StrCat("cannot load: ",
-                                     error != nullptr ? error : "dlopen failed"));
+    return Refuse(path,
+                  absl::StrCat("cannot load: ",
+                               error != nullptr ? error : "dlopen failed"));
   }
   auto entry =
       reinterpret_cast<nlpd_plugin_v1_fn>(dlsym(handle, "nlpd_plugin_v1"));
   if (entry == nullptr) {
     std::string newer = NewerEntrySymbol(handle);
     if (!newer.empty()) {
-      return Refuse(path,
-                    absl::StrCat("exports ", newer, ": built for ABI version ",
-                                 newer.substr(newer.size() - 1),
-                                 ", server speaks ", NLPD_ABI_VERSION_MAJOR));
+      return Refuse(
+          path, absl::StrCat("exports ", newer, ": built for ABI version ",
+                             newer.substr(newer.size() - 1), ", server speaks ",
+                             NLPD_ABI_VERSION_MAJOR));
     }
     return Refuse(path,
                   "no entry symbol nlpd_plugin_v1: not an nlpd plugin, or "
@@ -131,17 +133,17 @@ absl::StatusOr<PluginLibrary> OpenPluginLibrary(const std::string& path) {
   const nlpd_plugin_api* api = entry();
   if (api == nullptr) return Refuse(path, "nlpd_plugin_v1() returned null");
   if (api->abi_major != NLPD_ABI_VERSION_MAJOR) {
-    return Refuse(path, absl::StrCat("ABI version ", api->abi_major, ".",
-                                     api->abi_minor, ", server speaks ",
-                                     NLPD_ABI_VERSION_MAJOR, ".",
-                                     NLPD_ABI_VERSION_MINOR));
+    return Refuse(
+        path, absl::StrCat("ABI version ", api->abi_major, ".", api->abi_minor,
+                           ", server speaks ", NLPD_ABI_VERSION_MAJOR, ".",
+                           NLPD_ABI_VERSION_MINOR));
   }
   if (api->abi_minor > NLPD_ABI_VERSION_MINOR) {
-    return Refuse(path, absl::StrCat("needs ABI version ", api->abi_major, ".",
-                                     api->abi_minor, ", server speaks ",
-                                     NLPD_ABI_VERSION_MAJOR, ".",
-                                     NLPD_ABI_VERSION_MINOR,
-                                     ": upgrade the server"));
+    return Refuse(
+        path,
+        absl::StrCat("needs ABI version ", api->abi_major, ".", api->abi_minor,
+                     ", server speaks ", NLPD_ABI_VERSION_MAJOR, ".",
+                     NLPD_ABI_VERSION_MINOR, ": upgrade the server"));
   }
   if (api->struct_size < sizeof(nlpd_plugin_api) || api->create == nullptr ||
       api->analyze == nullptr || api->destroy == nullptr) {
@@ -164,8 +166,7 @@ absl::StatusOr<std::unique_ptr<Plugin>> InstantiatePlugin(
   nlpd_plugin_instance* instance = nullptr;
   {
     ScopedPluginLogTag tag(library.info.name().c_str());
-    if (nlpd_error* error =
-            library.api->create(HostApi(), &args, &instance)) {
+    if (nlpd_error* error = library.api->create(HostApi(), &args, &instance)) {
       absl::Status status = TakeError(
           error, absl::StrCat("plugin ", library.info.path(), " ('",
                               library.info.name(), "'): create failed"));

@@ -71,10 +71,10 @@ std::unique_ptr<PluginRegistry> PluginRegistry::Load(
         continue;
       }
       if (auto existing = libraries.find(name); existing != libraries.end()) {
-        registry->AddLoadError(
-            path, absl::StrCat("plugin ", path, ": name '", name,
-                               "' already loaded from ",
-                               existing->second.info.path()));
+        registry->AddLoadError(path,
+                               absl::StrCat("plugin ", path, ": name '", name,
+                                            "' already loaded from ",
+                                            existing->second.info.path()));
         continue;
       }
       libraries.emplace(name, *std::move(library));
@@ -89,8 +89,8 @@ std::unique_ptr<PluginRegistry> PluginRegistry::Load(
   DependencyOrder order = OrderByDependencies(dependencies);
   for (const auto& [name, reason] : order.rejected) {
     const std::string& path = libraries.at(name).info.path();
-    std::string message = absl::StrCat("plugin ", path, " ('", name, "'): ",
-                                       reason);
+    std::string message =
+        absl::StrCat("plugin ", path, " ('", name, "'): ", reason);
     registry->refused_by_name_[name] = message;
     registry->AddLoadError(path, message);
   }
@@ -145,10 +145,9 @@ absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
       }
       std::vector<std::string> available;
       for (const auto& plugin : plugins_) available.push_back(plugin->name());
-      return absl::NotFoundError(
-          absl::StrCat("unknown analysis '", name, "'; available: ",
-                       available.empty() ? "(none)"
-                                         : absl::StrJoin(available, ", ")));
+      return absl::NotFoundError(absl::StrCat(
+          "unknown analysis '", name, "'; available: ",
+          available.empty() ? "(none)" : absl::StrJoin(available, ", ")));
     }
     needed[found->second] = 2;
     stack.push_back(found->second);

@@ -208,17 +208,16 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  bool queued =
-      pool_->TrySubmit([this, context, request, response, reactor] {
-        absl::StatusOr<v1::AnalyzeRequest> parsed = ReadAnalyzeRequest(*request);
-        v1::AnalyzeResponse result;
-        absl::Status status = parsed.status();
-        if (status.ok()) {
-          status = analyzer_->Analyze(*parsed, MakeCallContext(context), &result);
-        }
-        if (status.ok()) status = WriteMessage(result, response);
-        reactor->Finish(ToGrpcStatus(status));
-      });
+  bool queued = pool_->TrySubmit([this, context, request, response, reactor] {
+    absl::StatusOr<v1::AnalyzeRequest> parsed = ReadAnalyzeRequest(*request);
+    v1::AnalyzeResponse result;
+    absl::Status status = parsed.status();
+    if (status.ok()) {
+      status = analyzer_->Analyze(*parsed, MakeCallContext(context), &result);
+    }
+    if (status.ok()) status = WriteMessage(result, response);
+    reactor->Finish(ToGrpcStatus(status));
+  });
   if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));
   return reactor;
 }

@@ -37,9 +37,10 @@ class AnalysisService final
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AnalyzeStream(
       grpc::CallbackServerContext* context) override;
 
-  grpc::ServerUnaryReactor* ListPlugins(grpc::CallbackServerContext* context,
-                                        const v1::ListPluginsRequest* request,
-                                        v1::ListPluginsResponse* response) override;
+  grpc::ServerUnaryReactor* ListPlugins(
+      grpc::CallbackServerContext* context,
+      const v1::ListPluginsRequest* request,
+      v1::ListPluginsResponse* response) override;
 
  private:
   const Analyzer* const analyzer_;

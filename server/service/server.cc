@@ -34,8 +34,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   absl::StatusOr<std::unique_ptr<text::TextPipeline>> text_pipeline =
       text::TextPipeline::Create();
   if (!text_pipeline.ok()) {
-    return absl::InternalError(absl::StrCat(
-        "text pipeline: ", text_pipeline.status().message()));
+    return absl::InternalError(
+        absl::StrCat("text pipeline: ", text_pipeline.status().message()));
   }
   server->text_pipeline_ = *std::move(text_pipeline);
 
@@ -48,9 +48,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->registry_ = PluginRegistry::Load(dirs, config.plugins());
   server->pool_ =
       std::make_unique<WorkerPool>(config.workers(), config.queue_size());
-  server->analyzer_ = std::make_unique<Analyzer>(
-      server->text_pipeline_.get(), server->registry_.get(),
-      config.max_text_bytes());
+  server->analyzer_ = std::make_unique<Analyzer>(server->text_pipeline_.get(),
+                                                 server->registry_.get(),
+                                                 config.max_text_bytes());
   server->service_ = std::make_unique<AnalysisService>(
       server->analyzer_.get(), server->registry_.get(), server->pool_.get(),
       config.stream_window());
@@ -74,9 +74,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
     server->pool_->Shutdown();
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.listen(),
-                     " (address in use or invalid?)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen(), " (address in use or invalid?)"));
   }
   server->address_ = absl::StrCat(HostOf(config.listen()), ":", port);
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);

@@ -1,7 +1,7 @@
 #include "service/wire_request.h"
 
-#include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 
 #include <utility>
@@ -78,8 +78,9 @@ absl::Status WriteMessage(const google::protobuf::Message& message,
                           grpc::ByteBuffer* payload) {
   payload->Clear();  // the serializer needs an empty buffer
   bool own_buffer = false;
-  grpc::Status status = grpc::SerializationTraits<google::protobuf::Message>::Serialize(
-      message, payload, &own_buffer);
+  grpc::Status status =
+      grpc::SerializationTraits<google::protobuf::Message>::Serialize(
+          message, payload, &own_buffer);
   if (!status.ok()) {
     return absl::InternalError(
         absl::StrCat("cannot serialize response: ", status.error_message()));

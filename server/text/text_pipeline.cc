@@ -126,7 +126,8 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
   if (absl::Status status = ValidateUtf8(text); !status.ok()) return status;
   if (!language_hint.empty() && !IsLanguageTag(language_hint)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "language '", absl::string_view(language_hint.data(), language_hint.size()),
+        "language '",
+        absl::string_view(language_hint.data(), language_hint.size()),
         "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
   }
 

@@ -51,11 +51,24 @@ bool Decode(std::string_view s, std::vector<char32_t>* cps,
     const auto b = static_cast<unsigned char>(s[i]);
     int n;
     char32_t c, min;
-    if (b < 0x80) { n = 1; c = b; min = 0; }
-    else if ((b & 0xE0) == 0xC0) { n = 2; c = b & 0x1F; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { n = 3; c = b & 0x0F; min = 0x800; }
-    else if ((b & 0xF8) == 0xF0) { n = 4; c = b & 0x07; min = 0x10000; }
-    else return false;
+    if (b < 0x80) {
+      n = 1;
+      c = b;
+      min = 0;
+    } else if ((b & 0xE0) == 0xC0) {
+      n = 2;
+      c = b & 0x1F;
+      min = 0x80;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 3;
+      c = b & 0x0F;
+      min = 0x800;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 4;
+      c = b & 0x07;
+      min = 0x10000;
+    } else
+      return false;
     if (i + n > s.size()) return false;
     for (int k = 1; k < n; ++k) {
       const auto cb = static_cast<unsigned char>(s[i + k]);
@@ -103,8 +116,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const char* const kHints[] = {"de", "en", "de-AT", "en-US", "DE",
-                                       "fr", "und", "x"};
+  static const char* const kHints[] = {"de", "en", "de-AT", "en-US",
+                                       "DE", "fr", "und",   "x"};
   if (size == 0) return 0;
   std::string hint;
   size_t pos = 1;
@@ -133,7 +146,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
     CHECK_INV(U_SUCCESS(err), "ICU NFC", 0);
     const icu::UnicodeString u = icu::UnicodeString::fromUTF8(doc.text());
-    CHECK_INV(nfc->isNormalized(u, err) && U_SUCCESS(err), "text is not NFC", 0);
+    CHECK_INV(nfc->isNormalized(u, err) && U_SUCCESS(err), "text is not NFC",
+              0);
   }
   CHECK_INV(!doc.language().empty(), "language is empty", 0);
   if (!hint.empty()) CHECK_INV(doc.language() == hint, "language != hint", 0);
@@ -156,7 +170,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int expected_begin = 0;
   for (int s = 0; s < doc.sentences_size(); ++s) {
     const nlpd::v1::Sentence& sentence = doc.sentences(s);
-    CheckSpan(sentence.span(), byte_of, s, "sentence span out of range or empty");
+    CheckSpan(sentence.span(), byte_of, s,
+              "sentence span out of range or empty");
     CHECK_INV(static_cast<int>(sentence.token_begin()) == expected_begin,
               "sentences do not cover the tokens contiguously", s);
     CHECK_INV(sentence.token_begin() < sentence.token_end(),

@@ -36,11 +36,24 @@ bool IsUtf8(std::string_view s) {
     const auto b = static_cast<unsigned char>(s[i]);
     int n;
     char32_t c, min;
-    if (b < 0x80) { n = 1; c = b; min = 0; }
-    else if ((b & 0xE0) == 0xC0) { n = 2; c = b & 0x1F; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { n = 3; c = b & 0x0F; min = 0x800; }
-    else if ((b & 0xF8) == 0xF0) { n = 4; c = b & 0x07; min = 0x10000; }
-    else return false;
+    if (b < 0x80) {
+      n = 1;
+      c = b;
+      min = 0;
+    } else if ((b & 0xE0) == 0xC0) {
+      n = 2;
+      c = b & 0x1F;
+      min = 0x80;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 3;
+      c = b & 0x0F;
+      min = 0x800;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 4;
+      c = b & 0x07;
+      min = 0x10000;
+    } else
+      return false;
     if (i + n > s.size()) return false;
     for (int k = 1; k < n; ++k) {
       const auto cb = static_cast<unsigned char>(s[i + k]);
@@ -64,7 +77,8 @@ void CheckAccepted(const nlpd::v1::AnalyzeRequest& request) {
     // string); the server never writes requests, so only note it.
     return;
   }
-  absl::StatusOr<nlpd::v1::AnalyzeRequest> again = nlpd::ReadAnalyzeRequest(out);
+  absl::StatusOr<nlpd::v1::AnalyzeRequest> again =
+      nlpd::ReadAnalyzeRequest(out);
   if (!again.ok()) Fail("written request does not read back");
   if (!google::protobuf::util::MessageDifferencer::Equals(request, *again)) {
     Fail("written request reads back different");
@@ -98,7 +112,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   grpc::ByteBuffer payload(slices.data(), slices.size());
   const std::string flat(bytes, n);
 
-  absl::StatusOr<nlpd::v1::AnalyzeRequest> request = nlpd::ReadAnalyzeRequest(payload);
+  absl::StatusOr<nlpd::v1::AnalyzeRequest> request =
+      nlpd::ReadAnalyzeRequest(payload);
   if (request.ok()) {
     CheckAccepted(*request);
   } else if (!absl::IsInvalidArgument(request.status())) {
@@ -109,8 +124,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Unknown fields (also a known number with the wrong wire type) are
     // dropped by the server on purpose; compare the known fields only.
     generated.DiscardUnknownFields();
-    if (!request.ok()) Fail("nlpd.v1 parser accepts what ReadAnalyzeRequest rejects");
-    if (!google::protobuf::util::MessageDifferencer::Equals(generated, *request)) {
+    if (!request.ok())
+      Fail("nlpd.v1 parser accepts what ReadAnalyzeRequest rejects");
+    if (!google::protobuf::util::MessageDifferencer::Equals(generated,
+                                                            *request)) {
       Fail("ReadAnalyzeRequest differs from the nlpd.v1 parser");
     }
   }

@@ -18,11 +18,27 @@ static nlpd_error* never_analyze(nlpd_plugin_instance* instance,
 }
 
 static const nlpd_plugin_descriptor create_fails_descriptor = {
-    sizeof(nlpd_plugin_descriptor), "test_create_fails", "1.0.0", "", test_any_language, 1,
-    NULL, 0, "nlpd.v1.EntitiesResult", NULL, 0, 1};
+    sizeof(nlpd_plugin_descriptor),
+    "test_create_fails",
+    "1.0.0",
+    "",
+    test_any_language,
+    1,
+    NULL,
+    0,
+    "nlpd.v1.EntitiesResult",
+    NULL,
+    0,
+    1};
 
-static const nlpd_plugin_api create_fails_api = {
-    sizeof(nlpd_plugin_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
-    &create_fails_descriptor, &failing_create, &never_analyze, &test_destroy};
+static const nlpd_plugin_api create_fails_api = {sizeof(nlpd_plugin_api),
+                                                 NLPD_ABI_VERSION_MAJOR,
+                                                 NLPD_ABI_VERSION_MINOR,
+                                                 &create_fails_descriptor,
+                                                 &failing_create,
+                                                 &never_analyze,
+                                                 &test_destroy};
 
-NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) { return &create_fails_api; }
+NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) {
+  return &create_fails_api;
+}

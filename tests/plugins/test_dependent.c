@@ -42,10 +42,13 @@ static const nlpd_plugin_descriptor dependent_descriptor = {
     0,
     0};
 
-static const nlpd_plugin_api dependent_api = {
-    sizeof(nlpd_plugin_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
-    &dependent_descriptor,   &test_create,           &dependent_analyze,
-    &test_destroy};
+static const nlpd_plugin_api dependent_api = {sizeof(nlpd_plugin_api),
+                                              NLPD_ABI_VERSION_MAJOR,
+                                              NLPD_ABI_VERSION_MINOR,
+                                              &dependent_descriptor,
+                                              &test_create,
+                                              &dependent_analyze,
+                                              &test_destroy};
 
 NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) {
   return &dependent_api;

@@ -31,9 +31,9 @@ static nlpd_error* echo_analyze(nlpd_plugin_instance* instance,
   /* EntitiesResult { entities { span { byte_end: N } label: "TEST" } }.
    * N < 128 keeps every varint one byte. */
   uint8_t n = (uint8_t)(input->text_size < 127 ? input->text_size : 127);
-  const uint8_t result[] = {0x0A, 0x0A,             /* entities, 10 bytes */
-                            0x0A, 0x02, 0x10, n,    /* span { byte_end } */
-                            0x12, 0x04, 'T', 'E', 'S', 'T'}; /* label */
+  const uint8_t result[] = {0x0A, 0x0A,          /* entities, 10 bytes */
+                            0x0A, 0x02, 0x10, n, /* span { byte_end } */
+                            0x12, 0x04, 'T',  'E', 'S', 'T'}; /* label */
   return host->result_write(sink, result, sizeof(result));
 }
 
@@ -51,9 +51,12 @@ static const nlpd_plugin_descriptor echo_descriptor = {
     0,
     1};
 
-static const nlpd_plugin_api echo_api = {
-    sizeof(nlpd_plugin_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
-    &echo_descriptor,        &test_create,           &echo_analyze,
-    &test_destroy};
+static const nlpd_plugin_api echo_api = {sizeof(nlpd_plugin_api),
+                                         NLPD_ABI_VERSION_MAJOR,
+                                         NLPD_ABI_VERSION_MINOR,
+                                         &echo_descriptor,
+                                         &test_create,
+                                         &echo_analyze,
+                                         &test_destroy};
 
 NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) { return &echo_api; }

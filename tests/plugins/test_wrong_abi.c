@@ -9,11 +9,27 @@ static nlpd_error* never_analyze(nlpd_plugin_instance* instance,
 }
 
 static const nlpd_plugin_descriptor wrong_abi_descriptor = {
-    sizeof(nlpd_plugin_descriptor), "test_wrong_abi", "1.0.0", "", test_any_language, 1,
-    NULL, 0, "nlpd.v1.EntitiesResult", NULL, 0, 1};
+    sizeof(nlpd_plugin_descriptor),
+    "test_wrong_abi",
+    "1.0.0",
+    "",
+    test_any_language,
+    1,
+    NULL,
+    0,
+    "nlpd.v1.EntitiesResult",
+    NULL,
+    0,
+    1};
 
-static const nlpd_plugin_api wrong_abi_api = {
-    sizeof(nlpd_plugin_api), 2, 0, &wrong_abi_descriptor,
-    &test_create, &never_analyze, &test_destroy};
+static const nlpd_plugin_api wrong_abi_api = {sizeof(nlpd_plugin_api),
+                                              2,
+                                              0,
+                                              &wrong_abi_descriptor,
+                                              &test_create,
+                                              &never_analyze,
+                                              &test_destroy};
 
-NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) { return &wrong_abi_api; }
+NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) {
+  return &wrong_abi_api;
+}

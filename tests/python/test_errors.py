@@ -117,3 +117,14 @@ def test_oversize_text_in_stream(small_server: Server) -> None:
     assert [r.WhichOneof("outcome") for r in responses] == ["response", "error", "response"]
     assert responses[1].error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
     assert "1000" in responses[1].error.message
+
+
+def test_malformed_language_hint(client: nlpd.Client) -> None:
+    with pytest.raises(nlpd.InvalidArgumentError) as info:
+        client.analyze(GERMAN, language="deutsch")
+    assert "BCP-47" in info.value.message
+    # A regional tag is fine, and plugins match on its primary subtag.
+    response = client.analyze(GERMAN, ["keywords"], language="de-AT")
+    assert response.document.language == "de-AT"
+    assert response.analyses[0].outcome == nlpd_pb2.AnalysisInfo.OK
+    _still_serving(client)

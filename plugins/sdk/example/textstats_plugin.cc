@@ -35,7 +35,8 @@ class TextStatsPlugin {
     for (const nlpd::v1::Token& token : document.tokens()) {
       if (token.kind() != nlpd::v1::TOKEN_KIND_WORD) continue;
       std::string_view word = nlpd::sdk::SpanText(document, token.span());
-      const uint32_t length = token.span().char_end() - token.span().char_start();
+      const uint32_t length =
+          token.span().char_end() - token.span().char_start();
       stats.set_words(stats.words() + 1);
       distinct.insert(word);
       total_length += length;
@@ -46,7 +47,8 @@ class TextStatsPlugin {
     }
     stats.set_distinct_words(distinct.size());
     if (stats.words() > 0) {
-      stats.set_mean_word_length(static_cast<float>(total_length) / stats.words());
+      stats.set_mean_word_length(static_cast<float>(total_length) /
+                                 stats.words());
     }
     return stats;
   }

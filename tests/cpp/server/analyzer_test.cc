@@ -15,14 +15,17 @@ using ::testing::HasSubstr;
 class AnalyzerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<text::TextPipeline>> pipeline = text::TextPipeline::Create();
+    absl::StatusOr<std::unique_ptr<text::TextPipeline>> pipeline =
+        text::TextPipeline::Create();
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     text_pipeline_ = *std::move(pipeline);
     registry_ = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
-    analyzer_ = std::make_unique<Analyzer>(text_pipeline_.get(), registry_.get(), 200);
+    analyzer_ =
+        std::make_unique<Analyzer>(text_pipeline_.get(), registry_.get(), 200);
   }
 
-  absl::Status Analyze(const std::string& text, std::vector<std::string> analyses,
+  absl::Status Analyze(const std::string& text,
+                       std::vector<std::string> analyses,
                        v1::AnalyzeResponse* response, CallContext call = {}) {
     v1::AnalyzeRequest request;
     request.set_text(text);
@@ -67,7 +70,8 @@ TEST_F(AnalyzerTest, SkipsPluginForUnsupportedLanguage) {
   EXPECT_EQ(response.document().language(), "en");
   ASSERT_EQ(response.analyses_size(), 2);
   EXPECT_EQ(response.analyses(0).outcome(), v1::AnalysisInfo::OK);
-  EXPECT_EQ(response.analyses(1).outcome(), v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(response.analyses(1).outcome(),
+            v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
   EXPECT_FALSE(response.has_sentiment());
 }
 
@@ -98,7 +102,8 @@ TEST_F(AnalyzerTest, RejectsBadInputWithReasons) {
 
 TEST_F(AnalyzerTest, PluginFailureFailsTheRequestWithPluginName) {
   v1::AnalyzeResponse response;
-  absl::Status status = Analyze("Bitte FAIL_PLUGIN jetzt.", {"test_echo"}, &response);
+  absl::Status status =
+      Analyze("Bitte FAIL_PLUGIN jetzt.", {"test_echo"}, &response);
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(status.message(), HasSubstr("plugin 'test_echo': asked to fail"));
   // The next request is served normally.

@@ -19,7 +19,8 @@ std::string PluginPath(const std::string& name) {
 }
 
 TEST(PluginLoaderTest, LoadsGoodPluginAndReadsDescriptor) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_dependent"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_dependent"));
   ASSERT_TRUE(library.ok()) << library.status();
   EXPECT_EQ(library->info.name(), "test_dependent");
   EXPECT_EQ(library->info.version(), "1.0.0");
@@ -28,7 +29,8 @@ TEST(PluginLoaderTest, LoadsGoodPluginAndReadsDescriptor) {
   EXPECT_EQ(library->info.result_type(), "nlpd.v1.SentimentResult");
   EXPECT_EQ(library->info.path(), PluginPath("test_dependent"));
 
-  absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(*library, "");
+  absl::StatusOr<std::unique_ptr<Plugin>> plugin =
+      InstantiatePlugin(*library, "");
   ASSERT_TRUE(plugin.ok()) << plugin.status();
   EXPECT_TRUE((*plugin)->SupportsLanguage("de"));
   EXPECT_TRUE((*plugin)->SupportsLanguage("de-AT"));
@@ -38,9 +40,11 @@ TEST(PluginLoaderTest, LoadsGoodPluginAndReadsDescriptor) {
 }
 
 TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_echo"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_echo"));
   ASSERT_TRUE(library.ok()) << library.status();
-  absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(*library, "");
+  absl::StatusOr<std::unique_ptr<Plugin>> plugin =
+      InstantiatePlugin(*library, "");
   ASSERT_TRUE(plugin.ok()) << plugin.status();
 
   absl::StatusOr<std::string> result = (*plugin)->Analyze("", "Hallo", "de");
@@ -51,44 +55,60 @@ TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
   EXPECT_EQ(entities.entities(0).label(), "TEST");
   EXPECT_EQ(entities.entities(0).span().byte_end(), 5u);
 
-  absl::StatusOr<std::string> failed = (*plugin)->Analyze("", "FAIL_PLUGIN", "de");
+  absl::StatusOr<std::string> failed =
+      (*plugin)->Analyze("", "FAIL_PLUGIN", "de");
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(std::string(failed.status().message()), HasSubstr("plugin 'test_echo': asked to fail"));
+  EXPECT_THAT(std::string(failed.status().message()),
+              HasSubstr("plugin 'test_echo': asked to fail"));
 }
 
 TEST(PluginLoaderTest, RefusesWrongAbiVersion) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_wrong_abi"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_wrong_abi"));
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(library.status().message()), HasSubstr("libnlpd_test_wrong_abi.so"));
-  EXPECT_THAT(std::string(library.status().message()), HasSubstr("ABI version 2.0, server speaks 1.0"));
+  EXPECT_THAT(std::string(library.status().message()),
+              HasSubstr("libnlpd_test_wrong_abi.so"));
+  EXPECT_THAT(std::string(library.status().message()),
+              HasSubstr("ABI version 2.0, server speaks 1.0"));
 }
 
 TEST(PluginLoaderTest, NamesTheAbiOfAFutureEntrySymbol) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_v2_symbol"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_v2_symbol"));
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(library.status().message(),
-              HasSubstr("exports nlpd_plugin_v2: built for ABI version 2, server speaks 1"));
+  EXPECT_THAT(
+      library.status().message(),
+      HasSubstr(
+          "exports nlpd_plugin_v2: built for ABI version 2, server speaks 1"));
 }
 
 TEST(PluginLoaderTest, RefusesLibraryWithoutEntrySymbol) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_no_symbol"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_no_symbol"));
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(library.status().message()), HasSubstr("no entry symbol nlpd_plugin_v1"));
+  EXPECT_THAT(std::string(library.status().message()),
+              HasSubstr("no entry symbol nlpd_plugin_v1"));
 }
 
 TEST(PluginLoaderTest, RefusesFileThatIsNoLibrary) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary("/nonexistent/libnlpd_x.so");
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary("/nonexistent/libnlpd_x.so");
   EXPECT_EQ(library.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(library.status().message()), HasSubstr("cannot load"));
+  EXPECT_THAT(std::string(library.status().message()),
+              HasSubstr("cannot load"));
 }
 
 TEST(PluginLoaderTest, ReportsCreateFailureWithPluginReason) {
-  absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(PluginPath("test_create_fails"));
+  absl::StatusOr<PluginLibrary> library =
+      OpenPluginLibrary(PluginPath("test_create_fails"));
   ASSERT_TRUE(library.ok()) << library.status();
-  absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(*library, "");
+  absl::StatusOr<std::unique_ptr<Plugin>> plugin =
+      InstantiatePlugin(*library, "");
   EXPECT_EQ(plugin.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(plugin.status().message()), HasSubstr("create failed"));
-  EXPECT_THAT(std::string(plugin.status().message()), HasSubstr("model file test.model not found"));
+  EXPECT_THAT(std::string(plugin.status().message()),
+              HasSubstr("create failed"));
+  EXPECT_THAT(std::string(plugin.status().message()),
+              HasSubstr("model file test.model not found"));
 }
 
 }  // namespace

@@ -28,10 +28,12 @@ std::vector<std::string> ErrorFiles(const PluginRegistry& registry) {
 
 TEST(PluginRegistryTest, LoadsGoodPluginsInOrderAndReportsBadOnes) {
   auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
-  EXPECT_EQ(Names(*registry), (std::vector<std::string>{"test_echo", "test_dependent"}));
+  EXPECT_EQ(Names(*registry),
+            (std::vector<std::string>{"test_echo", "test_dependent"}));
   EXPECT_THAT(ErrorFiles(*registry),
-              UnorderedElementsAre("libnlpd_test_create_fails.so", "libnlpd_test_no_symbol.so",
-                                   "libnlpd_test_v2_symbol.so", "libnlpd_test_wrong_abi.so"));
+              UnorderedElementsAre(
+                  "libnlpd_test_create_fails.so", "libnlpd_test_no_symbol.so",
+                  "libnlpd_test_v2_symbol.so", "libnlpd_test_wrong_abi.so"));
 }
 
 TEST(PluginRegistryTest, PlanAddsDependenciesInOrder) {
@@ -51,13 +53,16 @@ TEST(PluginRegistryTest, PlanRejectsUnknownAndRefusedAnalyses) {
   std::vector<std::string> unknown = {"test_echo", "nonsense"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(unknown);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(plan.status().message(),
-              HasSubstr("unknown analysis 'nonsense'; available: test_echo, test_dependent"));
+  EXPECT_THAT(
+      plan.status().message(),
+      HasSubstr(
+          "unknown analysis 'nonsense'; available: test_echo, test_dependent"));
 
   std::vector<std::string> refused = {"test_create_fails"};
   plan = registry->Plan(refused);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("model file test.model not found"));
+  EXPECT_THAT(std::string(plan.status().message()),
+              HasSubstr("model file test.model not found"));
 }
 
 TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
@@ -68,14 +73,16 @@ TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
   std::vector<std::string> requested = {"test_dependent"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(requested);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(plan.status().message()), HasSubstr("needs 'test_echo'"));
+  EXPECT_THAT(std::string(plan.status().message()),
+              HasSubstr("needs 'test_echo'"));
 }
 
 TEST(PluginRegistryTest, MissingDirectoryIsALoadError) {
   auto registry = PluginRegistry::Load({"/nonexistent/plugins"}, {});
   EXPECT_TRUE(registry->plugins().empty());
   ASSERT_EQ(registry->load_errors().size(), 1u);
-  EXPECT_THAT(registry->load_errors()[0].message(), HasSubstr("/nonexistent/plugins"));
+  EXPECT_THAT(registry->load_errors()[0].message(),
+              HasSubstr("/nonexistent/plugins"));
 }
 
 }  // namespace

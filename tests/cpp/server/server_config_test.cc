@@ -12,8 +12,10 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string WriteTempFile(const std::string& name, const std::string& contents) {
-  std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / name;
+std::string WriteTempFile(const std::string& name,
+                          const std::string& contents) {
+  std::filesystem::path path =
+      std::filesystem::path(::testing::TempDir()) / name;
   std::ofstream(path) << contents;
   return path.string();
 }
@@ -36,7 +38,8 @@ TEST(ServerConfigTest, ReportsLineAndColumnOfErrors) {
   std::string path = WriteTempFile("bad.textproto", "workers: 2\nwrokers: 3\n");
   absl::StatusOr<v1::ServerConfig> config = LoadServerConfig(path);
   EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(config.status().message()), HasSubstr("bad.textproto:2:"));
+  EXPECT_THAT(std::string(config.status().message()),
+              HasSubstr("bad.textproto:2:"));
   EXPECT_THAT(std::string(config.status().message()), HasSubstr("wrokers"));
 }
 

@@ -3,9 +3,9 @@
 // must come back complete and in order.
 #include "service/server.h"
 
+#include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -41,8 +41,8 @@ class ServerTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    stub_ = v1::AnalysisService::NewStub(
-        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+    stub_ = v1::AnalysisService::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
   }
 
   std::unique_ptr<Server> server_;
@@ -99,9 +99,11 @@ TEST_F(ServerTest, StreamAnswersEveryRequestInOrder) {
   while (stream->Read(&response)) {
     EXPECT_EQ(response.id(), absl::StrCat("doc-", received));
     if (received == 1000) {
-      EXPECT_EQ(response.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+      EXPECT_EQ(response.error().code(),
+                static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
     } else {
-      EXPECT_EQ(response.response().entities().entities_size(), 1) << response.id();
+      EXPECT_EQ(response.response().entities().entities_size(), 1)
+          << response.id();
     }
     ++received;
   }
@@ -116,7 +118,8 @@ TEST_F(ServerTest, BusyPortIsAnErrorNotASharedPort) {
   ApplyDefaults({}, &config);
   absl::StatusOr<std::unique_ptr<Server>> second = Server::Start(config);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(std::string(second.status().message()), HasSubstr(server_->address()));
+  EXPECT_THAT(std::string(second.status().message()),
+              HasSubstr(server_->address()));
 }
 
 TEST_F(ServerTest, ShutdownLetsInFlightCallsFinish) {
@@ -124,7 +127,8 @@ TEST_F(ServerTest, ShutdownLetsInFlightCallsFinish) {
   v1::AnalyzeResponse response;
   grpc::Status status;
   std::thread caller([&] {
-    status = stub_->Analyze(&context, EchoRequest("Eine SLOW_PLUGIN Meldung."), &response);
+    status = stub_->Analyze(&context, EchoRequest("Eine SLOW_PLUGIN Meldung."),
+                            &response);
   });
   absl::SleepFor(absl::Milliseconds(200));  // the call is in the plugin now
   server_->Shutdown(absl::Seconds(10));
@@ -142,7 +146,8 @@ TEST_F(ServerTest, FullQueueAnswersResourceExhausted) {
     callers.emplace_back([&, i] {
       grpc::ClientContext context;
       v1::AnalyzeResponse response;
-      statuses[i] = stub_->Analyze(&context, EchoRequest("SLOW_PLUGIN"), &response);
+      statuses[i] =
+          stub_->Analyze(&context, EchoRequest("SLOW_PLUGIN"), &response);
     });
   }
   for (std::thread& caller : callers) caller.join();

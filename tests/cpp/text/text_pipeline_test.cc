@@ -384,22 +384,27 @@ TEST_F(TextPipelineTest, EmptyAndWhitespaceTextIsInvalidArgument) {
 
 TEST_F(TextPipelineTest, TextWithoutTokensIsInvalidArgument) {
   // Control and format characters only: not blank, but nothing to analyze.
-  for (const std::string text : {std::string("\0", 1), std::string("\x01\u200B\x7F")}) {
+  for (const std::string text :
+       {std::string("\0", 1), std::string("\x01\u200B\x7F")}) {
     absl::StatusOr<v1::Document> doc = pipeline_->Process(text, "de");
     ASSERT_FALSE(doc.ok());
     EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(doc.status().message()), HasSubstr("text is empty"));
+    EXPECT_THAT(std::string(doc.status().message()),
+                HasSubstr("text is empty"));
   }
 }
 
 TEST_F(TextPipelineTest, MalformedLanguageHintIsInvalidArgument) {
-  for (const std::string hint : {"d", "deutsch", "de-", "en GB", "1e", "de-AT-toolongsubtag"}) {
+  for (const std::string hint :
+       {"d", "deutsch", "de-", "en GB", "1e", "de-AT-toolongsubtag"}) {
     absl::StatusOr<v1::Document> doc = pipeline_->Process("Ein Satz.", hint);
     ASSERT_FALSE(doc.ok()) << hint;
     EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(doc.status().message()), HasSubstr("not a BCP-47 tag"));
+    EXPECT_THAT(std::string(doc.status().message()),
+                HasSubstr("not a BCP-47 tag"));
   }
-  for (const std::string hint : {"de", "EN", "en-GB", "zh-Hant", "de_AT", "und", "sr-Latn-RS"}) {
+  for (const std::string hint :
+       {"de", "EN", "en-GB", "zh-Hant", "de_AT", "und", "sr-Latn-RS"}) {
     EXPECT_TRUE(pipeline_->Process("Ein Satz.", hint).ok()) << hint;
   }
 }

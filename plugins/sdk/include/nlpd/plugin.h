@@ -182,8 +182,7 @@ typedef struct nlpd_plugin_api {
    * the server's main thread. On success sets *instance (may be NULL if the
    * plugin keeps no state) and returns NULL; on error returns the error and
    * the server does not load the plugin. */
-  nlpd_error* (*create)(const nlpd_host_api* host,
-                        const nlpd_create_args* args,
+  nlpd_error* (*create)(const nlpd_host_api* host, const nlpd_create_args* args,
                         nlpd_plugin_instance** instance);
 
   /* Analyzes one document: writes the result through host->result_write

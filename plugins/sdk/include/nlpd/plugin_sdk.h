@@ -60,9 +60,7 @@ class Logger {
   void Warning(const std::string& message) const {
     Log(NLPD_LOG_WARNING, message);
   }
-  void Error(const std::string& message) const {
-    Log(NLPD_LOG_ERROR, message);
-  }
+  void Error(const std::string& message) const { Log(NLPD_LOG_ERROR, message); }
 
  private:
   void Log(nlpd_log_level level, const std::string& message) const {
@@ -174,11 +172,13 @@ template <typename Plugin>
 class Adapter {
  public:
   static const nlpd_plugin_api* Api() {
-    static const nlpd_plugin_api api = {
-        sizeof(nlpd_plugin_api), NLPD_ABI_VERSION_MAJOR,
-        NLPD_ABI_VERSION_MINOR,  &Descriptor(),
-        &Create,                 &Analyze,
-        &Destroy};
+    static const nlpd_plugin_api api = {sizeof(nlpd_plugin_api),
+                                        NLPD_ABI_VERSION_MAJOR,
+                                        NLPD_ABI_VERSION_MINOR,
+                                        &Descriptor(),
+                                        &Create,
+                                        &Analyze,
+                                        &Destroy};
     return &api;
   }
 
@@ -280,9 +280,9 @@ class Adapter {
 
 // Exports the plugin class `PluginClass` as an ABI v1 plugin. Use once per
 // shared library, at namespace scope.
-#define NLPD_PLUGIN(PluginClass)                                    \
-  extern "C" NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1() {  \
-    return ::nlpd::sdk::internal::Adapter<PluginClass>::Api();      \
+#define NLPD_PLUGIN(PluginClass)                                   \
+  extern "C" NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1() { \
+    return ::nlpd::sdk::internal::Adapter<PluginClass>::Api();     \
   }
 
 #endif  // NLPD_PLUGIN_SDK_H_
