@@ -58,6 +58,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "nlpd/plugin_sdk.h"
 #include "unicode.h"
 
 namespace nlpd::keywords {
@@ -66,7 +67,6 @@ namespace {
 using ::nlpd::v1::Document;
 using ::nlpd::v1::Span;
 using ::nlpd::v1::Token;
-using ::nlpd::v1::TokenKind;
 
 constexpr int kDefaultMaxKeywords = 10;
 constexpr int kLimitMaxKeywords = 1000;
@@ -153,11 +153,6 @@ struct Block {
   std::vector<Word> words;
 };
 
-std::string_view TextOf(const Document& document, const Span& span) {
-  return std::string_view(document.text())
-      .substr(span.byte_start(), span.byte_end() - span.byte_start());
-}
-
 // Tokens without a kind (hand-made documents) count as words.
 bool IsWordOrNumber(const Token& token) {
   return token.kind() == nlpd::v1::TOKEN_KIND_WORD ||
@@ -166,7 +161,7 @@ bool IsWordOrNumber(const Token& token) {
 }
 
 bool IsHyphen(const Document& document, const Token& token) {
-  const std::string_view text = TextOf(document, token.span());
+  const std::string_view text = nlpd::sdk::SpanText(document, token.span());
   return text == "-" || text == "\u2010" || text == "\u2011";
 }
 
@@ -224,7 +219,7 @@ void SplitSentence(const Document& document, int sentence, int begin, int end,
     if (has_letters) {
       Word word;
       word.span = Cover(tokens[i].span(), tokens[last].span());
-      word.text = TextOf(document, word.span);
+      word.text = nlpd::sdk::SpanText(document, word.span);
       word.sentence_initial = sentence_initial;
       if (english) TrimPossessive(word);
       block.words.push_back(word);
@@ -457,7 +452,8 @@ double ScoreCandidate(const Candidate& candidate,
   // every added word a gain, and one-off phrases with a verb ("Federal
   // Reserve raised") outranked the recurring phrase ("interest rates").
   product = std::pow(product, 1.0 / content_words);
-  return product / ((1.0 + std::max(sum, 0.0)) * candidate.mentions.size());
+  return product / ((1.0 + std::max(sum, 0.0)) *
+                    static_cast<double>(candidate.mentions.size()));
 }
 
 // Whether every mention of `a` shares words with (`inside`: lies within) a
@@ -516,7 +512,8 @@ std::string CanonicalText(const Candidate& candidate,
   std::vector<std::pair<std::string, int>> spellings;  // First-seen order.
   for (const Mention& mention : candidate.mentions) {
     if (has_inner && mention.sentence_initial) continue;
-    std::string spelling = CollapseWhitespace(TextOf(document, mention.span));
+    std::string spelling =
+        CollapseWhitespace(nlpd::sdk::SpanText(document, mention.span));
     auto found =
         std::find_if(spellings.begin(), spellings.end(),
                      [&](const auto& s) { return s.first == spelling; });

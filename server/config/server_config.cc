@@ -31,8 +31,9 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   std::ifstream file(path);
-  if (!file)
+  if (!file) {
     return absl::NotFoundError(absl::StrCat("config ", path, ": cannot read"));
+  }
   std::stringstream contents;
   contents << file.rdbuf();
   v1::ServerConfig config;

@@ -19,7 +19,8 @@ std::string DescribeCycle(
   while (true) {
     for (size_t i = 0; i < path.size(); ++i) {
       if (path[i] == current) {
-        std::vector<std::string> cycle(path.begin() + i, path.end());
+        std::vector<std::string> cycle(
+            path.begin() + static_cast<std::ptrdiff_t>(i), path.end());
         cycle.push_back(current);
         return absl::StrJoin(cycle, " -> ");
       }

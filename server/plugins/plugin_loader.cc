@@ -80,8 +80,9 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
     if (d->languages[i] != nullptr) info.add_languages(d->languages[i]);
   }
   for (size_t i = 0; i < d->dependency_count; ++i) {
-    if (d->dependencies[i] != nullptr)
+    if (d->dependencies[i] != nullptr) {
       info.add_dependencies(d->dependencies[i]);
+    }
   }
   info.set_result_type(d->result_type);
   if (d->descriptor_set != nullptr && d->descriptor_set_size > 0) {

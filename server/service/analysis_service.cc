@@ -95,7 +95,8 @@ class StreamReactor final
     bool finish = false;
   };
 
-  void Submit(Slot* slot, std::shared_ptr<const grpc::ByteBuffer> payload) {
+  void Submit(Slot* slot,
+              const std::shared_ptr<const grpc::ByteBuffer>& payload) {
     bool queued = pool_->TrySubmit([this, slot, payload] {
       StreamItem item = ReadStreamRequest(*payload);
       v1::AnalyzeResponse response;

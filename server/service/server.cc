@@ -15,7 +15,7 @@ namespace nlpd {
 namespace {
 
 // Room for the request's other fields beside the text.
-constexpr uint64_t kMessageOverheadBytes = 64 * 1024;
+constexpr uint64_t kMessageOverheadBytes = uint64_t{64} * 1024;
 constexpr int kGrpcDefaultMaxMessageBytes = 4 * 1024 * 1024;
 
 // "HOST:PORT" -> HOST, keeping brackets of IPv6 addresses.

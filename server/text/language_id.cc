@@ -8,7 +8,7 @@
 namespace nlpd::text {
 namespace {
 
-constexpr size_t kMaxBytesExamined = 64 * 1024;
+constexpr size_t kMaxBytesExamined = size_t{64} * 1024;
 
 // Shortens `text` to at most `max_bytes` without splitting a UTF-8 sequence.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes) {
@@ -58,7 +58,7 @@ LanguageGuess IdentifyLanguage(std::string_view utf8_text) {
       break;
     }
   }
-  float confidence = std::clamp(percent, 0, 100) / 100.0f;
+  float confidence = static_cast<float>(std::clamp(percent, 0, 100)) / 100.0f;
   if (!is_reliable) confidence *= 0.5f;
   return {CLD2::LanguageCode(language), confidence};
 }

@@ -61,9 +61,10 @@ TextRange TrimIgnorable(const Utf16Text& text, TextRange segment) {
 bool IsEmoji(const Utf16Text& text, TextRange segment) {
   for (uint32_t i = segment.begin; i < segment.end;) {
     const char32_t c = text.CodePointAt(i);
-    if (c == 0xFE0F ||
-        u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_EMOJI_PRESENTATION))
+    if (c == 0xFE0F || u_hasBinaryProperty(static_cast<UChar32>(c),
+                                           UCHAR_EMOJI_PRESENTATION)) {
       return true;
+    }
     i += Utf16Length(c);
   }
   return false;
