@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "text/text_pipeline.h"
+#include "utf8_oracle.h"
 
 namespace {
 
@@ -42,47 +43,6 @@ const nlpd::text::TextPipeline* g_pipeline = nullptr;
   do {                               \
     if (!(cond)) Fail(what, index);  \
   } while (0)
-
-// Strict UTF-8 decoder (RFC 3629); returns false on any ill-formed input.
-// byte_of[i] is the byte offset of code point i; byte_of[n] = size.
-bool Decode(std::string_view s, std::vector<char32_t>* cps,
-            std::vector<uint32_t>* byte_of) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    int n;
-    char32_t c, min;
-    if (b < 0x80) {
-      n = 1;
-      c = b;
-      min = 0;
-    } else if ((b & 0xE0) == 0xC0) {
-      n = 2;
-      c = b & 0x1F;
-      min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-      n = 3;
-      c = b & 0x0F;
-      min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-      n = 4;
-      c = b & 0x07;
-      min = 0x10000;
-    } else
-      return false;
-    if (i + n > s.size()) return false;
-    for (int k = 1; k < n; ++k) {
-      const auto cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) return false;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
-    cps->push_back(c);
-    byte_of->push_back(static_cast<uint32_t>(i));
-    i += n;
-  }
-  byte_of->push_back(static_cast<uint32_t>(s.size()));
-  return true;
-}
 
 // Checks one span against the decoded text; returns [char_start, char_end).
 void CheckSpan(const nlpd::v1::Span& span, const std::vector<uint32_t>& byte_of,
@@ -140,7 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::vector<char32_t> cps;
   std::vector<uint32_t> byte_of;
-  CHECK_INV(Decode(doc.text(), &cps, &byte_of), "text is not UTF-8", 0);
+  CHECK_INV(nlpd::fuzz::DecodeUtf8(doc.text(), &cps, &byte_of),
+            "text is not UTF-8", 0);
   {
     UErrorCode err = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);

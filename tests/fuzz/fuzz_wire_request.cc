@@ -23,6 +23,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "nlpd/v1/nlpd.pb.h"
 #include "service/wire_request.h"
+#include "utf8_oracle.h"
 
 namespace {
 
@@ -32,38 +33,7 @@ namespace {
 }
 
 bool IsUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    int n;
-    char32_t c, min;
-    if (b < 0x80) {
-      n = 1;
-      c = b;
-      min = 0;
-    } else if ((b & 0xE0) == 0xC0) {
-      n = 2;
-      c = b & 0x1F;
-      min = 0x80;
-    } else if ((b & 0xF0) == 0xE0) {
-      n = 3;
-      c = b & 0x0F;
-      min = 0x800;
-    } else if ((b & 0xF8) == 0xF0) {
-      n = 4;
-      c = b & 0x07;
-      min = 0x10000;
-    } else
-      return false;
-    if (i + n > s.size()) return false;
-    for (int k = 1; k < n; ++k) {
-      const auto cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) return false;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
+  return nlpd::fuzz::DecodeUtf8(s, nullptr, nullptr);
 }
 
 void CheckAccepted(const nlpd::v1::AnalyzeRequest& request) {
