@@ -10,13 +10,6 @@ static nlpd_error* failing_create(const nlpd_host_api* host,
                          "model file test.model not found");
 }
 
-static nlpd_error* never_analyze(nlpd_plugin_instance* instance,
-                                 const nlpd_analyze_input* input,
-                                 nlpd_result_sink* sink) {
-  (void)instance, (void)input, (void)sink;
-  return NULL;
-}
-
 static const nlpd_plugin_descriptor create_fails_descriptor = {
     sizeof(nlpd_plugin_descriptor),
     "test_create_fails",
@@ -36,7 +29,7 @@ static const nlpd_plugin_api create_fails_api = {sizeof(nlpd_plugin_api),
                                                  NLPD_ABI_VERSION_MINOR,
                                                  &create_fails_descriptor,
                                                  &failing_create,
-                                                 &never_analyze,
+                                                 &test_never_analyze,
                                                  &test_destroy};
 
 NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) {

@@ -25,6 +25,14 @@ static nlpd_error* test_create(const nlpd_host_api* host,
 
 static void test_destroy(nlpd_plugin_instance* instance) { free(instance); }
 
+/* For plugins the server refuses before any document reaches them. */
+static nlpd_error* test_never_analyze(nlpd_plugin_instance* instance,
+                                      const nlpd_analyze_input* input,
+                                      nlpd_result_sink* sink) {
+  (void)instance, (void)input, (void)sink;
+  return NULL;
+}
+
 static const char* const test_any_language[] = {"*"};
 
 #endif /* NLPD_TESTS_PLUGINS_TEST_PLUGIN_COMMON_H_ */

@@ -1,13 +1,6 @@
 /* test_wrong_abi: exports nlpd_plugin_v1 but claims ABI version 2.0. */
 #include "test_plugin_common.h"
 
-static nlpd_error* never_analyze(nlpd_plugin_instance* instance,
-                                 const nlpd_analyze_input* input,
-                                 nlpd_result_sink* sink) {
-  (void)instance, (void)input, (void)sink;
-  return NULL;
-}
-
 static const nlpd_plugin_descriptor wrong_abi_descriptor = {
     sizeof(nlpd_plugin_descriptor),
     "test_wrong_abi",
@@ -27,7 +20,7 @@ static const nlpd_plugin_api wrong_abi_api = {sizeof(nlpd_plugin_api),
                                               0,
                                               &wrong_abi_descriptor,
                                               &test_create,
-                                              &never_analyze,
+                                              &test_never_analyze,
                                               &test_destroy};
 
 NLPD_EXPORT const nlpd_plugin_api* nlpd_plugin_v1(void) {
