@@ -85,8 +85,11 @@ class StreamReactor final
   void OnDone() override { delete this; }
 
  private:
+  // One request's place in the response order. Holds the serialized
+  // StreamResponse: a fraction of the message's memory, and serialized on
+  // the worker rather than under mutex_.
   struct Slot {
-    v1::StreamResponse response;
+    grpc::ByteBuffer payload;
     bool ready = false;
   };
   struct Actions {
@@ -115,18 +118,23 @@ class StreamReactor final
     }
   }
 
-  void Complete(Slot* slot, std::string id, const absl::Status& status,
+  void Complete(Slot* slot, std::string id, absl::Status status,
                 v1::AnalyzeResponse response) {
+    v1::StreamResponse message;
+    message.set_id(std::move(id));
+    if (status.ok()) *message.mutable_response() = std::move(response);
+    grpc::ByteBuffer payload;
+    if (status.ok()) status = WriteMessage(message, &payload);
+    if (!status.ok()) {
+      v1::Error* error = message.mutable_error();
+      error->set_code(static_cast<int>(status.code()));
+      error->set_message(std::string(status.message()));
+      // An id and a short message always serialize.
+      WriteMessage(message, &payload).IgnoreError();
+    }
     {
       absl::MutexLock lock(&mutex_);
-      slot->response.set_id(std::move(id));
-      if (status.ok()) {
-        *slot->response.mutable_response() = std::move(response);
-      } else {
-        v1::Error* error = slot->response.mutable_error();
-        error->set_code(static_cast<int>(status.code()));
-        error->set_message(std::string(status.message()));
-      }
+      slot->payload.Swap(&payload);
       slot->ready = true;
       --in_flight_;
     }
@@ -142,14 +150,10 @@ class StreamReactor final
       while (!slots_.empty() && slots_.front().ready) slots_.pop_front();
     }
     if (!broken_ && !writing_ && !slots_.empty() && slots_.front().ready) {
-      absl::Status status = WriteMessage(slots_.front().response, &outgoing_);
+      outgoing_.Swap(&slots_.front().payload);
       slots_.pop_front();
-      if (status.ok()) {
-        writing_ = true;
-        actions.write = true;
-      } else {
-        broken_ = true;  // cannot happen for valid messages; end the stream
-      }
+      writing_ = true;
+      actions.write = true;
     }
     if (!reads_done_ && !reading_ && in_flight_ < window_ &&
         slots_.size() < 2 * window_) {

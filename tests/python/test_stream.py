@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
 import pytest
 
 import nlpd
+from conftest import start_server, stop_server
 from texts import GERMAN, short_text
 
 BAD_INDEX = 250
@@ -77,3 +80,45 @@ def test_stream_iterable_error_reaches_caller(client: nlpd.Client) -> None:
     with pytest.raises(RuntimeError, match="source broke"):
         list(client.analyze_stream(texts(), timeout=30))
     assert client.analyze("Noch da.").document.text == "Noch da."
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc status")
+
+
+def test_flow_control_bounds_server_memory() -> None:
+    """A client that sends 50 MB while not reading is held back; the server buffers little."""
+    srv = start_server("--workers=2", "--stream_window=2")
+    try:
+        document = " ".join([GERMAN] * (50_000 // len(GERMAN.encode()) + 1))
+        count = 1000
+        sent = 0
+
+        def texts() -> Iterator[str]:
+            nonlocal sent
+            for _ in range(count):
+                sent += 1
+                yield document
+
+        with nlpd.Client(srv.address, timeout=60) as client:
+            baseline = _peak_rss_mb(srv.proc.pid)
+            stream = client.analyze_stream(texts(), language="de", timeout=300)
+            assert next(stream).WhichOneof("outcome") == "response"
+            time.sleep(2)  # not reading: the server must stop reading too
+            sent_while_paused = sent
+            received = 1 + sum(1 for r in stream if r.WhichOneof("outcome") == "response")
+        peak = _peak_rss_mb(srv.proc.pid)
+    finally:
+        stop_server(srv)
+    total_mb = count * len(document.encode()) / 2**20
+    assert received == count
+    # Without flow control all 1000 documents would be read during the pause.
+    assert sent_while_paused < count // 4, f"{sent_while_paused} of {count} sent while paused"
+    # Buffering them all would take far more than the bytes sent (each response
+    # holds every token); the bound is the stream window, not the input size.
+    assert peak - baseline < total_mb / 2, (
+        f"server peak RSS grew {peak - baseline:.0f} MB for {total_mb:.0f} MB sent"
+    )
