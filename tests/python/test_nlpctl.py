@@ -95,3 +95,37 @@ def test_unreachable_server() -> None:
     )
     assert proc.returncode == 1
     assert "UNAVAILABLE" in proc.stderr
+
+
+def test_batch_files_and_jsonl_in_order_with_progress(server: Server, tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text(GERMAN, encoding="utf-8")
+    lines = [
+        {"id": "a", "text": "Der Stadtrat tagt am Montag."},
+        {"id": "b", "text": ""},
+        {"id": "c", "text": "The council meets on Monday."},
+    ]
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+
+    proc = run(server, "batch", str(first), "--analyses", "keywords")
+    assert proc.returncode == 0, proc.stderr
+    (only,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert only["id"] == str(first)
+    assert only["response"]["custom_results"]["keywords"]["keywords"]
+    assert "1/1 documents" in proc.stderr
+
+    proc = run(server, "batch", "--jsonl", str(jsonl))
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert out[0]["response"]["document"]["language"] == "de"
+    assert out[1]["error"]["code"] == 3 and "empty" in out[1]["error"]["message"]
+    assert out[2]["response"]["document"]["language"] == "en"
+    assert proc.returncode == 1
+    assert "1 of 3 documents failed" in proc.stderr
+
+
+def test_batch_reports_malformed_jsonl_line(server: Server) -> None:
+    proc = run(server, "batch", "--jsonl", "-", stdin='{"id": "x", "text": "Ok."}\nnot json\n')
+    assert proc.returncode == 1
+    assert "<stdin>" in proc.stderr or "-:2" in proc.stderr, proc.stderr

@@ -2,10 +2,14 @@
 
     nlpctl [--target HOST:PORT] [--timeout S] plugins [--json]
     nlpctl [--target HOST:PORT] [--timeout S] analyze FILE|- [--analyses a,b] [--language de]
+    nlpctl [--target HOST:PORT] batch FILE... [--jsonl] [--analyses a,b] [--language de]
 
 ``analyze`` prints the response as JSON (protobuf JSON mapping, proto field names) with
-custom results decoded into objects. Exit status: 0 on success, 1 when the server
-refuses the call (its message goes to stderr, prefixed with the gRPC status name),
+custom results decoded into objects. ``batch`` analyzes many documents over one
+AnalyzeStream and prints one JSON object per line, ``{"id": ..., "response": {...}}`` or
+``{"id": ..., "error": {"code": ..., "message": ...}}``, in input order, with a progress
+line on stderr. Exit status: 0 on success, 1 when the server refuses the call or a
+batch document failed (the message goes to stderr, prefixed with the gRPC status name),
 2 for usage errors.
 """
 
@@ -15,7 +19,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from google.protobuf import json_format
@@ -57,6 +62,23 @@ def _parser() -> argparse.ArgumentParser:
     p_analyze.add_argument(
         "--compact", action="store_true", help="print JSON on one line instead of indented"
     )
+
+    p_batch = sub.add_parser(
+        "batch", help="analyze many documents over one stream; JSON Lines out, in order"
+    )
+    p_batch.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="FILE",
+        help="UTF-8 text files, one document each (id: the path); with --jsonl, JSON Lines "
+        'files of {"id": ..., "text": ...} objects; - reads stdin',
+    )
+    p_batch.add_argument(
+        "--jsonl", action="store_true", help="inputs are JSON Lines of id and text"
+    )
+    p_batch.add_argument("--analyses", default="", help="comma-separated analysis names")
+    p_batch.add_argument("--language", default=None, help="BCP-47 language code, e.g. de")
+    p_batch.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     return parser
 
 
@@ -129,6 +151,93 @@ def _cmd_analyze(client: Client, args: argparse.Namespace, out: TextIO, stdin: T
     return EXIT_OK
 
 
+def _batch_documents(args: argparse.Namespace, stdin: TextIO) -> Iterator[tuple[str, str]]:
+    """Yields (id, text) lazily, so inputs of any size stream through."""
+    for path in args.inputs:
+        if not args.jsonl:
+            yield path, _read_text(path, stdin)
+            continue
+        lines = stdin if path == "-" else open(path, encoding="utf-8")
+        try:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    doc_id, text = item["id"], item["text"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(
+                        f"{path}:{number}: expected a JSON object with id and text ({exc})"
+                    ) from exc
+                yield str(doc_id), text
+        finally:
+            if lines is not stdin:
+                lines.close()
+
+
+class _Progress:
+    """A progress line on stderr: documents done, rate, errors; at most 5 updates/s."""
+
+    def __init__(self, err: TextIO, total: int | None, enabled: bool) -> None:
+        self._err = err
+        self._total = total
+        self._enabled = enabled
+        self._start = time.monotonic()
+        self._last = 0.0
+        self.done = 0
+        self.errors = 0
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.errors += int(failed)
+        now = time.monotonic()
+        if now - self._last >= 0.2:
+            self._last = now
+            self._write(end="\r")
+
+    def finish(self) -> None:
+        self._write(end="\n")
+
+    def _write(self, end: str) -> None:
+        if not self._enabled:
+            return
+        elapsed = max(time.monotonic() - self._start, 1e-9)
+        of_total = f"/{self._total}" if self._total is not None else ""
+        self._err.write(
+            f"nlpctl: {self.done}{of_total} documents, {self.done / elapsed:.0f}/s, "
+            f"{self.errors} failed{end}"
+        )
+        self._err.flush()
+
+
+def _cmd_batch(
+    client: Client, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
+    total = None if args.jsonl else len(args.inputs)
+    progress = _Progress(err, total, enabled=not args.quiet)
+    responses = client.analyze_stream(
+        _batch_documents(args, stdin), analyses, language=args.language
+    )
+    for response in responses:
+        failed = response.WhichOneof("outcome") == "error"
+        if failed:
+            line: dict[str, Any] = {
+                "id": response.id,
+                "error": {"code": response.error.code, "message": response.error.message},
+            }
+        else:
+            line = {"id": response.id, "response": client.to_dict(response.response)}
+        json.dump(line, out, ensure_ascii=False)
+        out.write("\n")
+        progress.update(failed)
+    progress.finish()
+    if progress.errors:
+        err.write(f"nlpctl: error: {progress.errors} of {progress.done} documents failed\n")
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -145,6 +254,8 @@ def main(
         with Client(args.target, timeout=args.timeout) as client:
             if args.command == "plugins":
                 return _cmd_plugins(client, args, out, err)
+            if args.command == "batch":
+                return _cmd_batch(client, args, out, err, stdin)
             return _cmd_analyze(client, args, out, stdin)
     except Error as exc:
         err.write(f"nlpctl: error: {exc.code.name}: {exc.message}\n")
