@@ -2,6 +2,7 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
@@ -36,6 +37,35 @@ bool FollowsWordPeriod(const Utf16Text& text, uint32_t boundary,
                        });
   return it != periods.end() && it->index == period &&
          !PeriodEndsSentence(it->role);
+}
+
+// Whether ICU's break at `boundary` is a line break inside a sentence, as in
+// hard-wrapped text: exactly one line break, the line before it not ending
+// in sentence punctuation, and the next line starting with a lowercase
+// letter (sentences in German and English do not).
+bool IsWrappedLine(const Utf16Text& text, uint32_t boundary) {
+  uint32_t i = boundary;
+  int line_breaks = 0;
+  while (i > 0) {
+    const char32_t c = text.CodePointBefore(i);
+    if (!IsWhitespace(c)) break;
+    // "\r\n" is one line break; count its "\n".
+    if (IsLineBreak(c) && c != u'\r') ++line_breaks;
+    i -= c > 0xFFFF ? 2 : 1;
+  }
+  if (line_breaks != 1 || i == 0) return false;
+  const char32_t last = text.CodePointBefore(i);
+  if (last == u'.' || last == u'!' || last == u'?' || last == u':' ||
+      IsClosingPunctuation(last)) {
+    return false;
+  }
+  uint32_t j = boundary;
+  while (j < text.size() && IsWhitespace(text.CodePointAt(j))) {
+    j += text.CodePointAt(j) > 0xFFFF ? 2 : 1;
+  }
+  return j < text.size() &&
+         u_hasBinaryProperty(static_cast<UChar32>(text.CodePointAt(j)),
+                             UCHAR_LOWERCASE);
 }
 
 bool InsideUrl(uint32_t boundary, std::span<const TextRange> urls) {
@@ -80,7 +110,7 @@ std::vector<uint32_t> SentenceSplitter::Split(
       *prototype_, units, [&](uint32_t boundary, int32_t /*rule_status*/) {
         if (boundary < text.size() &&
             (FollowsWordPeriod(text, boundary, periods) ||
-             InsideUrl(boundary, urls))) {
+             InsideUrl(boundary, urls) || IsWrappedLine(text, boundary))) {
           return;
         }
         boundaries.push_back(boundary);

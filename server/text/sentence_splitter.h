@@ -24,11 +24,13 @@ namespace nlpd::text {
 // word (abbreviation, ordinal, initial; see ClassifyPeriods) and the breaks
 // inside URLs.
 //
-// Line breaks: every line break ends a sentence (UAX #29 rule SB4). News
-// text puts headlines, datelines and paragraphs on lines of their own, so a
-// headline without a final period stays a sentence of its own. Text that is
-// hard-wrapped inside sentences (e-mail style) is therefore split at every
-// wrapped line; unwrap it before sending it.
+// Line breaks end a sentence (UAX #29 rule SB4): news text puts headlines,
+// datelines and paragraphs on lines of their own, so a headline without a
+// final period stays a sentence of its own. The exception is hard-wrapped
+// text: a single line break after a line that does not end in . ! ? : or a
+// closing quote, followed by a line starting with a lowercase letter, is
+// inside a sentence. A wrapped line that starts with a capital ("on\nMonday")
+// still ends the sentence; unwrap such text before sending it.
 //
 // Thread-safe: Split clones the ICU iterator prototype per call (a clone
 // costs well under a microsecond; see text_pipeline.cc).

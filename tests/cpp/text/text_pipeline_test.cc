@@ -214,6 +214,21 @@ TEST_F(TextPipelineTest, LineBreakAlwaysEndsSentence) {
               ElementsAre("Stand: 12.", "Oktober folgt."));
 }
 
+TEST_F(TextPipelineTest, HardWrappedLineContinuesTheSentence) {
+  EXPECT_THAT(
+      Sentences("Die Stadtwerke wollen die Preise\r\nim Frühjahr erhöhen, "
+                "sagte ein\n  sprecher am Montag.\nNeue Zeile\nbleibt eigen.",
+                "de"),
+      ElementsAre("Die Stadtwerke wollen die Preise\r\nim Frühjahr erhöhen, "
+                  "sagte ein\n  sprecher am Montag.",
+                  "Neue Zeile\nbleibt eigen."));
+  // A blank line, or a line ending in sentence punctuation, still ends it.
+  EXPECT_THAT(Sentences("Erster Absatz ohne Punkt\n\nweiter unten", "de"),
+              ElementsAre("Erster Absatz ohne Punkt", "weiter unten"));
+  EXPECT_THAT(Sentences("Ende: \nder nächste Punkt.", "de"),
+              ElementsAre("Ende:", "der nächste Punkt."));
+}
+
 // --- Tokens
 // -------------------------------------------------------------------
 
