@@ -79,10 +79,12 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
       !status.ok()) {
     return status;
   }
-  absl::StatusOr<v1::Document> document =
-      text_pipeline_->Process(request.text(), request.language());
-  if (!document.ok()) return document.status();
-  *response->mutable_document() = *std::move(document);
+  // Written in place: on the response's arena, if it has one.
+  if (absl::Status status = text_pipeline_->ProcessInto(
+          request.text(), request.language(), response->mutable_document());
+      !status.ok()) {
+    return status;
+  }
   const v1::Document& doc = response->document();
 
   std::string plugin_request;

@@ -31,7 +31,8 @@ class Analyzer {
   Analyzer(const text::TextPipeline* text_pipeline,
            const PluginRegistry* registry, uint64_t max_text_bytes);
 
-  // Analyzes `request` into `response` (which must be empty). Errors:
+  // Analyzes `request` into `response` (which must be empty; put it on a
+  // protobuf Arena to allocate the document's messages there). Errors:
   // INVALID_ARGUMENT (empty, not UTF-8, over max_text_bytes), NOT_FOUND /
   // FAILED_PRECONDITION (analysis unknown / unavailable), DEADLINE_EXCEEDED,
   // CANCELLED, or a plugin's error naming the plugin. On error `response`

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/arena.h"
 #include "service/grpc_status.h"
 #include "service/wire_request.h"
 
@@ -102,29 +103,38 @@ class StreamReactor final
               const std::shared_ptr<const grpc::ByteBuffer>& payload) {
     bool queued = pool_->TrySubmit([this, slot, payload] {
       StreamItem item = ReadStreamRequest(*payload);
-      v1::AnalyzeResponse response;
+      google::protobuf::Arena arena;
+      auto* response =
+          google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(&arena);
       absl::Status status = item.request.status();
       if (status.ok()) {
         status = analyzer_->Analyze(*item.request, MakeCallContext(context_),
-                                    &response);
+                                    response);
       }
-      Complete(slot, std::move(item.id), status, std::move(response));
+      Complete(slot, std::move(item.id), status, response);
     });
     if (!queued) {
       // Rare (many streams at once): reading the id here, on the gRPC
       // thread, is cheap enough.
-      Complete(slot, ReadStreamRequest(*payload).id, Busy(*pool_),
-               v1::AnalyzeResponse());
+      Complete(slot, ReadStreamRequest(*payload).id, Busy(*pool_), nullptr);
     }
   }
 
+  // Serializes the outcome of one request into its slot. `response` (null
+  // on error) stays owned by the caller.
   void Complete(Slot* slot, std::string id, absl::Status status,
-                v1::AnalyzeResponse response) {
+                const v1::AnalyzeResponse* response) {
     v1::StreamResponse message;
     message.set_id(std::move(id));
-    if (status.ok()) *message.mutable_response() = std::move(response);
     grpc::ByteBuffer payload;
-    if (status.ok()) status = WriteMessage(message, &payload);
+    if (status.ok()) {
+      // Borrow the response for serialization instead of copying it off
+      // its arena.
+      message.unsafe_arena_set_allocated_response(
+          const_cast<v1::AnalyzeResponse*>(response));
+      status = WriteMessage(message, &payload);
+      message.unsafe_arena_release_response();
+    }
     if (!status.ok()) {
       v1::Error* error = message.mutable_error();
       error->set_code(static_cast<int>(status.code()));
@@ -215,12 +225,15 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   bool queued = pool_->TrySubmit([this, context, request, response, reactor] {
     absl::StatusOr<v1::AnalyzeRequest> parsed = ReadAnalyzeRequest(*request);
-    v1::AnalyzeResponse result;
+    // One arena per call: thousands of token messages, freed at once.
+    google::protobuf::Arena arena;
+    auto* result =
+        google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(&arena);
     absl::Status status = parsed.status();
     if (status.ok()) {
-      status = analyzer_->Analyze(*parsed, MakeCallContext(context), &result);
+      status = analyzer_->Analyze(*parsed, MakeCallContext(context), result);
     }
-    if (status.ok()) status = WriteMessage(result, response);
+    if (status.ok()) status = WriteMessage(*result, response);
     reactor->Finish(ToGrpcStatus(status));
   });
   if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));

@@ -119,6 +119,19 @@ TextPipeline::~TextPipeline() = default;
 
 absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
     std::string_view text, std::string_view language_hint) const {
+  nlpd::v1::Document document;
+  if (absl::Status status = ProcessInto(text, language_hint, &document);
+      !status.ok()) {
+    return status;
+  }
+  return document;
+}
+
+absl::Status TextPipeline::ProcessInto(std::string_view text,
+                                       std::string_view language_hint,
+                                       nlpd::v1::Document* out) const {
+  nlpd::v1::Document& document = *out;
+  document.Clear();
   // Offsets are uint32; NFC can grow text, so leave headroom.
   if (text.size() >= std::numeric_limits<uint32_t>::max() / 4) {
     return absl::InvalidArgumentError("text is too large (1 GiB or more)");
@@ -131,7 +144,6 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
         "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
   }
 
-  nlpd::v1::Document document;
   std::string* nfc_text = document.mutable_text();
   if (absl::Status status = stages_->normalizer.Normalize(text, nfc_text);
       !status.ok()) {
@@ -163,7 +175,7 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
         "text is empty: it holds only white space, control or format "
         "characters");
   }
-  return document;
+  return absl::OkStatus();
 }
 
 }  // namespace nlpd::text

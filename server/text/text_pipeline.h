@@ -49,6 +49,13 @@ class TextPipeline {
   absl::StatusOr<nlpd::v1::Document> Process(
       std::string_view text, std::string_view language_hint) const;
 
+  // Process, writing into `*out` (cleared first; unspecified on error). For
+  // a Document on a protobuf Arena, so that its per-token messages come from
+  // the arena instead of the heap. Thread-safe.
+  absl::Status ProcessInto(std::string_view text,
+                           std::string_view language_hint,
+                           nlpd::v1::Document* out) const;
+
  private:
   // The stages, loaded by Create; defined in text_pipeline.cc so this
   // header does not pull in ICU and the internal headers.
