@@ -1,0 +1,66 @@
+#include "entity_finder.h"
+
+#include <string_view>
+#include <vector>
+
+namespace nlpd::entities {
+namespace {
+
+bool IsHyphen(std::string_view s) { return s == "-" || s == "\u2011"; }
+
+}  // namespace
+
+nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
+                                      const nlpd::v1::Document& document) {
+  nlpd::v1::EntitiesResult result;
+  const std::string& text = document.text();
+  const auto& tokens = document.tokens();
+  auto token_text = [&](int i) {
+    const auto& span = tokens[i].span();
+    return std::string_view(text).substr(span.byte_start(),
+                                         span.byte_end() - span.byte_start());
+  };
+  std::vector<std::string_view> words;
+  std::vector<std::pair<int, int>> groups;  // server tokens [first, last]
+  for (const auto& sentence : document.sentences()) {
+    words.clear();
+    groups.clear();
+    const int end = static_cast<int>(
+        std::min<uint32_t>(sentence.token_end(), tokens.size()));
+    for (int i = static_cast<int>(sentence.token_begin()); i < end;) {
+      int last = i;
+      // Join "word-word(-word...)" written without spaces into one token.
+      while (last + 2 < end && IsHyphen(token_text(last + 1)) &&
+             tokens[last].span().byte_end() ==
+                 tokens[last + 1].span().byte_start() &&
+             tokens[last + 1].span().byte_end() ==
+                 tokens[last + 2].span().byte_start() &&
+             !IsHyphen(token_text(last)) && !IsHyphen(token_text(last + 2))) {
+        last += 2;
+      }
+      const uint32_t from = tokens[i].span().byte_start(),
+                     to = tokens[last].span().byte_end();
+      words.push_back(std::string_view(text).substr(from, to - from));
+      groups.emplace_back(i, last);
+      i = last + 1;
+    }
+    if (words.empty()) continue;
+    for (const ner::TaggedEntity& found : tagger.Entities(words)) {
+      const auto& first = tokens[groups[found.span.begin].first].span();
+      const auto& last = tokens[groups[found.span.end - 1].second].span();
+      nlpd::v1::Entity* entity = result.add_entities();
+      nlpd::v1::Span* span = entity->mutable_span();
+      span->set_byte_start(first.byte_start());
+      span->set_byte_end(last.byte_end());
+      span->set_char_start(first.char_start());
+      span->set_char_end(last.char_end());
+      entity->set_label(std::string(ner::kTypes[found.span.type]));
+      entity->set_confidence(found.confidence);
+      entity->set_text(text.substr(first.byte_start(),
+                                   last.byte_end() - first.byte_start()));
+    }
+  }
+  return result;
+}
+
+}  // namespace nlpd::entities

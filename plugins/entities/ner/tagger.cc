@@ -1,0 +1,590 @@
+#include "ner/tagger.h"
+
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace nlpd::ner {
+namespace {
+
+constexpr char kMagic[8] = {'N', 'L', 'P', 'D', 'N', 'E', 'R', '1'};
+
+// Decodes one code point at text[i], advancing i; U+FFFD on bad input.
+UChar32 Next(std::string_view text, size_t& i) {
+  const auto b = static_cast<uint8_t>(text[i]);
+  int length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+  if (i + length > text.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  UChar32 c = length == 1 ? b : b & (0x7F >> length);
+  for (int k = 1; k < length; ++k) {
+    c = (c << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
+  }
+  i += length;
+  return c;
+}
+
+void Append(std::string& out, UChar32 c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+bool StartsUpper(std::string_view word) {
+  if (word.empty()) return false;
+  size_t i = 0;
+  return u_isupper(Next(word, i));
+}
+bool StartsLower(std::string_view word) {
+  if (word.empty()) return false;
+  size_t i = 0;
+  return u_islower(Next(word, i));
+}
+
+// Prefix / suffix of k code points.
+std::string_view Prefix(std::string_view w, int k) {
+  size_t i = 0;
+  for (int n = 0; n < k && i < w.size(); ++n) Next(w, i);
+  return w.substr(0, i);
+}
+std::string_view Suffix(std::string_view w, int k) {
+  size_t i = w.size();
+  for (int n = 0; n < k && i > 0; ++n) {
+    --i;
+    while (i > 0 && (static_cast<uint8_t>(w[i]) & 0xC0) == 0x80) --i;
+  }
+  return w.substr(i);
+}
+
+struct TokenView {
+  std::string_view word;
+  std::string lower;
+  std::string shape;
+  uint64_t lower_hash;
+  uint8_t lower_class;
+};
+
+}  // namespace
+
+std::string TagName(int tag) {
+  if (tag == 0) return "O";
+  return std::string(IsBegin(tag) ? "B-" : "I-") +
+         std::string(kTypes[TagType(tag)]);
+}
+int TypeFromName(std::string_view name) {
+  for (int t = 0; t < kNumTypes; ++t) {
+    if (kTypes[t] == name) return t;
+  }
+  return -1;
+}
+int TagFromName(std::string_view name) {
+  if (name == "O") return 0;
+  if (name.size() < 3 || name[1] != '-') return -1;
+  int type = TypeFromName(name.substr(2));
+  if (type < 0) return -1;
+  if (name[0] == 'B') return BeginTag(type);
+  if (name[0] == 'I') return InsideTag(type);
+  return -1;
+}
+bool Allowed(int prev, int tag) {
+  if (tag == 0 || IsBegin(tag)) return true;
+  return prev > 0 && TagType(prev) == TagType(tag);
+}
+
+std::vector<TokenSpan> SpansFromTags(std::span<const int> tags) {
+  std::vector<TokenSpan> spans;
+  int n = static_cast<int>(tags.size());
+  for (int i = 0; i < n;) {
+    if (tags[i] == 0) {
+      ++i;
+      continue;
+    }
+    int type = TagType(tags[i]);
+    int j = i + 1;
+    while (j < n && tags[j] == InsideTag(type)) ++j;
+    spans.push_back({i, j, type});
+    i = j;
+  }
+  return spans;
+}
+
+uint64_t Hash(std::string_view text, uint64_t seed) {
+  uint64_t h = 1469598103934665603ull ^ (seed * 0x9E3779B97F4A7C15ull);
+  for (char c : text) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return h;
+}
+
+std::string Lower(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size();) {
+    const auto b = static_cast<uint8_t>(word[i]);
+    if (b < 0x80) {
+      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      ++i;
+    } else {
+      Append(out, u_tolower(Next(word, i)));
+    }
+  }
+  return out;
+}
+
+std::string Shape(std::string_view word) {
+  std::string out;
+  char last = 0;
+  int run = 0;
+  for (size_t i = 0; i < word.size();) {
+    UChar32 c = Next(word, i);
+    char s;
+    if (u_isupper(c)) {
+      s = 'X';
+    } else if (u_islower(c) || u_isalpha(c)) {
+      s = 'x';
+    } else if (u_isdigit(c)) {
+      s = 'd';
+    } else if (c < 0x80) {
+      s = static_cast<char>(c);
+    } else {
+      s = '*';
+    }
+    if (s == last) {
+      // Runs of letters or digits collapse to two: "Xxx", "dd".
+      if (++run == 1 && (s == 'x' || s == 'X' || s == 'd')) out += s;
+      continue;
+    }
+    last = s;
+    run = 0;
+    out += s;
+  }
+  return out;
+}
+
+void LowerVocabulary::Count(std::span<const std::string_view> words) {
+  for (size_t i = 1; i < words.size(); ++i) {
+    std::string_view w = words[i];
+    // Skip the word after an opening quote or colon: often capitalized.
+    if (words[i - 1] == "\"" || words[i - 1] == ":" || words[i - 1] == "„") {
+      continue;
+    }
+    bool lower = StartsLower(w), upper = StartsUpper(w);
+    if (!lower && !upper) continue;
+    auto& c = counts_[static_cast<uint32_t>(Hash(Lower(w)))];
+    (lower ? c.first : c.second)++;
+  }
+}
+
+void LowerVocabulary::Finish(int min_count) {
+  classes_.clear();
+  for (const auto& [key, c] : counts_) {
+    if (c.first < static_cast<uint32_t>(min_count)) continue;
+    double share = static_cast<double>(c.first) / (c.first + c.second);
+    classes_[key] = share < 0.2 ? 1 : share < 0.8 ? 2 : 3;
+  }
+  counts_.clear();
+}
+
+void LowerVocabulary::AddDictionary(std::span<const std::string_view> words) {
+  for (std::string_view w : words) {
+    if (w.empty()) continue;
+    uint8_t flag = StartsUpper(w) ? 8 : StartsLower(w) ? 4 : 0;
+    if (flag) classes_[static_cast<uint32_t>(Hash(Lower(w)))] |= flag;
+  }
+}
+
+void LowerVocabulary::AddPlaceNames(std::span<const std::string> names) {
+  for (const std::string& name : names) {
+    std::vector<std::string_view> words;
+    size_t start = 0;
+    while (start < name.size()) {
+      size_t space = name.find(' ', start);
+      if (space == std::string::npos) space = name.size();
+      if (space > start) {
+        words.push_back(std::string_view(name).substr(start, space - start));
+      }
+      start = space + 1;
+    }
+    for (std::string_view w : words) {
+      classes_[static_cast<uint32_t>(Hash(Lower(w)))] |=
+          words.size() == 1 ? 32 : 16;
+    }
+  }
+}
+
+uint8_t LowerVocabulary::Class(uint64_t lower_hash) const {
+  auto it = classes_.find(static_cast<uint32_t>(lower_hash));
+  return it == classes_.end() ? 0 : it->second;
+}
+
+constexpr bool kCharNgrams = true;
+
+void FeatureExtractor::Extract(std::span<const std::string_view> words,
+                               std::vector<uint32_t>& rows,
+                               std::vector<uint32_t>& offsets) const {
+  const int n = static_cast<int>(words.size());
+  std::vector<TokenView> t(n);
+  for (int i = 0; i < n; ++i) {
+    t[i].word = words[i];
+    t[i].lower = Lower(words[i]);
+    t[i].shape = Shape(words[i]);
+    t[i].lower_hash = Hash(t[i].lower);
+    t[i].lower_class = vocabulary_ ? vocabulary_->Class(t[i].lower_hash) : 0;
+  }
+  static const std::string kBoundary[2] = {"<s>", "</s>"};
+  auto lower_at = [&](int i) -> std::string_view {
+    return i < 0    ? kBoundary[0]
+           : i >= n ? kBoundary[1]
+                    : std::string_view(t[i].lower);
+  };
+  auto shape_at = [&](int i) -> std::string_view {
+    return i < 0    ? kBoundary[0]
+           : i >= n ? kBoundary[1]
+                    : std::string_view(t[i].shape);
+  };
+  auto class_at = [&](int i) -> int {
+    return i < 0 || i >= n
+               ? 255
+               : t[i].lower_class * 2 + (StartsUpper(t[i].word) ? 1 : 0);
+  };
+  rows.clear();
+  offsets.assign(1, 0);
+  std::string buffer;
+  for (int i = 0; i < n; ++i) {
+    auto add = [&](uint64_t id, std::string_view value) {
+      rows.push_back(static_cast<uint32_t>(Hash(value, id)) & row_mask_);
+    };
+    auto add2 = [&](uint64_t id, std::string_view a, std::string_view b) {
+      buffer.assign(a);
+      buffer += '\x1f';
+      buffer += b;
+      add(id, buffer);
+    };
+    const TokenView& w = t[i];
+    const bool initial =
+        i == 0 || (i == 1 && t[0].shape.size() == 1 &&
+                   !std::isalnum(static_cast<unsigned char>(t[0].shape[0])));
+    add(1, "bias");
+    add(2, w.word);
+    add(3, w.lower);
+    for (int k = 1; k <= 4; ++k) {
+      add(10 + k, Prefix(w.lower, k));
+      add(20 + k, Suffix(w.lower, k));
+    }
+    add(4, w.shape);
+    add2(5, w.shape, initial ? "1" : "0");
+    add(6, initial ? "initial" : "inner");
+    // Seen lower-cased in training text, with capitalization and position.
+    char cls[4] = {static_cast<char>('A' + w.lower_class),
+                   StartsUpper(w.word) ? 'U' : 'l', initial ? 'I' : 'n', 0};
+    add(7, cls);
+    add2(8, cls, w.shape);
+    add2(9, cls, Suffix(w.lower, 3));
+    // Context.
+    for (int d = -2; d <= 2; ++d) {
+      if (d == 0) continue;
+      add(30 + d, lower_at(i + d));
+      add(40 + d, shape_at(i + d));
+      char c[3] = {static_cast<char>('0' + class_at(i + d)), 0, 0};  // '0'..'P'
+      add(50 + d, c);
+    }
+    add2(60, lower_at(i - 1), w.lower);
+    add2(61, w.lower, lower_at(i + 1));
+    add2(62, shape_at(i - 1), w.shape);
+    add2(63, w.shape, shape_at(i + 1));
+    add2(64, lower_at(i - 1), w.shape);
+    add2(65, w.shape, lower_at(i + 1));
+    add2(66, Suffix(lower_at(i - 1), 3), w.shape);
+    // Character trigrams of the lower-cased word with boundaries, for
+    // unseen names ("^ko", "ski", "rg$").
+    if (kCharNgrams) {
+      buffer = "^" + w.lower + "$";
+      std::string_view b = buffer;
+      std::vector<size_t> starts;
+      for (size_t k = 0; k < b.size(); ++k) {
+        if ((static_cast<uint8_t>(b[k]) & 0xC0) != 0x80) starts.push_back(k);
+      }
+      starts.push_back(b.size());
+      std::string gram;
+      for (size_t k = 0; k + 3 < starts.size(); ++k) {
+        gram.assign(b.substr(starts[k], starts[k + 3] - starts[k]));
+        add(80, gram);
+      }
+    }
+    // Parts of hyphenated words ("CDU-Fraktion", "Nato-Gipfel").
+    if (size_t h = w.lower.find('-'); h != std::string::npos && h > 0) {
+      add(70, std::string_view(w.lower).substr(0, h));
+      add(71, std::string_view(w.lower).substr(h + 1));
+    }
+    offsets.push_back(static_cast<uint32_t>(rows.size()));
+  }
+}
+
+void Viterbi(std::span<const float> emissions,
+             std::span<const float> transitions, int n,
+             std::vector<int>& tags) {
+  constexpr int T = kNumTags;
+  constexpr float kNeg = -std::numeric_limits<float>::infinity();
+  tags.assign(n, 0);
+  if (n == 0) return;
+  std::vector<float> score(static_cast<size_t>(n) * T);
+  std::vector<int> back(static_cast<size_t>(n) * T, 0);
+  for (int t = 0; t < T; ++t) {
+    score[t] = Allowed(-1, t) ? transitions[t] + emissions[t] : kNeg;
+  }
+  for (int i = 1; i < n; ++i) {
+    for (int t = 0; t < T; ++t) {
+      float best = kNeg;
+      int arg = 0;
+      for (int p = 0; p < T; ++p) {
+        if (!Allowed(p, t)) continue;
+        float s = score[(i - 1) * T + p] + transitions[(p + 1) * T + t];
+        if (s > best) {
+          best = s;
+          arg = p;
+        }
+      }
+      score[i * T + t] = best + emissions[i * T + t];
+      back[i * T + t] = arg;
+    }
+  }
+  int arg = 0;
+  for (int t = 1; t < T; ++t) {
+    if (score[(n - 1) * T + t] > score[(n - 1) * T + arg]) arg = t;
+  }
+  for (int i = n - 1; i >= 0; --i) {
+    tags[i] = arg;
+    arg = back[i * T + arg];
+  }
+}
+
+void Marginals(std::span<const float> emissions,
+               std::span<const float> transitions, int n, float temperature,
+               std::vector<float>& marginals) {
+  constexpr int T = kNumTags;
+  constexpr double kNeg = -1e30;
+  const double inv = 1.0 / temperature;
+  std::vector<double> alpha(static_cast<size_t>(n) * T);
+  std::vector<double> beta(static_cast<size_t>(n) * T);
+  auto logsumexp = [](const double* v, int k) {
+    double m = *std::max_element(v, v + k);
+    if (m <= kNeg / 2) return kNeg;
+    double s = 0;
+    for (int j = 0; j < k; ++j) s += std::exp(v[j] - m);
+    return m + std::log(s);
+  };
+  double buf[T];
+  for (int t = 0; t < T; ++t) {
+    alpha[t] = Allowed(-1, t) ? (transitions[t] + emissions[t]) * inv : kNeg;
+  }
+  for (int i = 1; i < n; ++i) {
+    for (int t = 0; t < T; ++t) {
+      for (int p = 0; p < T; ++p) {
+        buf[p] = Allowed(p, t) ? alpha[(i - 1) * T + p] +
+                                     transitions[(p + 1) * T + t] * inv
+                               : kNeg;
+      }
+      alpha[i * T + t] = logsumexp(buf, T) + emissions[i * T + t] * inv;
+    }
+  }
+  for (int t = 0; t < T; ++t) beta[(n - 1) * T + t] = 0;
+  for (int i = n - 2; i >= 0; --i) {
+    for (int p = 0; p < T; ++p) {
+      for (int t = 0; t < T; ++t) {
+        buf[t] = Allowed(p, t) ? transitions[(p + 1) * T + t] * inv +
+                                     emissions[(i + 1) * T + t] * inv +
+                                     beta[(i + 1) * T + t]
+                               : kNeg;
+      }
+      beta[i * T + p] = logsumexp(buf, T);
+    }
+  }
+  const double z = logsumexp(&alpha[static_cast<size_t>(n - 1) * T], T);
+  marginals.resize(static_cast<size_t>(n) * T);
+  for (int k = 0; k < n * T; ++k) {
+    marginals[k] = static_cast<float>(std::exp(alpha[k] + beta[k] - z));
+  }
+}
+
+// File: magic, u32 row_bits, f32 temperature, f32 scale,
+// f32 transitions[(T+1)*T], u32 n_lower, n_lower x (u32 key, u8 class),
+// u32 n_rows, n_rows x (u32 row, i8 weights[T]).
+std::string SerializeModel(const ModelData& model) {
+  std::string out(kMagic, 8);
+  auto put = [&](const void* p, size_t n) {
+    out.append(static_cast<const char*>(p), n);
+  };
+  uint32_t bits = model.row_bits;
+  put(&bits, 4);
+  put(&model.temperature, 4);
+  float max_abs = 0;
+  for (float w : model.weights) max_abs = std::max(max_abs, std::fabs(w));
+  float scale = max_abs > 0 ? max_abs / 127.0f : 1.0f;
+  put(&scale, 4);
+  put(model.transitions.data(), model.transitions.size() * 4);
+  std::vector<std::pair<uint32_t, uint8_t>> lower(model.lower_classes.begin(),
+                                                  model.lower_classes.end());
+  std::sort(lower.begin(), lower.end());
+  uint32_t n_lower = lower.size();
+  put(&n_lower, 4);
+  for (auto& [k, c] : lower) {
+    put(&k, 4);
+    put(&c, 1);
+  }
+  std::string rows;
+  uint32_t n_rows = 0;
+  const uint32_t total = uint32_t{1} << model.row_bits;
+  for (uint32_t r = 0; r < total; ++r) {
+    int8_t q[kNumTags];
+    bool any = false;
+    for (int t = 0; t < kNumTags; ++t) {
+      float v = std::round(model.weights[r * kNumTags + t] / scale);
+      q[t] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+      any |= q[t] != 0;
+    }
+    if (!any) continue;
+    ++n_rows;
+    rows.append(reinterpret_cast<const char*>(&r), 4);
+    rows.append(reinterpret_cast<const char*>(q), kNumTags);
+  }
+  put(&n_rows, 4);
+  out += rows;
+  return out;
+}
+
+std::unique_ptr<Tagger> Tagger::Load(std::string_view bytes,
+                                     std::string* error) {
+  size_t pos = 0;
+  auto get = [&](void* p, size_t n) {
+    if (pos + n > bytes.size()) return false;
+    std::memcpy(p, bytes.data() + pos, n);
+    pos += n;
+    return true;
+  };
+  auto fail = [&](const char* what) {
+    if (error) *error = std::string("bad NER model file: ") + what;
+    return nullptr;
+  };
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0) {
+    return fail("wrong magic");
+  }
+  pos = 8;
+  ModelData data;
+  uint32_t bits;
+  float scale;
+  if (!get(&bits, 4) || bits < 8 || bits > 24 || !get(&data.temperature, 4) ||
+      !get(&scale, 4)) {
+    return fail("truncated header");
+  }
+  data.row_bits = static_cast<int>(bits);
+  data.transitions.resize(static_cast<size_t>(kNumTags + 1) * kNumTags);
+  if (!get(data.transitions.data(), data.transitions.size() * 4)) {
+    return fail("truncated transitions");
+  }
+  uint32_t n_lower;
+  if (!get(&n_lower, 4)) return fail("truncated vocabulary");
+  data.lower_classes.reserve(n_lower);
+  for (uint32_t i = 0; i < n_lower; ++i) {
+    uint32_t k;
+    uint8_t c;
+    if (!get(&k, 4) || !get(&c, 1)) return fail("truncated vocabulary");
+    data.lower_classes[k] = c;
+  }
+  uint32_t n_rows;
+  if (!get(&n_rows, 4)) return fail("truncated weights");
+  data.weights.assign((size_t{1} << bits) * kNumTags, 0.0f);
+  for (uint32_t i = 0; i < n_rows; ++i) {
+    uint32_t r;
+    int8_t q[kNumTags];
+    if (!get(&r, 4) || !get(q, kNumTags) || r >= (uint32_t{1} << bits)) {
+      return fail("bad weight row");
+    }
+    for (int t = 0; t < kNumTags; ++t) {
+      data.weights[r * kNumTags + t] = static_cast<float>(q[t]) * scale;
+    }
+  }
+  if (pos != bytes.size()) return fail("trailing bytes");
+  return FromData(std::move(data));
+}
+
+std::unique_ptr<Tagger> Tagger::FromData(ModelData data) {
+  std::unique_ptr<Tagger> tagger(new Tagger());
+  tagger->data_ = std::move(data);
+  tagger->vocabulary_.mutable_classes() = tagger->data_.lower_classes;
+  tagger->extractor_ = std::make_unique<FeatureExtractor>(
+      &tagger->vocabulary_, tagger->data_.row_bits);
+  return tagger;
+}
+
+void Tagger::Emissions(std::span<const std::string_view> words,
+                       std::vector<float>& scores) const {
+  thread_local std::vector<uint32_t> rows, offsets;
+  extractor_->Extract(words, rows, offsets);
+  const int n = static_cast<int>(words.size());
+  scores.assign(static_cast<size_t>(n) * kNumTags, 0.0f);
+  const float* w = data_.weights.data();
+  for (int i = 0; i < n; ++i) {
+    float* s = &scores[static_cast<size_t>(i) * kNumTags];
+    for (uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) {
+      const float* row = w + size_t{rows[k]} * kNumTags;
+      for (int t = 0; t < kNumTags; ++t) s[t] += row[t];
+    }
+  }
+}
+
+void Tagger::Tag(std::span<const std::string_view> words,
+                 std::vector<int>& tags) const {
+  thread_local std::vector<float> scores;
+  Emissions(words, scores);
+  Viterbi(scores, data_.transitions, static_cast<int>(words.size()), tags);
+}
+
+std::vector<TaggedEntity> Tagger::Entities(
+    std::span<const std::string_view> words) const {
+  std::vector<float> scores, marginals;
+  std::vector<int> tags;
+  const int n = static_cast<int>(words.size());
+  Emissions(words, scores);
+  Viterbi(scores, data_.transitions, n, tags);
+  std::vector<TaggedEntity> out;
+  auto spans = SpansFromTags(tags);
+  if (spans.empty()) return out;
+  Marginals(scores, data_.transitions, n, data_.temperature, marginals);
+  for (const TokenSpan& span : spans) {
+    float confidence = 1.0f;
+    for (int i = span.begin; i < span.end; ++i) {
+      confidence = std::min(confidence, marginals[i * kNumTags + tags[i]]);
+    }
+    // The span must also end here: the next token is not inside it.
+    if (span.end < n) {
+      confidence = std::min(
+          confidence,
+          1.0f - marginals[span.end * kNumTags + InsideTag(span.type)]);
+    }
+    out.push_back({span, std::clamp(confidence, 0.0f, 1.0f)});
+  }
+  return out;
+}
+
+}  // namespace nlpd::ner

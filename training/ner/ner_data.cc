@@ -1,0 +1,398 @@
+#include "ner_data.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+namespace nlpd::ner {
+namespace {
+
+std::vector<std::string_view> SplitTabs(std::string_view line) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    parts.push_back(
+        line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+int MapGermEvalTag(std::string_view tag, DerivPart mode) {
+  if (tag.size() < 5 || tag[1] != '-') return kOutside;
+  const bool begin = tag[0] == 'B';
+  std::string_view name = tag.substr(2, 3);
+  std::string_view rest = tag.substr(5);
+  int type = name == "PER"   ? 0
+             : name == "LOC" ? 1
+             : name == "ORG" ? 2
+             : name == "OTH" ? 3
+                             : -1;
+  if (type < 0) return kOutside;
+  if (!rest.empty()) {  // deriv or part
+    const bool deriv = rest == "deriv";
+    if (mode == DerivPart::kOutside ||
+        (mode == DerivPart::kDerivMisc && !deriv))
+      return kOutside;
+    if (mode == DerivPart::kMisc || mode == DerivPart::kDerivMisc) type = 3;
+  }
+  return begin ? BeginTag(type) : InsideTag(type);
+}
+
+void RepairBio(std::vector<int>& tags) {
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (tags[i] != 0 && !IsBegin(tags[i]) &&
+        !Allowed(i ? tags[i - 1] : -1, tags[i]))
+      tags[i] = BeginTag(TagType(tags[i]));
+  }
+}
+
+bool ReadGermEval(const std::string& path, DerivPart mode,
+                  std::vector<Sentence>& out, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    if (error) *error = "cannot read " + path;
+    return false;
+  }
+  Sentence current;
+  auto flush = [&] {
+    if (!current.words.empty()) {
+      RepairBio(current.tags);
+      out.push_back(std::move(current));
+    }
+    current = Sentence();
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    if (line[0] == '#' && line.size() > 1 && line[1] == '\t') continue;
+    auto parts = SplitTabs(line);
+    // tsv: index token outer inner; iob2: token outer inner.
+    size_t token_column = parts.size() >= 4 ? 1 : 0;
+    if (parts.size() < token_column + 2) continue;
+    current.words.emplace_back(parts[token_column]);
+    current.tags.push_back(MapGermEvalTag(parts[token_column + 1], mode));
+  }
+  flush();
+  return true;
+}
+
+int MapEnglishType(std::string_view type) {
+  static const std::pair<std::string_view, int> kTypes[] = {
+      {"PER", 0},
+      {"LOC", 1},
+      {"ORG", 2},
+      {"MISC", 3},
+      {"person", 0},
+      {"politician", 0},
+      {"scientist", 0},
+      {"writer", 0},
+      {"musicalartist", 0},
+      {"researcher", 0},
+      {"location", 1},
+      {"country", 1},
+      {"astronomicalobject", 1},
+      {"organisation", 2},
+      {"politicalparty", 2},
+      {"university", 2},
+      {"band", 2},
+      {"academicjournal", 2},
+      {"magazine", 2},
+      {"misc", 3},
+      {"event", 3},
+      {"election", 3},
+      {"award", 3},
+      {"conference", 3},
+      {"song", 3},
+      {"album", 3},
+      {"book", 3},
+      {"poem", 3},
+      {"product", 3},
+      {"programlang", 3}};
+  for (const auto& [name, index] : kTypes)
+    if (name == type) return index;
+  return -1;
+}
+
+bool ReadConll(const std::string& path, std::vector<Sentence>& out,
+               std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    if (error) *error = "cannot read " + path;
+    return false;
+  }
+  Sentence current;
+  auto flush = [&] {
+    if (!current.words.empty()) {
+      RepairBio(current.tags);
+      out.push_back(std::move(current));
+    }
+    current = Sentence();
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_of(" \t");
+    if (line.empty() || first == std::string::npos) {
+      flush();
+      continue;
+    }
+    std::string_view token = std::string_view(line).substr(0, first);
+    if (token == "-DOCSTART-") {
+      flush();
+      continue;
+    }
+    size_t last = line.find_last_of(" \t");
+    std::string_view tag = std::string_view(line).substr(last + 1);
+    int mapped = kOutside;
+    if (tag.size() > 2 && tag[1] == '-') {
+      int type = MapEnglishType(tag.substr(2));
+      if (type >= 0) mapped = tag[0] == 'B' ? BeginTag(type) : InsideTag(type);
+    }
+    current.words.emplace_back(token);
+    current.tags.push_back(mapped);
+  }
+  flush();
+  return true;
+}
+
+namespace {
+
+struct GumToken {
+  std::string form, upos;
+  int head = 0;  // 1-based, 0 root
+};
+struct GumMention {
+  int begin = 0, end = 0;  // token indices, [begin, end)
+  std::string etype;
+};
+
+// Measured both ways (docs/MODELS.md): GUM's other named mentions as MISC or
+// as O.
+constexpr bool kGumMiscAsOutside = false;
+
+int GumType(std::string_view etype) {
+  if (etype == "person") return 0;
+  if (etype == "place") return 1;
+  if (etype == "organization") return 2;
+  if (kGumMiscAsOutside) return -1;
+  if (etype == "abstract" || etype == "event" || etype == "object" ||
+      etype == "substance" || etype == "animal" || etype == "plant")
+    return 3;
+  return -1;
+}
+
+void FlushGumSentence(std::vector<GumToken>& tokens,
+                      std::vector<GumMention>& mentions,
+                      std::vector<Sentence>& out) {
+  if (tokens.empty()) return;
+  const int n = static_cast<int>(tokens.size());
+  std::vector<TokenSpan> names;
+  for (const GumMention& m : mentions) {
+    int type = GumType(m.etype);
+    if (type < 0 || m.begin >= m.end || m.end > n) continue;
+    int head = -1;
+    for (int i = m.begin; i < m.end; ++i) {
+      int h = tokens[i].head - 1;
+      if (h < m.begin || h >= m.end) {
+        head = i;
+        break;
+      }
+    }
+    if (head < 0 || tokens[head].upos != "PROPN") continue;
+    auto propn = [&](int i) { return tokens[i].upos == "PROPN"; };
+    auto joiner = [&](int i) {
+      const std::string& f = tokens[i].form;
+      return f == "of" || f == "the" || f == "and" || f == "&" || f == "'s" ||
+             f == "de";
+    };
+    int begin = head, end = head + 1;
+    while (begin > m.begin &&
+           (propn(begin - 1) ||
+            (begin - 2 >= m.begin && joiner(begin - 1) && propn(begin - 2))))
+      begin -= propn(begin - 1) ? 1 : 2;
+    while (end < m.end &&
+           (propn(end) || (end + 1 < m.end && joiner(end) && propn(end + 1))))
+      end += propn(end) ? 1 : 2;
+    static const std::set<std::string> kTitles = {"Mr.",   "Mrs.", "Ms.", "Dr.",
+                                                  "Prof.", "Mr",   "Mrs", "Ms",
+                                                  "Dr",    "Sir",  "St."};
+    while (begin + 1 < end && kTitles.count(tokens[begin].form)) ++begin;
+    names.push_back({begin, end, type});
+  }
+  // Longest first; keep those that overlap no kept one.
+  std::stable_sort(names.begin(), names.end(),
+                   [](const TokenSpan& a, const TokenSpan& b) {
+                     return a.end - a.begin > b.end - b.begin;
+                   });
+  Sentence sentence;
+  sentence.tags.assign(n, kOutside);
+  for (const TokenSpan& name : names) {
+    bool free = true;
+    for (int i = name.begin; i < name.end; ++i)
+      free &= sentence.tags[i] == kOutside;
+    if (!free) continue;
+    sentence.tags[name.begin] = BeginTag(name.type);
+    for (int i = name.begin + 1; i < name.end; ++i)
+      sentence.tags[i] = InsideTag(name.type);
+  }
+  for (auto& t : tokens) sentence.words.push_back(std::move(t.form));
+  out.push_back(std::move(sentence));
+  tokens.clear();
+  mentions.clear();
+}
+
+}  // namespace
+
+bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
+             std::string* error) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+    if (entry.path().extension() == ".conllu") files.push_back(entry.path());
+  if (ec || files.empty()) {
+    if (error) *error = "no .conllu files in " + directory;
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::vector<GumToken> tokens;
+    std::vector<GumMention> mentions;
+    std::vector<std::pair<std::string, GumMention>> open;  // id -> mention
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty()) {
+        FlushGumSentence(tokens, mentions, out);
+        open.clear();
+        continue;
+      }
+      if (line[0] == '#') continue;
+      auto cols = SplitTabs(line);
+      if (cols.size() < 10) continue;
+      if (cols[0].find_first_of("-.") != std::string_view::npos)
+        continue;  // ranges, empty nodes
+      const int index = static_cast<int>(tokens.size());
+      tokens.push_back({std::string(cols[1]), std::string(cols[3]),
+                        std::atoi(std::string(cols[6]).c_str())});
+      std::string_view misc = cols[9];
+      size_t e = misc.find("Entity=");
+      if (e == std::string_view::npos) continue;
+      std::string_view value = misc.substr(e + 7);
+      value = value.substr(0, value.find('|'));
+      for (size_t i = 0; i < value.size();) {
+        if (value[i] == '(') {
+          size_t stop = value.find_first_of("()", i + 1);
+          std::string_view content = value.substr(i + 1, stop - i - 1);
+          std::string id(content.substr(0, content.find('-')));
+          GumMention m;
+          m.begin = index;
+          size_t dash = content.find('-');
+          std::string_view rest =
+              dash == std::string_view::npos ? "" : content.substr(dash + 1);
+          m.etype = std::string(rest.substr(0, rest.find('-')));
+          if (stop != std::string_view::npos && value[stop] == ')') {
+            m.end = index + 1;
+            mentions.push_back(m);
+            i = stop + 1;
+          } else {
+            open.emplace_back(id, m);
+            i = stop == std::string_view::npos ? value.size() : stop;
+          }
+        } else {
+          size_t stop = value.find_first_of("()", i);
+          std::string_view id = value.substr(i, stop - i);
+          for (size_t k = open.size(); k-- > 0;) {
+            if (open[k].first == id) {
+              GumMention m = open[k].second;
+              m.end = index + 1;
+              mentions.push_back(m);
+              open.erase(open.begin() + k);
+              break;
+            }
+          }
+          i = stop == std::string_view::npos
+                  ? value.size()
+                  : stop + (value[stop] == ')' ? 1 : 0);
+        }
+      }
+    }
+    FlushGumSentence(tokens, mentions, out);
+  }
+  return true;
+}
+
+bool ReadDataset(const std::string& spec, DerivPart mode,
+                 std::vector<Sentence>& out, std::string* error) {
+  if (spec.rfind("conll:", 0) == 0)
+    return ReadConll(spec.substr(6), out, error);
+  if (spec.rfind("gum:", 0) == 0) return ReadGum(spec.substr(4), out, error);
+  if (spec.rfind("germeval:", 0) == 0)
+    return ReadGermEval(spec.substr(9), mode, out, error);
+  return ReadGermEval(spec, mode, out, error);
+}
+
+void Evaluation::Add(const std::vector<int>& gold,
+                     const std::vector<int>& predicted) {
+  auto g = SpansFromTags(gold), p = SpansFromTags(predicted);
+  std::set<std::tuple<int, int, int>> gs;
+  for (auto& s : g) {
+    gs.insert({s.begin, s.end, s.type});
+    by_type_[s.type].gold++;
+  }
+  for (auto& s : p) {
+    by_type_[s.type].predicted++;
+    if (gs.count({s.begin, s.end, s.type})) by_type_[s.type].correct++;
+  }
+}
+
+Evaluation::Score Evaluation::PerLocOrg() const {
+  Score s;
+  for (int t = 0; t < 3; ++t) {
+    s.gold += by_type_[t].gold;
+    s.predicted += by_type_[t].predicted;
+    s.correct += by_type_[t].correct;
+  }
+  return s;
+}
+
+Evaluation::Score Evaluation::All() const {
+  Score s = PerLocOrg();
+  s.gold += by_type_[3].gold;
+  s.predicted += by_type_[3].predicted;
+  s.correct += by_type_[3].correct;
+  return s;
+}
+
+std::string Evaluation::Table() const {
+  std::ostringstream out;
+  char line[128];
+  std::snprintf(line, sizeof line, "%-12s %7s %7s %7s %7s %7s %7s\n", "type",
+                "gold", "pred", "correct", "P", "R", "F1");
+  out << line;
+  auto row = [&](const char* name, const Score& s) {
+    std::snprintf(line, sizeof line, "%-12s %7ld %7ld %7ld %7.4f %7.4f %7.4f\n",
+                  name, s.gold, s.predicted, s.correct, s.Precision(),
+                  s.Recall(), s.F1());
+    out << line;
+  };
+  for (int t = 0; t < kNumTypes; ++t)
+    row(std::string(kTypes[t]).c_str(), by_type_[t]);
+  row("PER+LOC+ORG", PerLocOrg());
+  row("all", All());
+  return out.str();
+}
+
+}  // namespace nlpd::ner

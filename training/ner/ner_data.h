@@ -1,0 +1,104 @@
+// Readers for the NER datasets in ../shared/data and CoNLL-style
+// entity-level evaluation, shared by nlpd_train_ner and the tests.
+#ifndef NLPD_TRAINING_NER_NER_DATA_H_
+#define NLPD_TRAINING_NER_NER_DATA_H_
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ner/tagger.h"
+
+namespace nlpd::ner {
+
+struct Sentence {
+  std::vector<std::string> words;
+  std::vector<int> tags;  // BIO tags over PER/LOC/ORG/MISC (tagger.h)
+  std::vector<std::string_view> Views() const {
+    return {words.begin(), words.end()};
+  }
+};
+
+// What to do with GermEval's *deriv and *part tags.
+//   kOutside:   both -> O
+//   kMisc:      both -> MISC
+//   kDerivMisc: deriv -> MISC (as CoNLL 2003 tags "German" MISC), part -> O
+//   kMainType:  both -> their main type (LOCderiv -> LOC)
+enum class DerivPart { kOutside, kMisc, kDerivMisc, kMainType };
+
+// Maps one GermEval 2014 outer tag ("B-LOCderiv", "I-OTH", "O") to a tag:
+// PER/LOC/ORG stay, OTH -> MISC, *deriv/*part per `mode`.
+int MapGermEvalTag(std::string_view tag, DerivPart mode);
+
+// Reads GermEval 2014 in the iob2 layout (token, outer, inner; blank line
+// between sentences) or the original tsv layout (index, token, outer, inner;
+// "#" comment lines). Uses the outer level. Returns false if the file cannot
+// be read.
+bool ReadGermEval(const std::string& path, DerivPart mode,
+                  std::vector<Sentence>& out, std::string* error);
+
+// Maps a type name of the English sets to a type index (-1: O). Takes
+// PER/LOC/ORG/MISC as they are, and CrossNER's fine types as its SOURCE.md
+// suggests: person-like -> PER (person, politician, scientist, writer,
+// musicalartist, researcher), location, country, astronomicalobject -> LOC,
+// organisation, politicalparty, university, band, academicjournal,
+// magazine -> ORG, misc, event, election, award, conference, song, album,
+// book, poem, product, programlang -> MISC, the concept types -> O.
+int MapEnglishType(std::string_view type);
+
+// Reads a CoNLL-style file: one token per line, the token in the first and
+// the tag in the last (tab- or space-separated) column, blank lines between
+// sentences, "-DOCSTART-" lines skipped. BIO or IO tags (Wikigold) become
+// BIO; types through MapEnglishType.
+bool ReadConll(const std::string& path, std::vector<Sentence>& out,
+               std::string* error);
+
+// Reads the GUM corpus (CoNLL-U, every *.conllu file of `directory`, in
+// name order) and reduces its entity mentions to flat names, following its
+// SOURCE.md: a mention is a name when its syntactic head (the token whose
+// HEAD lies outside the mention) is PROPN; person -> PER, place -> LOC,
+// organization -> ORG, abstract/event/object/substance/animal/plant -> MISC,
+// time -> O. The span is trimmed to the head and the PROPN tokens around
+// it (joined over "of", "the", "and", "&", "'s" between names), without a
+// leading title (Mr., Dr., ...). Nested names: the longest wins.
+bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
+             std::string* error);
+
+// "germeval:PATH", "conll:PATH" or "gum:DIRECTORY" (a bare path is GermEval).
+bool ReadDataset(const std::string& spec, DerivPart mode,
+                 std::vector<Sentence>& out, std::string* error);
+
+// Re-establishes BIO: an I-X that does not follow B-X/I-X becomes B-X.
+void RepairBio(std::vector<int>& tags);
+
+// Entity-level evaluation, CoNLL style: a predicted entity counts only if
+// its span and type are exactly those of a gold entity.
+class Evaluation {
+ public:
+  void Add(const std::vector<int>& gold, const std::vector<int>& predicted);
+  struct Score {
+    long gold = 0, predicted = 0, correct = 0;
+    double Precision() const {
+      return predicted ? double(correct) / predicted : 0;
+    }
+    double Recall() const { return gold ? double(correct) / gold : 0; }
+    double F1() const {
+      double p = Precision(), r = Recall();
+      return p + r > 0 ? 2 * p * r / (p + r) : 0;
+    }
+  };
+  Score ForType(int type) const { return by_type_[type]; }
+  // Over PER, LOC and ORG only.
+  Score PerLocOrg() const;
+  Score All() const;
+  // A fixed-layout table: one row per type, PER+LOC+ORG, and all.
+  std::string Table() const;
+
+ private:
+  std::array<Score, kNumTypes> by_type_{};
+};
+
+}  // namespace nlpd::ner
+
+#endif  // NLPD_TRAINING_NER_NER_DATA_H_

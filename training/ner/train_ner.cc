@@ -1,0 +1,379 @@
+// nlpd_train_ner: trains the entities plugin's tagger (an averaged
+// structured perceptron over hashed features with Viterbi decoding, see
+// plugins/entities/ner/tagger.h), evaluates it on a dev split and writes the
+// model file. Deterministic: the only randomness is the sentence order, from
+// a fixed seed.
+//
+//   nlpd_train_ner --language=de --train=germ.train.iob2 --dev=germ.dev.iob2
+//                  --out=plugins/entities/model/ner_de.bin [--epochs=10]
+//                  [--seed=1] [--row_bits=20]
+//                  [--deriv_part=outside|misc|deriv_misc|main]
+//                  [--dictionary=FILE] [--place_names=0|1]
+//                  [--lower_vocabulary=1|0]
+#include <unicode/locid.h>
+#include <unicode/strenum.h>
+#include <unicode/timezone.h>
+#include <unicode/tznames.h>
+#include <unicode/unistr.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ner/tagger.h"
+#include "ner_data.h"
+
+namespace nlpd::ner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+struct Options {
+  std::string language = "de";
+  std::string train, dev, out;
+  bool lower_vocabulary = true;  // --lower_vocabulary=0: ablation
+  bool place_names = false;      // --place_names=1: CLDR countries and cities
+  std::string dictionary;  // e.g. /usr/share/dict/ngerman (Debian wngerman)
+  int epochs = 10;
+  unsigned seed = 1;
+  int row_bits = 20;
+  DerivPart deriv_part = DerivPart::kOutside;
+};
+
+struct Features {
+  std::vector<uint32_t> rows, offsets;
+};
+
+Evaluation Evaluate(const Tagger& tagger, const std::vector<Sentence>& data) {
+  Evaluation evaluation;
+  std::vector<int> tags;
+  for (const Sentence& s : data) {
+    auto words = s.Views();
+    tagger.Tag(words, tags);
+    evaluation.Add(s.tags, tags);
+  }
+  return evaluation;
+}
+
+// Brier score of entity confidences against exact correctness.
+double Brier(const Tagger& tagger, const std::vector<Sentence>& data) {
+  double sum = 0;
+  long n = 0;
+  for (const Sentence& s : data) {
+    auto words = s.Views();
+    auto gold = SpansFromTags(s.tags);
+    for (const TaggedEntity& e : tagger.Entities(words)) {
+      bool correct = false;
+      for (auto& g : gold) correct |= g == e.span;
+      sum += std::pow(e.confidence - (correct ? 1.0 : 0.0), 2);
+      ++n;
+    }
+  }
+  return n ? sum / n : 0;
+}
+
+// Country names (CLDR, through ICU) in German and English, and the exemplar
+// cities of the time zones in German and English.
+std::vector<std::string> CldrPlaceNames() {
+  std::vector<std::string> names;
+  auto add = [&](const icu::UnicodeString& name) {
+    std::string utf8;
+    name.toUTF8String(utf8);
+    if (!utf8.empty()) names.push_back(utf8);
+  };
+  for (const char* const* c = icu::Locale::getISOCountries(); *c; ++c) {
+    icu::UnicodeString name;
+    icu::Locale region("", *c);
+    for (const char* in : {"de", "en"})
+      add(region.getDisplayCountry(icu::Locale(in), name));
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::StringEnumeration> zones(
+      icu::TimeZone::createEnumeration(status));
+  for (const char* in : {"de", "en"}) {
+    std::unique_ptr<icu::TimeZoneNames> tz_names(
+        icu::TimeZoneNames::createInstance(icu::Locale(in), status));
+    if (U_FAILURE(status) || !zones) break;
+    zones->reset(status);
+    while (const icu::UnicodeString* id = zones->snext(status)) {
+      icu::UnicodeString city;
+      tz_names->getExemplarLocationName(*id, city);
+      add(city);
+    }
+  }
+  return names;
+}
+
+int Run(const Options& options) {
+  std::string error;
+  // --train and --dev take comma-separated datasets ("conll:PATH",
+  // "germeval:PATH"); the training sets are concatenated, each dev set is
+  // evaluated on its own, and the first one picks the temperature.
+  auto split = [](const std::string& list) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      if (comma > start) parts.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return parts;
+  };
+  std::vector<Sentence> train, dev;
+  std::vector<std::pair<std::string, std::vector<Sentence>>> devs;
+  for (const std::string& spec : split(options.train)) {
+    if (!ReadDataset(spec, options.deriv_part, train, &error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+  }
+  for (const std::string& spec : split(options.dev)) {
+    devs.emplace_back(spec, std::vector<Sentence>());
+    if (!ReadDataset(spec, options.deriv_part, devs.back().second, &error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+  }
+  dev = devs.front().second;
+  long train_tokens = 0, dev_tokens = 0;
+  for (auto& s : train) train_tokens += s.words.size();
+  for (auto& s : dev) dev_tokens += s.words.size();
+  std::printf(
+      "train: %zu sentences, %ld tokens; dev: %zu sentences, %ld tokens\n",
+      train.size(), train_tokens, dev.size(), dev_tokens);
+
+  const auto start = Clock::now();
+  LowerVocabulary vocabulary;
+  for (auto& s : train) {
+    auto words = s.Views();
+    vocabulary.Count(words);
+  }
+  vocabulary.Finish();
+  if (!options.lower_vocabulary) vocabulary.mutable_classes().clear();
+  if (!options.dictionary.empty()) {
+    std::ifstream in(options.dictionary);
+    if (!in) {
+      std::fprintf(stderr, "cannot read %s\n", options.dictionary.c_str());
+      return 1;
+    }
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::vector<std::string_view> views(lines.begin(), lines.end());
+    vocabulary.AddDictionary(views);
+    std::printf("dictionary %s: %zu words\n", options.dictionary.c_str(),
+                lines.size());
+  }
+  if (options.place_names) {
+    std::vector<std::string> places = CldrPlaceNames();
+    vocabulary.AddPlaceNames(places);
+    std::printf("CLDR place names: %zu\n", places.size());
+  }
+  FeatureExtractor extractor(&vocabulary, options.row_bits);
+  std::vector<Features> features(train.size());
+  for (size_t i = 0; i < train.size(); ++i) {
+    auto words = train[i].Views();
+    extractor.Extract(words, features[i].rows, features[i].offsets);
+  }
+
+  constexpr int T = kNumTags;
+  const size_t n_weights = (size_t{1} << options.row_bits) * T;
+  const size_t n_trans = (T + 1) * T;
+  std::vector<float> w(n_weights, 0), u(n_weights, 0), tw(n_trans, 0),
+      tu(n_trans, 0);
+  double c = 1;
+  std::vector<size_t> order(train.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937_64 random(options.seed);
+  std::vector<float> emissions;
+  std::vector<int> predicted;
+
+  auto averaged = [&] {
+    ModelData data;
+    data.row_bits = options.row_bits;
+    data.weights.resize(n_weights);
+    data.transitions.resize(n_trans);
+    for (size_t k = 0; k < n_weights; ++k) data.weights[k] = w[k] - u[k] / c;
+    for (size_t k = 0; k < n_trans; ++k)
+      data.transitions[k] = tw[k] - tu[k] / c;
+    data.lower_classes = vocabulary.classes();
+    return data;
+  };
+
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    // Fisher-Yates with mt19937_64 (standardized), so the order is the same
+    // with every standard library.
+    for (size_t i = order.size() - 1; i > 0; --i)
+      std::swap(order[i], order[random() % (i + 1)]);
+    long errors = 0;
+    for (size_t index : order) {
+      const Sentence& s = train[index];
+      const Features& f = features[index];
+      const int n = static_cast<int>(s.words.size());
+      emissions.assign(n * T, 0);
+      for (int i = 0; i < n; ++i)
+        for (uint32_t k = f.offsets[i]; k < f.offsets[i + 1]; ++k) {
+          const float* row = &w[size_t{f.rows[k]} * T];
+          for (int t = 0; t < T; ++t) emissions[i * T + t] += row[t];
+        }
+      Viterbi(emissions, tw, n, predicted);
+      if (predicted != s.tags) {
+        for (int i = 0; i < n; ++i) {
+          const int g = s.tags[i], p = predicted[i];
+          const int gp = i ? s.tags[i - 1] : -1, pp = i ? predicted[i - 1] : -1;
+          if (g != p) {
+            ++errors;
+            for (uint32_t k = f.offsets[i]; k < f.offsets[i + 1]; ++k) {
+              size_t r = size_t{f.rows[k]} * T;
+              w[r + g] += 1;
+              u[r + g] += c;
+              w[r + p] -= 1;
+              u[r + p] -= c;
+            }
+          }
+          if (g != p || gp != pp) {
+            tw[(gp + 1) * T + g] += 1;
+            tu[(gp + 1) * T + g] += c;
+            tw[(pp + 1) * T + p] -= 1;
+            tu[(pp + 1) * T + p] -= c;
+          }
+        }
+      }
+      c += 1;
+    }
+    auto tagger = Tagger::FromData(averaged());
+    Evaluation e = Evaluate(*tagger, dev);
+    std::printf(
+        "epoch %2d: token errors %ld, dev F1 PER+LOC+ORG %.4f, all %.4f (%.0f "
+        "s)\n",
+        epoch, errors, e.PerLocOrg().F1(), e.All().F1(), Seconds(start));
+    std::fflush(stdout);
+  }
+  const double train_seconds = Seconds(start);
+
+  ModelData data = averaged();
+  // Confidence temperature: the one with the best Brier score on dev.
+  {
+    double best = 1e9;
+    float best_t = 1;
+    for (float t : {0.5f, 1.0f, 2.0f, 4.0f, 8.0f, 16.0f, 32.0f}) {
+      data.temperature = t;
+      auto tagger = Tagger::FromData(data);
+      double b = Brier(*tagger, dev);
+      std::printf("temperature %5.1f: Brier %.4f\n", t, b);
+      if (b < best) {
+        best = b;
+        best_t = t;
+      }
+    }
+    data.temperature = best_t;
+  }
+  std::string bytes = SerializeModel(data);
+  auto tagger = Tagger::Load(bytes, &error);
+  if (!tagger) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
+  }
+  // Tagging speed, one thread, over the dev split (3 passes).
+  const auto tag_start = Clock::now();
+  std::vector<int> tags;
+  for (int pass = 0; pass < 3; ++pass)
+    for (const Sentence& s : dev) {
+      auto words = s.Views();
+      tagger->Tag(words, tags);
+    }
+  const double tokens_per_second = 3.0 * dev_tokens / Seconds(tag_start);
+  // The plugin's path: tags plus forward-backward confidences.
+  const auto entities_start = Clock::now();
+  size_t found = 0;
+  for (int pass = 0; pass < 3; ++pass)
+    for (const Sentence& s : dev) {
+      auto words = s.Views();
+      found += tagger->Entities(words).size();
+    }
+  const double entities_per_second = 3.0 * dev_tokens / Seconds(entities_start);
+
+  for (const auto& [name, sentences] : devs) {
+    std::printf("\nmodel %s (quantized, as written) on %s\n%s",
+                options.language.c_str(), name.c_str(),
+                Evaluate(*tagger, sentences).Table().c_str());
+  }
+  std::printf(
+      "training time %.1f s; model %.2f MB; tagging %.0f tokens/s (one "
+      "thread), "
+      "%.0f tokens/s with confidences (%zu entities); confidence temperature "
+      "%.1f\n",
+      train_seconds, bytes.size() / 1e6, tokens_per_second, entities_per_second,
+      found / 3, data.temperature);
+  if (!options.out.empty()) {
+    std::ofstream out(options.out, std::ios::binary);
+    out.write(bytes.data(), bytes.size());
+    if (!out) {
+      std::fprintf(stderr, "cannot write %s\n", options.out.c_str());
+      return 1;
+    }
+    std::printf("wrote %s\n", options.out.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace nlpd::ner
+
+int main(int argc, char** argv) {
+  nlpd::ner::Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      std::string prefix = std::string("--") + name + "=";
+      return arg.rfind(prefix, 0) == 0 ? argv[i] + prefix.size() : nullptr;
+    };
+    if (auto v = value("language"))
+      options.language = v;
+    else if (auto v = value("train"))
+      options.train = v;
+    else if (auto v = value("dev"))
+      options.dev = v;
+    else if (auto v = value("out"))
+      options.out = v;
+    else if (auto v = value("dictionary"))
+      options.dictionary = v;
+    else if (auto v = value("lower_vocabulary"))
+      options.lower_vocabulary = std::string(v) == "1";
+    else if (auto v = value("place_names"))
+      options.place_names = std::string(v) == "1";
+    else if (auto v = value("epochs"))
+      options.epochs = std::atoi(v);
+    else if (auto v = value("seed"))
+      options.seed = std::strtoul(v, nullptr, 10);
+    else if (auto v = value("row_bits"))
+      options.row_bits = std::atoi(v);
+    else if (auto v = value("deriv_part")) {
+      std::string m = v;
+      options.deriv_part = m == "misc" ? nlpd::ner::DerivPart::kMisc
+                           : m == "deriv_misc"
+                               ? nlpd::ner::DerivPart::kDerivMisc
+                           : m == "main" ? nlpd::ner::DerivPart::kMainType
+                                         : nlpd::ner::DerivPart::kOutside;
+    } else {
+      std::fprintf(stderr, "unknown argument %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (options.train.empty() || options.dev.empty()) {
+    std::fprintf(
+        stderr,
+        "usage: nlpd_train_ner --train=FILE --dev=FILE [--out=FILE] ...\n");
+    return 2;
+  }
+  return nlpd::ner::Run(options);
+}
