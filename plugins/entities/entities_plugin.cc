@@ -2,9 +2,12 @@
 // confidence each, as nlpd.v1.EntitiesResult (the server puts it in
 // AnalyzeResponse.entities). The tagger and its models are compiled in
 // (model_data.cc); see docs/MODELS.md for how they were trained.
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -22,17 +25,41 @@ class EntitiesPlugin {
 
   static sdk::PluginInfo Info() {
     return {.name = "entities",
-            .version = "0.1.0",
+            .version = "0.2.0",
             .description =
                 "Named entities (PER, LOC, ORG, MISC) with confidences: "
                 "averaged perceptron, Viterbi",
             .languages = {"de", "en"}};
   }
 
-  // Loads the embedded models; takes no configuration.
+  // Loads the embedded models. Configuration: empty, or
+  // "min_confidence=X" (0 <= X <= 1): entities with a lower confidence are
+  // left out (default kDefaultMinConfidence, the best on GermEval dev).
+  static constexpr float kDefaultMinConfidence = 0.2f;
   static absl::StatusOr<std::unique_ptr<EntitiesPlugin>> Create(
       const sdk::CreateContext& context) {
     std::unique_ptr<EntitiesPlugin> plugin(new EntitiesPlugin());
+    std::string config(context.config);
+    while (!config.empty() &&
+           std::isspace(static_cast<unsigned char>(config.back())))
+      config.pop_back();
+    if (!config.empty()) {
+      constexpr std::string_view kKey = "min_confidence=";
+      char* end = nullptr;
+      float value = -1;
+      if (config.rfind(kKey, 0) == 0) {
+        value = std::strtof(config.c_str() + kKey.size(), &end);
+      }
+      if (end == nullptr || *end != '\0' ||
+          end == config.c_str() + kKey.size() ||
+          !(value >= 0.0f && value <= 1.0f)) {
+        return absl::InvalidArgumentError(
+            "entities config: expected \"min_confidence=X\" with 0 <= X <= 1, "
+            "got \"" +
+            config + "\"");
+      }
+      plugin->min_confidence_ = value;
+    }
     for (const char* language : {"de", "en"}) {
       std::string error;
       auto tagger = ner::Tagger::Load(EmbeddedModel(language), &error);
@@ -52,12 +79,13 @@ class EntitiesPlugin {
       return absl::InvalidArgumentError("no entities model for language \"" +
                                         language + "\"");
     }
-    return FindEntities(*it->second, request.document());
+    return FindEntities(*it->second, request.document(), min_confidence_);
   }
 
  private:
   EntitiesPlugin() = default;
   std::map<std::string, std::unique_ptr<ner::Tagger>> taggers_;
+  float min_confidence_ = kDefaultMinConfidence;
 };
 
 }  // namespace nlpd::entities

@@ -11,7 +11,8 @@ bool IsHyphen(std::string_view s) { return s == "-" || s == "\u2011"; }
 }  // namespace
 
 nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
-                                      const nlpd::v1::Document& document) {
+                                      const nlpd::v1::Document& document,
+                                      float min_confidence) {
   nlpd::v1::EntitiesResult result;
   const std::string& text = document.text();
   const auto& tokens = document.tokens();
@@ -48,16 +49,28 @@ nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
     for (const ner::TaggedEntity& found : tagger.Entities(words)) {
       const auto& first = tokens[groups[found.span.begin].first].span();
       const auto& last = tokens[groups[found.span.end - 1].second].span();
+      if (found.confidence < min_confidence) continue;
+      uint32_t byte_end = last.byte_end(), char_end = last.char_end();
+      if (found.part_bytes > 0) {
+        // The name inside a compound: "NATO" of "NATO-Generalsekretär".
+        std::string_view part =
+            words[found.span.begin].substr(0, found.part_bytes);
+        byte_end = first.byte_start() + static_cast<uint32_t>(part.size());
+        uint32_t code_points = 0;
+        for (char c : part)
+          code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        char_end = first.char_start() + code_points;
+      }
       nlpd::v1::Entity* entity = result.add_entities();
       nlpd::v1::Span* span = entity->mutable_span();
       span->set_byte_start(first.byte_start());
-      span->set_byte_end(last.byte_end());
+      span->set_byte_end(byte_end);
       span->set_char_start(first.char_start());
-      span->set_char_end(last.char_end());
+      span->set_char_end(char_end);
       entity->set_label(std::string(ner::kTypes[found.span.type]));
       entity->set_confidence(found.confidence);
-      entity->set_text(text.substr(first.byte_start(),
-                                   last.byte_end() - first.byte_start()));
+      entity->set_text(
+          text.substr(first.byte_start(), byte_end - first.byte_start()));
     }
   }
   return result;

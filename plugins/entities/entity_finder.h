@@ -1,6 +1,8 @@
 // Named entities of an nlpd.v1.Document: maps the server's tokens to the
 // tagger's (hyphenated compounds such as "CDU-Fraktion" are one token, as in
 // GermEval), tags each sentence and turns the spans back into text offsets.
+// A name the part decision finds inside a compound ("NATO" in
+// "NATO-Generalsekretär") comes out as a span inside the compound.
 #ifndef NLPD_PLUGINS_ENTITIES_ENTITY_FINDER_H_
 #define NLPD_PLUGINS_ENTITIES_ENTITY_FINDER_H_
 
@@ -10,9 +12,11 @@
 
 namespace nlpd::entities {
 
-// Finds the entities of `document` with `tagger`. Thread-safe.
+// Finds the entities of `document` with `tagger`, leaving out those with a
+// confidence below `min_confidence`. Thread-safe.
 nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
-                                      const nlpd::v1::Document& document);
+                                      const nlpd::v1::Document& document,
+                                      float min_confidence = 0.0f);
 
 }  // namespace nlpd::entities
 

@@ -84,6 +84,19 @@ bool ReadGermEval(const std::string& path, DerivPart mode,
     if (parts.size() < token_column + 2) continue;
     current.words.emplace_back(parts[token_column]);
     current.tags.push_back(MapGermEvalTag(parts[token_column + 1], mode));
+    {
+      std::string_view tag = parts[token_column + 1];
+      int part = -1;
+      if (tag.size() == 9 && tag.substr(5) == "part") {
+        std::string_view name = tag.substr(2, 3);
+        part = name == "PER"   ? 0
+               : name == "LOC" ? 1
+               : name == "ORG" ? 2
+               : name == "OTH" ? 3
+                               : -1;
+      }
+      current.parts.push_back(part);
+    }
   }
   flush();
   return true;

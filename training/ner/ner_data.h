@@ -15,6 +15,9 @@ namespace nlpd::ner {
 struct Sentence {
   std::vector<std::string> words;
   std::vector<int> tags;  // BIO tags over PER/LOC/ORG/MISC (tagger.h)
+  // GermEval: the type of a token's *part tag ("NATO-Gipfel" B-ORGpart:
+  // ORG), else -1; empty for other datasets.
+  std::vector<int> parts;
   std::vector<std::string_view> Views() const {
     return {words.begin(), words.end()};
   }

@@ -16,6 +16,7 @@
 #include <unicode/tznames.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -46,6 +47,9 @@ struct Options {
   int epochs = 10;
   unsigned seed = 1;
   int row_bits = 20;
+  int gazetteer_folds = 0;  // 0: no training-data gazetteer; < 0: no folds
+  int gazetteer_min = 1;
+  bool part_model = false;  // --part_model=1: GermEval *part decision
   DerivPart deriv_part = DerivPart::kOutside;
 };
 
@@ -178,10 +182,29 @@ int Run(const Options& options) {
     vocabulary.AddPlaceNames(places);
     std::printf("CLDR place names: %zu\n", places.size());
   }
-  FeatureExtractor extractor(&vocabulary, options.row_bits);
+  // Training-data gazetteer. The model gets the one of all training
+  // sentences; a training sentence's features use one built from the other
+  // folds only, so the weights learn how far the gazetteer is to be trusted
+  // on names it has not seen (as on new text) instead of memorizing.
+  const int folds = options.gazetteer_folds;
+  std::vector<LowerVocabulary> fold_gazetteers(std::max(folds, 1));
+  if (folds != 0) {  // < 0: no folds (ablation: the full gazetteer everywhere)
+    for (size_t i = 0; i < train.size(); ++i) {
+      auto words = train[i].Views();
+      vocabulary.CountNames(words, train[i].tags);
+      for (int f = 0; f < folds; ++f)
+        if (static_cast<int>(i % folds) != f)
+          fold_gazetteers[f].CountNames(words, train[i].tags);
+    }
+    vocabulary.FinishGazetteer(options.gazetteer_min);
+    for (auto& g : fold_gazetteers) g.FinishGazetteer(options.gazetteer_min);
+  }
   std::vector<Features> features(train.size());
   for (size_t i = 0; i < train.size(); ++i) {
     auto words = train[i].Views();
+    FeatureExtractor extractor(
+        &vocabulary, options.row_bits,
+        folds > 0 ? &fold_gazetteers[i % folds] : &vocabulary);
     extractor.Extract(words, features[i].rows, features[i].offsets);
   }
 
@@ -261,11 +284,76 @@ int Run(const Options& options) {
   const double train_seconds = Seconds(start);
 
   ModelData data = averaged();
+  if (options.part_model) {
+    // The part decision: for hyphenated compounds tagged O whose first
+    // part is capitalized, is that part a name, of which type (GermEval's
+    // *part tags)? Multiclass averaged perceptron on its own rows of the
+    // same table, columns O and B-X.
+    struct Example {
+      std::vector<uint32_t> rows;
+      int label;  // 0: O, 1 + type
+    };
+    std::vector<Example> examples;
+    for (size_t i = 0; i < train.size(); ++i) {
+      const Sentence& s = train[i];
+      if (s.parts.empty()) continue;
+      auto words = s.Views();
+      FeatureExtractor extractor(
+          &vocabulary, options.row_bits,
+          folds > 0 ? &fold_gazetteers[i % folds] : &vocabulary);
+      for (int k = 0; k < static_cast<int>(words.size()); ++k) {
+        if (s.tags[k] != kOutside ||
+            FeatureExtractor::CompoundPart(words[k]) == 0)
+          continue;
+        Example e;
+        extractor.PartFeatures(words, k, e.rows);
+        e.label = s.parts[k] + 1;
+        examples.push_back(std::move(e));
+      }
+    }
+    auto column = [](int label) {
+      return label == 0 ? kOutside : BeginTag(label - 1);
+    };
+    std::vector<float> pw(n_weights, 0), pu(n_weights, 0);
+    double pc = 1;
+    std::mt19937_64 part_random(options.seed + 1);
+    std::vector<size_t> part_order(examples.size());
+    for (size_t i = 0; i < part_order.size(); ++i) part_order[i] = i;
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+      for (size_t i = part_order.size(); i > 1; --i)
+        std::swap(part_order[i - 1], part_order[part_random() % i]);
+      for (size_t index : part_order) {
+        const Example& e = examples[index];
+        float score[1 + kNumTypes] = {};
+        for (uint32_t r : e.rows)
+          for (int k = 0; k <= kNumTypes; ++k)
+            score[k] += pw[size_t{r} * T + column(k)];
+        int best = 0;
+        for (int k = 1; k <= kNumTypes; ++k)
+          if (score[k] > score[best]) best = k;
+        if (best != e.label) {
+          for (uint32_t r : e.rows) {
+            size_t g = size_t{r} * T + column(e.label),
+                   p = size_t{r} * T + column(best);
+            pw[g] += 1;
+            pu[g] += pc;
+            pw[p] -= 1;
+            pu[p] -= pc;
+          }
+        }
+        pc += 1;
+      }
+    }
+    for (size_t k = 0; k < n_weights; ++k)
+      data.weights[k] += pw[k] - pu[k] / pc;
+    data.part_model = true;
+    std::printf("part decision: %zu training compounds\n", examples.size());
+  }
   // Confidence temperature: the one with the best Brier score on dev.
   {
     double best = 1e9;
     float best_t = 1;
-    for (float t : {0.5f, 1.0f, 2.0f, 4.0f, 8.0f, 16.0f, 32.0f}) {
+    for (float t : {0.5f, 1.0f, 2.0f, 4.0f, 8.0f, 16.0f, 32.0f, 64.0f}) {
       data.temperature = t;
       auto tagger = Tagger::FromData(data);
       double b = Brier(*tagger, dev);
@@ -284,6 +372,25 @@ int Run(const Options& options) {
     return 1;
   }
   // Tagging speed, one thread, over the dev split (3 passes).
+  // Minimum confidence (the plugin's `min_confidence`): dev F1 when the
+  // entities below it are left out.
+  for (float threshold : {0.0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f}) {
+    Evaluation e;
+    std::vector<int> kept;
+    for (const Sentence& s : dev) {
+      auto words = s.Views();
+      kept.assign(words.size(), kOutside);
+      for (const TaggedEntity& found : tagger->Entities(words)) {
+        if (found.part_bytes > 0 || found.confidence < threshold) continue;
+        for (int k = found.span.begin; k < found.span.end; ++k)
+          kept[k] = k == found.span.begin ? BeginTag(found.span.type)
+                                          : InsideTag(found.span.type);
+      }
+      e.Add(s.tags, kept);
+    }
+    std::printf("min confidence %.1f: dev F1 PER+LOC+ORG %.4f, all %.4f\n",
+                threshold, e.PerLocOrg().F1(), e.All().F1());
+  }
   const auto tag_start = Clock::now();
   std::vector<int> tags;
   for (int pass = 0; pass < 3; ++pass)
@@ -306,6 +413,32 @@ int Run(const Options& options) {
     std::printf("\nmodel %s (quantized, as written) on %s\n%s",
                 options.language.c_str(), name.c_str(),
                 Evaluate(*tagger, sentences).Table().c_str());
+    if (!data.part_model) continue;
+    // Part decision on compounds the tagger leaves O, against *part tags
+    // (exact type); `all_parts` counts every *part token (recall ceiling).
+    long gold = 0, pred = 0, correct = 0, all_parts = 0;
+    std::vector<int> tags;
+    for (const Sentence& s : sentences) {
+      if (s.parts.empty()) continue;
+      auto words = s.Views();
+      tagger->Tag(words, tags);
+      for (int k = 0; k < static_cast<int>(words.size()); ++k) {
+        all_parts += s.parts[k] >= 0;
+        if (tags[k] != kOutside ||
+            FeatureExtractor::CompoundPart(words[k]) == 0)
+          continue;
+        int p = tagger->PartType(words, k, nullptr);
+        gold += s.parts[k] >= 0;
+        pred += p >= 0;
+        correct += p >= 0 && p == s.parts[k];
+      }
+    }
+    double P = pred ? double(correct) / pred : 0,
+           R = gold ? double(correct) / gold : 0;
+    std::printf(
+        "part decision: %ld *part tokens; %ld among candidate compounds, "
+        "%ld predicted, %ld correct: P %.4f R %.4f F1 %.4f\n",
+        all_parts, gold, pred, correct, P, R, P + R ? 2 * P * R / (P + R) : 0);
   }
   std::printf(
       "training time %.1f s; model %.2f MB; tagging %.0f tokens/s (one "
@@ -345,6 +478,12 @@ int main(int argc, char** argv) {
       options.dev = v;
     else if (auto v = value("out"))
       options.out = v;
+    else if (auto v = value("gazetteer_folds"))
+      options.gazetteer_folds = std::atoi(v);
+    else if (auto v = value("part_model"))
+      options.part_model = std::string(v) == "1";
+    else if (auto v = value("gazetteer_min"))
+      options.gazetteer_min = std::atoi(v);
     else if (auto v = value("dictionary"))
       options.dictionary = v;
     else if (auto v = value("lower_vocabulary"))

@@ -71,6 +71,18 @@ class LowerVocabulary {
   // Bits 0-1: 0 never seen lower-cased; 1..3 seen, by share of lower-cased
   // uses. Bits 2-3: dictionary flags (AddDictionary); bits 4-5: place names.
   uint8_t Class(uint64_t lower_hash) const;
+  // Training-data gazetteer: counts, for each capitalized word (or one
+  // starting with a digit; key: the lower-cased form), its uses inside
+  // PER/LOC/ORG/MISC names (BIO tags as in tagger.h) and outside.
+  // FinishGazetteer() stores one class byte per word seen >= min_count times
+  // in names, under the key GazetteerKey(word) in the same table (so the
+  // model file format is unchanged).
+  void CountNames(std::span<const std::string_view> words,
+                  std::span<const int> tags);
+  void FinishGazetteer(int min_count = 1);
+  static uint32_t GazetteerKey(std::string_view lower);
+  // 0: not in the gazetteer; else 1 + type * 8 + share bucket * 2 + first.
+  uint8_t Gazetteer(std::string_view lower) const;
   const std::unordered_map<uint32_t, uint8_t>& classes() const {
     return classes_;
   }
@@ -79,6 +91,11 @@ class LowerVocabulary {
  private:
   std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts_;
   std::unordered_map<uint32_t, uint8_t> classes_;
+  struct NameCounts {
+    uint32_t total = 0, first = 0;
+    uint32_t type[kNumTypes] = {};
+  };
+  std::unordered_map<uint32_t, NameCounts> name_counts_;
 };
 
 // Lower-cases UTF-8 (Unicode simple case mapping).
@@ -90,16 +107,31 @@ uint64_t Hash(std::string_view text, uint64_t seed = 0);
 // Computes the feature rows of each token of a sentence. Thread-safe.
 class FeatureExtractor {
  public:
-  FeatureExtractor(const LowerVocabulary* vocabulary, int row_bits)
-      : vocabulary_(vocabulary), row_mask_((uint32_t{1} << row_bits) - 1) {}
+  // `gazetteer`: where to look up gazetteer classes (training uses one
+  // built from the other folds); nullptr: `vocabulary`.
+  FeatureExtractor(const LowerVocabulary* vocabulary, int row_bits,
+                   const LowerVocabulary* gazetteer = nullptr)
+      : vocabulary_(vocabulary),
+        gazetteer_(gazetteer ? gazetteer : vocabulary),
+        row_mask_((uint32_t{1} << row_bits) - 1) {}
   // rows gets the concatenated rows of all tokens; offsets has size n+1,
   // token i's rows are rows[offsets[i], offsets[i+1]).
   void Extract(std::span<const std::string_view> words,
                std::vector<uint32_t>& rows,
                std::vector<uint32_t>& offsets) const;
+  // Hyphenated compounds whose first part may be a name ("NATO-Gipfel",
+  // "Merkel-Regierung"; capitalized, text on both sides of the first
+  // hyphen): the byte length of that part, or 0 when `word` is no such
+  // compound.
+  static size_t CompoundPart(std::string_view word);
+  // Features of the first part of compound words[i] for the part decision
+  // (rows as for Extract; scored on the columns O and B-X).
+  void PartFeatures(std::span<const std::string_view> words, int i,
+                    std::vector<uint32_t>& rows) const;
 
  private:
   const LowerVocabulary* vocabulary_;
+  const LowerVocabulary* gazetteer_;
   uint32_t row_mask_;
 };
 
@@ -116,7 +148,10 @@ void Marginals(std::span<const float> emissions,
 // A trained model, as stored in a model file.
 struct ModelData {
   int row_bits = 20;
-  float temperature = 1.0f;        // for confidences
+  float temperature = 1.0f;  // for confidences
+  // The weights also hold the part decision (FeatureExtractor::PartFeatures;
+  // stored as a trailing flags word).
+  bool part_model = false;
   std::vector<float> transitions;  // (kNumTags+1)*kNumTags
   std::vector<float> weights;      // (1<<row_bits)*kNumTags
   std::unordered_map<uint32_t, uint8_t> lower_classes;
@@ -129,6 +164,9 @@ std::string SerializeModel(const ModelData& model);
 struct TaggedEntity {
   TokenSpan span;
   float confidence = 0;
+  // > 0: the entity is only the first part_bytes bytes of token span.begin,
+  // the name in a hyphenated compound ("NATO" in "NATO-Generalsekretär").
+  size_t part_bytes = 0;
 };
 
 // A loaded model. Immutable; Tag is thread-safe.
@@ -147,6 +185,10 @@ class Tagger {
   // its tokens of the posterior marginal of the decoded tag.
   std::vector<TaggedEntity> Entities(
       std::span<const std::string_view> words) const;
+  // The part decision for compound words[i] (CompoundPart > 0): the type
+  // of the name its first part is, or -1; *confidence its probability.
+  int PartType(std::span<const std::string_view> words, int i,
+               float* confidence) const;
   // Emission scores of a sentence, [n][kNumTags].
   void Emissions(std::span<const std::string_view> words,
                  std::vector<float>& scores) const;

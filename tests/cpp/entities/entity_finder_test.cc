@@ -65,6 +65,14 @@ TEST_F(EntityFinderTest, FindsPeoplePlacesAndOrganizations) {
               entity.text());
     EXPECT_LE(span.char_end() - span.char_start(),
               span.byte_end() - span.byte_start());
+    auto code_points = [&](uint32_t bytes) {
+      uint32_t n = 0;
+      for (uint32_t k = 0; k < bytes; ++k)
+        n += (static_cast<unsigned char>(document->text()[k]) & 0xC0) != 0x80;
+      return n;
+    };
+    EXPECT_EQ(span.char_start(), code_points(span.byte_start()));
+    EXPECT_EQ(span.char_end(), code_points(span.byte_end()));
     EXPECT_GE(span.byte_start(), previous_end)
         << "entities overlap or are out of order";
     previous_end = span.byte_end();
@@ -80,6 +88,9 @@ TEST_F(EntityFinderTest, FindsPeoplePlacesAndOrganizations) {
   EXPECT_THAT(found, Contains(Pair("München", "LOC")));
   EXPECT_THAT(found, Contains(Pair("Reuters", "ORG")));
   EXPECT_THAT(found, Contains(Pair("Europäischen Union", "ORG")));
+  // Names inside hyphenated compounds, as sub-token spans.
+  EXPECT_THAT(found, Contains(Pair("NATO", "ORG")));
+  EXPECT_THAT(found, Contains(Pair("Siemens", "ORG")));
   for (const auto& [text, label] : found)
     std::printf("%s\t%s\n", label.c_str(), text.c_str());
 }
@@ -133,6 +144,32 @@ TEST_F(EntityFinderTest, CodePointOffsetsFollowMultiByteLetters) {
     EXPECT_EQ(entity.span().byte_start(), 40u);
   }
   EXPECT_TRUE(berlin);
+}
+
+// A name inside a compound after two-byte letters: the sub-token span has
+// the right byte and code-point offsets; a minimum confidence of 1 leaves
+// nothing.
+TEST_F(EntityFinderTest, CompoundPartSpanOffsets) {
+  ASSERT_NE(tagger_, nullptr);
+  auto pipeline = text::TextPipeline::Create();
+  ASSERT_TRUE(pipeline.ok());
+  auto document = (*pipeline)->Process(
+      "Für die Grünen äußerte sich der SPD-Fraktionschef am Freitag.", "de");
+  ASSERT_TRUE(document.ok());
+  bool spd = false;
+  const nlpd::v1::EntitiesResult result = FindEntities(*tagger_, *document);
+  for (const auto& entity : result.entities()) {
+    std::printf("%s\t%s\n", entity.label().c_str(), entity.text().c_str());
+    if (entity.text() != "SPD") continue;
+    spd = true;
+    EXPECT_EQ(entity.label(), "ORG");
+    EXPECT_EQ(entity.span().byte_start(), 36u);
+    EXPECT_EQ(entity.span().byte_end(), 39u);
+    EXPECT_EQ(entity.span().char_start(), 32u);
+    EXPECT_EQ(entity.span().char_end(), 35u);
+  }
+  EXPECT_TRUE(spd);
+  EXPECT_EQ(FindEntities(*tagger_, *document, 1.01f).entities_size(), 0);
 }
 
 }  // namespace

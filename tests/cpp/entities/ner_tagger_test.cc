@@ -105,6 +105,43 @@ TEST(NerTaggerTest, ModelRoundTripAndTagging) {
   EXPECT_NE(error.find("truncated"), std::string::npos);
 }
 
+// The part decision: a compound's first part scored on the O and B-X
+// columns of its own rows; the flag survives the file round trip; the part
+// entity covers the bytes before the hyphen.
+TEST(NerTaggerTest, CompoundPartDecision) {
+  EXPECT_EQ(FeatureExtractor::CompoundPart("NATO-Gipfel"), 4u);
+  EXPECT_EQ(FeatureExtractor::CompoundPart("Gipfel"), 0u);
+  EXPECT_EQ(FeatureExtractor::CompoundPart("-Gipfel"), 0u);
+  EXPECT_EQ(FeatureExtractor::CompoundPart("anti-NATO"), 0u);
+  ModelData data;
+  data.row_bits = 12;
+  data.part_model = true;
+  data.transitions.assign((T + 1) * T, 0.0f);
+  data.weights.assign((1 << 12) * T, 0.0f);
+  std::vector<std::string_view> words = {"Der", "NATO-Gipfel", "tagt"};
+  FeatureExtractor extractor(nullptr, 12);
+  std::vector<uint32_t> rows, offsets;
+  extractor.Extract(words, rows, offsets);
+  for (uint32_t r : rows) data.weights[r * T] += 1;  // all O
+  extractor.PartFeatures(words, 1, rows);
+  ASSERT_FALSE(rows.empty());
+  for (uint32_t r : rows) data.weights[r * T + BeginTag(2)] += 1;  // ORG
+  std::string error;
+  auto tagger = Tagger::Load(SerializeModel(data), &error);
+  ASSERT_NE(tagger, nullptr) << error;
+  EXPECT_TRUE(tagger->data().part_model);
+  auto entities = tagger->Entities(words);
+  ASSERT_EQ(entities.size(), 1u);
+  EXPECT_EQ(entities[0].span, (TokenSpan{1, 2, 2}));
+  EXPECT_EQ(entities[0].part_bytes, 4u);
+  EXPECT_GT(entities[0].confidence, 0.2f);
+  // Without the flag (older files) no part entities.
+  data.part_model = false;
+  tagger = Tagger::Load(SerializeModel(data), &error);
+  ASSERT_NE(tagger, nullptr) << error;
+  EXPECT_TRUE(tagger->Entities(words).empty());
+}
+
 TEST(NerDataTest, GermEvalMapping) {
   EXPECT_EQ(MapGermEvalTag("B-PER", DerivPart::kOutside), kBPer);
   EXPECT_EQ(MapGermEvalTag("B-OTH", DerivPart::kOutside), kBMisc);
