@@ -24,6 +24,36 @@ std::vector<std::string_view> SplitTabs(std::string_view line) {
   return parts;
 }
 
+// Reads `path` into sentences separated by blank lines. `add_line` gets each
+// other line (without a trailing CR) and the sentence being built; it adds
+// what the line holds and returns true, or returns false to end the sentence
+// there (a document marker, a line without columns). Each sentence's tags
+// are repaired to valid BIO when it ends.
+template <typename AddLine>
+bool ReadSentences(const std::string& path, std::vector<Sentence>& out,
+                   std::string* error, AddLine add_line) {
+  std::ifstream in(path);
+  if (!in) {
+    if (error) *error = "cannot read " + path;
+    return false;
+  }
+  Sentence current;
+  auto flush = [&] {
+    if (!current.words.empty()) {
+      RepairBio(current.tags);
+      out.push_back(std::move(current));
+    }
+    current = Sentence();
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || !add_line(line, current)) flush();
+  }
+  flush();
+  return true;
+}
+
 }  // namespace
 
 int MapGermEvalTag(std::string_view tag, DerivPart mode) {
@@ -57,49 +87,28 @@ void RepairBio(std::vector<int>& tags) {
 
 bool ReadGermEval(const std::string& path, DerivPart mode,
                   std::vector<Sentence>& out, std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
-    if (error) *error = "cannot read " + path;
-    return false;
-  }
-  Sentence current;
-  auto flush = [&] {
-    if (!current.words.empty()) {
-      RepairBio(current.tags);
-      out.push_back(std::move(current));
-    }
-    current = Sentence();
-  };
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) {
-      flush();
-      continue;
-    }
-    if (line[0] == '#' && line.size() > 1 && line[1] == '\t') continue;
-    auto parts = SplitTabs(line);
-    // tsv: index token outer inner; iob2: token outer inner.
-    size_t token_column = parts.size() >= 4 ? 1 : 0;
-    if (parts.size() < token_column + 2) continue;
-    current.words.emplace_back(parts[token_column]);
-    current.tags.push_back(MapGermEvalTag(parts[token_column + 1], mode));
-    {
-      std::string_view tag = parts[token_column + 1];
-      int part = -1;
-      if (tag.size() == 9 && tag.substr(5) == "part") {
-        std::string_view name = tag.substr(2, 3);
-        part = name == "PER"   ? 0
-               : name == "LOC" ? 1
-               : name == "ORG" ? 2
-               : name == "OTH" ? 3
-                               : -1;
-      }
-      current.parts.push_back(part);
-    }
-  }
-  flush();
-  return true;
+  return ReadSentences(
+      path, out, error, [mode](const std::string& line, Sentence& current) {
+        if (line[0] == '#' && line.size() > 1 && line[1] == '\t') return true;
+        auto parts = SplitTabs(line);
+        // tsv: index token outer inner; iob2: token outer inner.
+        size_t token_column = parts.size() >= 4 ? 1 : 0;
+        if (parts.size() < token_column + 2) return true;
+        current.words.emplace_back(parts[token_column]);
+        current.tags.push_back(MapGermEvalTag(parts[token_column + 1], mode));
+        std::string_view tag = parts[token_column + 1];
+        int part = -1;
+        if (tag.size() == 9 && tag.substr(5) == "part") {
+          std::string_view name = tag.substr(2, 3);
+          part = name == "PER"   ? 0
+                 : name == "LOC" ? 1
+                 : name == "ORG" ? 2
+                 : name == "OTH" ? 3
+                                 : -1;
+        }
+        current.parts.push_back(part);
+        return true;
+      });
 }
 
 int MapEnglishType(std::string_view type) {
@@ -141,44 +150,24 @@ int MapEnglishType(std::string_view type) {
 
 bool ReadConll(const std::string& path, std::vector<Sentence>& out,
                std::string* error) {
-  std::ifstream in(path);
-  if (!in) {
-    if (error) *error = "cannot read " + path;
-    return false;
-  }
-  Sentence current;
-  auto flush = [&] {
-    if (!current.words.empty()) {
-      RepairBio(current.tags);
-      out.push_back(std::move(current));
-    }
-    current = Sentence();
-  };
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t first = line.find_first_of(" \t");
-    if (line.empty() || first == std::string::npos) {
-      flush();
-      continue;
-    }
-    std::string_view token = std::string_view(line).substr(0, first);
-    if (token == "-DOCSTART-") {
-      flush();
-      continue;
-    }
-    size_t last = line.find_last_of(" \t");
-    std::string_view tag = std::string_view(line).substr(last + 1);
-    int mapped = kOutside;
-    if (tag.size() > 2 && tag[1] == '-') {
-      int type = MapEnglishType(tag.substr(2));
-      if (type >= 0) mapped = tag[0] == 'B' ? BeginTag(type) : InsideTag(type);
-    }
-    current.words.emplace_back(token);
-    current.tags.push_back(mapped);
-  }
-  flush();
-  return true;
+  return ReadSentences(
+      path, out, error, [](const std::string& line, Sentence& current) {
+        size_t first = line.find_first_of(" \t");
+        if (first == std::string::npos) return false;
+        std::string_view token = std::string_view(line).substr(0, first);
+        if (token == "-DOCSTART-") return false;
+        size_t last = line.find_last_of(" \t");
+        std::string_view tag = std::string_view(line).substr(last + 1);
+        int mapped = kOutside;
+        if (tag.size() > 2 && tag[1] == '-') {
+          int type = MapEnglishType(tag.substr(2));
+          if (type >= 0)
+            mapped = tag[0] == 'B' ? BeginTag(type) : InsideTag(type);
+        }
+        current.words.emplace_back(token);
+        current.tags.push_back(mapped);
+        return true;
+      });
 }
 
 namespace {
