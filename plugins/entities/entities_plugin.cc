@@ -41,8 +41,9 @@ class EntitiesPlugin {
     std::unique_ptr<EntitiesPlugin> plugin(new EntitiesPlugin());
     std::string config(context.config);
     while (!config.empty() &&
-           std::isspace(static_cast<unsigned char>(config.back())))
+           std::isspace(static_cast<unsigned char>(config.back()))) {
       config.pop_back();
+    }
     if (!config.empty()) {
       constexpr std::string_view kKey = "min_confidence=";
       char* end = nullptr;

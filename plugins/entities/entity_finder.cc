@@ -57,8 +57,9 @@ nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
             words[found.span.begin].substr(0, found.part_bytes);
         byte_end = first.byte_start() + static_cast<uint32_t>(part.size());
         uint32_t code_points = 0;
-        for (char c : part)
+        for (char c : part) {
           code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        }
         char_end = first.char_start() + code_points;
       }
       nlpd::v1::Entity* entity = result.add_entities();

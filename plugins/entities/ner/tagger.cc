@@ -244,8 +244,9 @@ void LowerVocabulary::CountNames(std::span<const std::string_view> words,
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i].empty() ||
         (!StartsUpper(words[i]) &&
-         !std::isdigit(static_cast<unsigned char>(words[i][0]))))
+         !std::isdigit(static_cast<unsigned char>(words[i][0])))) {
       continue;
+    }
     NameCounts& c = name_counts_[GazetteerKey(Lower(words[i]))];
     ++c.total;
     if (tags[i] != kOutside) {
@@ -714,8 +715,9 @@ std::vector<TaggedEntity> Tagger::Entities(
       // without a capitalized word cost 0.002 F1 on dev: not done.)
       size_t first_end = 0;
       if (!words[span.begin].empty()) Next(words[span.begin], first_end);
-      if (span.end - span.begin == 1 && first_end == words[span.begin].size())
+      if (span.end - span.begin == 1 && first_end == words[span.begin].size()) {
         continue;
+      }
     }
     float confidence = 1.0f;
     for (int i = span.begin; i < span.end; ++i) {
@@ -748,8 +750,9 @@ int Tagger::PartType(std::span<const std::string_view> words, int i,
     for (int t = 0; t < kNumTypes; ++t) score[1 + t] += row[BeginTag(t)];
   }
   int best = 0;
-  for (int k = 1; k <= kNumTypes; ++k)
+  for (int k = 1; k <= kNumTypes; ++k) {
     if (score[k] > score[best]) best = k;
+  }
   if (confidence) {
     double z = 0;
     for (float v : score) z += std::exp((v - score[best]) / data_.temperature);
