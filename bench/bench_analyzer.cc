@@ -1,6 +1,8 @@
-// nlpd::Analyzer with the real plugin registry (the keywords plugin from the
-// build tree): documents per second for "document only" (text pipeline plus
-// response assembly) vs "keywords" (plus the plugin call across the C ABI).
+// nlpd::Analyzer with the real plugin registry (the keywords and entities
+// plugins from the build tree): documents per second for "document only"
+// (text pipeline plus response assembly) vs "keywords" / "entities" (plus the
+// plugin call across the C ABI). The difference of the medians is the
+// plugin's own cost; tokens/s lets docs/MODELS.md state the tagger's speed.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -19,6 +21,7 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
   request.set_text(text);
   for (const std::string& a : analyses) request.add_analyses(a);
   const CallContext call;
+  int64_t tokens = 0;
   for (auto _ : state) {
     v1::AnalyzeResponse response;
     absl::Status status = analyzer.Analyze(request, call, &response);
@@ -26,16 +29,21 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
       state.SkipWithError(std::string(status.message()).c_str());
       return;
     }
+    tokens = response.document().tokens_size();
     benchmark::DoNotOptimize(response);
   }
   state.SetBytesProcessed(static_cast<int64_t>(text.size()) *
                           state.iterations());
   state.counters["docs/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens * state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 
 const std::vector<std::string> kNone;
 const std::vector<std::string> kKeywords = {"keywords"};
+const std::vector<std::string> kEntities = {"entities"};
 
 void BM_Analyzer_German_DocumentOnly(benchmark::State& s) {
   RunAnalyze(s, kGermanArticle, kNone);
@@ -55,7 +63,15 @@ void BM_Analyzer_Short_DocumentOnly(benchmark::State& s) {
 void BM_Analyzer_Short_Keywords(benchmark::State& s) {
   RunAnalyze(s, ShortParagraphs()[0], kKeywords);
 }
+void BM_Analyzer_German_Entities(benchmark::State& s) {
+  RunAnalyze(s, kGermanArticle, kEntities);
+}
+void BM_Analyzer_English_Entities(benchmark::State& s) {
+  RunAnalyze(s, kEnglishArticle, kEntities);
+}
 BENCHMARK(BM_Analyzer_German_DocumentOnly);
+BENCHMARK(BM_Analyzer_German_Entities);
+BENCHMARK(BM_Analyzer_English_Entities);
 BENCHMARK(BM_Analyzer_German_Keywords);
 BENCHMARK(BM_Analyzer_English_DocumentOnly);
 BENCHMARK(BM_Analyzer_English_Keywords);
