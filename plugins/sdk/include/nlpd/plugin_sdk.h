@@ -24,6 +24,7 @@
 #ifndef NLPD_PLUGIN_SDK_H_
 #define NLPD_PLUGIN_SDK_H_
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 
@@ -252,13 +253,17 @@ class Adapter {
     auto* instance = reinterpret_cast<Instance<Plugin>*>(opaque);
     const nlpd_host_api* host = instance->host;
     try {
-      v1::PluginRequest request;
-      if (!request.ParseFromArray(input->request,
-                                  static_cast<int>(input->request_size))) {
+      // The document's thousands of token messages come from one arena and
+      // are freed at once.
+      google::protobuf::Arena arena;
+      auto* request =
+          google::protobuf::Arena::CreateMessage<v1::PluginRequest>(&arena);
+      if (!request->ParseFromArray(input->request,
+                                   static_cast<int>(input->request_size))) {
         return host->error_new(NLPD_ERROR_INVALID_ARGUMENT,
                                "cannot parse nlpd.v1.PluginRequest");
       }
-      absl::StatusOr<Result> result = instance->plugin->Analyze(request);
+      absl::StatusOr<Result> result = instance->plugin->Analyze(*request);
       if (!result.ok()) return ToError(host, result.status());
       const std::string bytes = result->SerializeAsString();
       return host->result_write(
