@@ -1,6 +1,7 @@
 #include "ner/tagger.h"
 
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cctype>
@@ -15,36 +16,18 @@ constexpr char kMagic[8] = {'N', 'L', 'P', 'D', 'N', 'E', 'R', '1'};
 
 // Decodes one code point at text[i], advancing i; U+FFFD on bad input.
 UChar32 Next(std::string_view text, size_t& i) {
-  const auto b = static_cast<uint8_t>(text[i]);
-  int length = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-  if (i + length > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  UChar32 c = length == 1 ? b : b & (0x7F >> length);
-  for (int k = 1; k < length; ++k) {
-    c = (c << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
-  }
-  i += length;
-  return c;
+  auto offset = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(text.data(), offset, static_cast<int32_t>(text.size()), c);
+  i = static_cast<size_t>(offset);
+  return c < 0 ? 0xFFFD : c;
 }
 
 void Append(std::string& out, UChar32 c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  char bytes[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, c);
+  out.append(bytes, static_cast<size_t>(length));
 }
 
 bool StartsUpper(std::string_view word) {
