@@ -54,6 +54,16 @@ bool ReadSentences(const std::string& path, std::vector<Sentence>& out,
   return true;
 }
 
+// The type index of a GermEval type name ("PER", "LOC", "ORG", "OTH" ->
+// 0..3), -1 for anything else.
+int GermEvalType(std::string_view name) {
+  return name == "PER"   ? 0
+         : name == "LOC" ? 1
+         : name == "ORG" ? 2
+         : name == "OTH" ? 3
+                         : -1;
+}
+
 }  // namespace
 
 int MapGermEvalTag(std::string_view tag, DerivPart mode) {
@@ -61,11 +71,7 @@ int MapGermEvalTag(std::string_view tag, DerivPart mode) {
   const bool begin = tag[0] == 'B';
   std::string_view name = tag.substr(2, 3);
   std::string_view rest = tag.substr(5);
-  int type = name == "PER"   ? 0
-             : name == "LOC" ? 1
-             : name == "ORG" ? 2
-             : name == "OTH" ? 3
-                             : -1;
+  int type = GermEvalType(name);
   if (type < 0) return kOutside;
   if (!rest.empty()) {  // deriv or part
     const bool deriv = rest == "deriv";
@@ -99,12 +105,7 @@ bool ReadGermEval(const std::string& path, DerivPart mode,
         std::string_view tag = parts[token_column + 1];
         int part = -1;
         if (tag.size() == 9 && tag.substr(5) == "part") {
-          std::string_view name = tag.substr(2, 3);
-          part = name == "PER"   ? 0
-                 : name == "LOC" ? 1
-                 : name == "ORG" ? 2
-                 : name == "OTH" ? 3
-                                 : -1;
+          part = GermEvalType(tag.substr(2, 3));
         }
         current.parts.push_back(part);
         return true;
