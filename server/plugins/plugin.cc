@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "plugins/host_api.h"
+#include "text/language_id.h"
 
 namespace nlpd {
 
@@ -21,25 +22,19 @@ Plugin::~Plugin() {
   api_->destroy(instance_);
 }
 
-namespace {
-
-// "de-AT" -> "de": plugins declare primary languages, documents may carry
-// regional tags.
-absl::string_view PrimarySubtag(absl::string_view tag) {
-  return tag.substr(0, tag.find_first_of("-_"));
-}
-
-}  // namespace
-
 bool Plugin::SupportsLanguage(std::string_view language) const {
-  const absl::string_view primary =
-      PrimarySubtag(absl::string_view(language.data(), language.size()));
-  return std::any_of(info_.languages().begin(), info_.languages().end(),
-                     [primary](const std::string& supported) {
-                       return supported == "*" ||
-                              absl::EqualsIgnoreCase(PrimarySubtag(supported),
-                                                     primary);
-                     });
+  const std::string_view primary = text::PrimarySubtag(language);
+  return std::any_of(
+      info_.languages().begin(), info_.languages().end(),
+      [primary](const std::string& supported) {
+        const std::string_view supported_primary =
+            text::PrimarySubtag(supported);
+        return supported == "*" ||
+               absl::EqualsIgnoreCase(
+                   absl::string_view(primary.data(), primary.size()),
+                   absl::string_view(supported_primary.data(),
+                                     supported_primary.size()));
+      });
 }
 
 absl::StatusOr<std::string> Plugin::Analyze(std::string_view request,

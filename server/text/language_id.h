@@ -28,6 +28,12 @@ LanguageGuess IdentifyLanguage(std::string_view utf8_text);
 // by '-' or '_' ("de", "en-GB", "zh-Hant", "de_AT"). Pure; thread-safe.
 bool IsLanguageTag(std::string_view tag);
 
+// The primary language subtag of `tag`, as a view into it: "de" for "de-AT"
+// or "de_CH", "zh" for "zh-Hant". Pure; thread-safe.
+inline std::string_view PrimarySubtag(std::string_view tag) {
+  return tag.substr(0, tag.find_first_of("-_"));
+}
+
 }  // namespace nlpd::text
 
 #endif  // NLPD_SERVER_TEXT_LANGUAGE_ID_H_

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "text/embedded_rules.h"
+#include "text/language_id.h"
 #include "text/utf16_text.h"
 #include "text/utf8.h"
 
@@ -143,8 +144,7 @@ absl::StatusOr<LanguageRuleSet> LanguageRuleSet::LoadEmbedded() {
 
 const LanguageRules& LanguageRuleSet::ForLanguage(
     std::string_view language_tag) const {
-  const std::string_view primary =
-      language_tag.substr(0, language_tag.find_first_of("-_"));
+  const std::string_view primary = PrimarySubtag(language_tag);
   // Primary subtags are 2-3 letters; anything longer has no rules anyway.
   char lower[8];
   if (primary.empty() || primary.size() > sizeof(lower)) return generic_;
