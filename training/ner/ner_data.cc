@@ -76,8 +76,9 @@ int MapGermEvalTag(std::string_view tag, DerivPart mode) {
   if (!rest.empty()) {  // deriv or part
     const bool deriv = rest == "deriv";
     if (mode == DerivPart::kOutside ||
-        (mode == DerivPart::kDerivMisc && !deriv))
+        (mode == DerivPart::kDerivMisc && !deriv)) {
       return kOutside;
+    }
     if (mode == DerivPart::kMisc || mode == DerivPart::kDerivMisc) type = 3;
   }
   return begin ? BeginTag(type) : InsideTag(type);
@@ -86,8 +87,9 @@ int MapGermEvalTag(std::string_view tag, DerivPart mode) {
 void RepairBio(std::vector<int>& tags) {
   for (size_t i = 0; i < tags.size(); ++i) {
     if (tags[i] != 0 && !IsBegin(tags[i]) &&
-        !Allowed(i ? tags[i - 1] : -1, tags[i]))
+        !Allowed(i ? tags[i - 1] : -1, tags[i])) {
       tags[i] = BeginTag(TagType(tags[i]));
+    }
   }
 }
 
@@ -144,8 +146,9 @@ int MapEnglishType(std::string_view type) {
       {"poem", 3},
       {"product", 3},
       {"programlang", 3}};
-  for (const auto& [name, index] : kTypes)
+  for (const auto& [name, index] : kTypes) {
     if (name == type) return index;
+  }
   return -1;
 }
 
@@ -162,8 +165,9 @@ bool ReadConll(const std::string& path, std::vector<Sentence>& out,
         int mapped = kOutside;
         if (tag.size() > 2 && tag[1] == '-') {
           int type = MapEnglishType(tag.substr(2));
-          if (type >= 0)
+          if (type >= 0) {
             mapped = tag[0] == 'B' ? BeginTag(type) : InsideTag(type);
+          }
         }
         current.words.emplace_back(token);
         current.tags.push_back(mapped);
@@ -192,8 +196,9 @@ int GumType(std::string_view etype) {
   if (etype == "organization") return 2;
   if (kGumMiscAsOutside) return -1;
   if (etype == "abstract" || etype == "event" || etype == "object" ||
-      etype == "substance" || etype == "animal" || etype == "plant")
+      etype == "substance" || etype == "animal" || etype == "plant") {
     return 3;
+  }
   return -1;
 }
 
@@ -224,11 +229,13 @@ void FlushGumSentence(std::vector<GumToken>& tokens,
     int begin = head, end = head + 1;
     while (begin > m.begin &&
            (propn(begin - 1) ||
-            (begin - 2 >= m.begin && joiner(begin - 1) && propn(begin - 2))))
+            (begin - 2 >= m.begin && joiner(begin - 1) && propn(begin - 2)))) {
       begin -= propn(begin - 1) ? 1 : 2;
+    }
     while (end < m.end &&
-           (propn(end) || (end + 1 < m.end && joiner(end) && propn(end + 1))))
+           (propn(end) || (end + 1 < m.end && joiner(end) && propn(end + 1)))) {
       end += propn(end) ? 1 : 2;
+    }
     static const std::set<std::string> kTitles = {"Mr.",   "Mrs.", "Ms.", "Dr.",
                                                   "Prof.", "Mr",   "Mrs", "Ms",
                                                   "Dr",    "Sir",  "St."};
@@ -244,12 +251,14 @@ void FlushGumSentence(std::vector<GumToken>& tokens,
   sentence.tags.assign(n, kOutside);
   for (const TokenSpan& name : names) {
     bool free = true;
-    for (int i = name.begin; i < name.end; ++i)
+    for (int i = name.begin; i < name.end; ++i) {
       free &= sentence.tags[i] == kOutside;
+    }
     if (!free) continue;
     sentence.tags[name.begin] = BeginTag(name.type);
-    for (int i = name.begin + 1; i < name.end; ++i)
+    for (int i = name.begin + 1; i < name.end; ++i) {
       sentence.tags[i] = InsideTag(name.type);
+    }
   }
   for (auto& t : tokens) sentence.words.push_back(std::move(t.form));
   out.push_back(std::move(sentence));
@@ -263,8 +272,9 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
              std::string* error) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
     if (entry.path().extension() == ".conllu") files.push_back(entry.path());
+  }
   if (ec || files.empty()) {
     if (error) *error = "no .conllu files in " + directory;
     return false;
@@ -285,8 +295,9 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
       if (line[0] == '#') continue;
       auto cols = SplitTabs(line);
       if (cols.size() < 10) continue;
-      if (cols[0].find_first_of("-.") != std::string_view::npos)
+      if (cols[0].find_first_of("-.") != std::string_view::npos) {
         continue;  // ranges, empty nodes
+      }
       const int index = static_cast<int>(tokens.size());
       tokens.push_back({std::string(cols[1]), std::string(cols[3]),
                         std::atoi(std::string(cols[6]).c_str())});
@@ -339,11 +350,13 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
 
 bool ReadDataset(const std::string& spec, DerivPart mode,
                  std::vector<Sentence>& out, std::string* error) {
-  if (spec.rfind("conll:", 0) == 0)
+  if (spec.rfind("conll:", 0) == 0) {
     return ReadConll(spec.substr(6), out, error);
+  }
   if (spec.rfind("gum:", 0) == 0) return ReadGum(spec.substr(4), out, error);
-  if (spec.rfind("germeval:", 0) == 0)
+  if (spec.rfind("germeval:", 0) == 0) {
     return ReadGermEval(spec.substr(9), mode, out, error);
+  }
   return ReadGermEval(spec, mode, out, error);
 }
 
@@ -391,8 +404,9 @@ std::string Evaluation::Table() const {
                   s.Recall(), s.F1());
     out << line;
   };
-  for (int t = 0; t < kNumTypes; ++t)
+  for (int t = 0; t < kNumTypes; ++t) {
     row(std::string(kTypes[t]).c_str(), by_type_[t]);
+  }
   row("PER+LOC+ORG", PerLocOrg());
   row("all", All());
   return out.str();

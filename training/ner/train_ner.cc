@@ -97,8 +97,9 @@ std::vector<std::string> CldrPlaceNames() {
   for (const char* const* c = icu::Locale::getISOCountries(); *c; ++c) {
     icu::UnicodeString name;
     icu::Locale region("", *c);
-    for (const char* in : {"de", "en"})
+    for (const char* in : {"de", "en"}) {
       add(region.getDisplayCountry(icu::Locale(in), name));
+    }
   }
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::StringEnumeration> zones(
@@ -192,9 +193,11 @@ int Run(const Options& options) {
     for (size_t i = 0; i < train.size(); ++i) {
       auto words = train[i].Views();
       vocabulary.CountNames(words, train[i].tags);
-      for (int f = 0; f < folds; ++f)
-        if (static_cast<int>(i % folds) != f)
+      for (int f = 0; f < folds; ++f) {
+        if (static_cast<int>(i % folds) != f) {
           fold_gazetteers[f].CountNames(words, train[i].tags);
+        }
+      }
     }
     vocabulary.FinishGazetteer(options.gazetteer_min);
     for (auto& g : fold_gazetteers) g.FinishGazetteer(options.gazetteer_min);
@@ -226,8 +229,9 @@ int Run(const Options& options) {
     data.weights.resize(n_weights);
     data.transitions.resize(n_trans);
     for (size_t k = 0; k < n_weights; ++k) data.weights[k] = w[k] - u[k] / c;
-    for (size_t k = 0; k < n_trans; ++k)
+    for (size_t k = 0; k < n_trans; ++k) {
       data.transitions[k] = tw[k] - tu[k] / c;
+    }
     data.lower_classes = vocabulary.classes();
     return data;
   };
@@ -235,19 +239,21 @@ int Run(const Options& options) {
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     // Fisher-Yates with mt19937_64 (standardized), so the order is the same
     // with every standard library.
-    for (size_t i = order.size() - 1; i > 0; --i)
+    for (size_t i = order.size() - 1; i > 0; --i) {
       std::swap(order[i], order[random() % (i + 1)]);
+    }
     long errors = 0;
     for (size_t index : order) {
       const Sentence& s = train[index];
       const Features& f = features[index];
       const int n = static_cast<int>(s.words.size());
       emissions.assign(n * T, 0);
-      for (int i = 0; i < n; ++i)
+      for (int i = 0; i < n; ++i) {
         for (uint32_t k = f.offsets[i]; k < f.offsets[i + 1]; ++k) {
           const float* row = &w[size_t{f.rows[k]} * T];
           for (int t = 0; t < T; ++t) emissions[i * T + t] += row[t];
         }
+      }
       Viterbi(emissions, tw, n, predicted);
       if (predicted != s.tags) {
         for (int i = 0; i < n; ++i) {
@@ -303,8 +309,9 @@ int Run(const Options& options) {
           folds > 0 ? &fold_gazetteers[i % folds] : &vocabulary);
       for (int k = 0; k < static_cast<int>(words.size()); ++k) {
         if (s.tags[k] != kOutside ||
-            FeatureExtractor::CompoundPart(words[k]) == 0)
+            FeatureExtractor::CompoundPart(words[k]) == 0) {
           continue;
+        }
         Example e;
         extractor.PartFeatures(words, k, e.rows);
         e.label = s.parts[k] + 1;
@@ -320,17 +327,21 @@ int Run(const Options& options) {
     std::vector<size_t> part_order(examples.size());
     for (size_t i = 0; i < part_order.size(); ++i) part_order[i] = i;
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-      for (size_t i = part_order.size(); i > 1; --i)
+      for (size_t i = part_order.size(); i > 1; --i) {
         std::swap(part_order[i - 1], part_order[part_random() % i]);
+      }
       for (size_t index : part_order) {
         const Example& e = examples[index];
         float score[1 + kNumTypes] = {};
-        for (uint32_t r : e.rows)
-          for (int k = 0; k <= kNumTypes; ++k)
+        for (uint32_t r : e.rows) {
+          for (int k = 0; k <= kNumTypes; ++k) {
             score[k] += pw[size_t{r} * T + column(k)];
+          }
+        }
         int best = 0;
-        for (int k = 1; k <= kNumTypes; ++k)
+        for (int k = 1; k <= kNumTypes; ++k) {
           if (score[k] > score[best]) best = k;
+        }
         if (best != e.label) {
           for (uint32_t r : e.rows) {
             size_t g = size_t{r} * T + column(e.label),
@@ -344,8 +355,9 @@ int Run(const Options& options) {
         pc += 1;
       }
     }
-    for (size_t k = 0; k < n_weights; ++k)
+    for (size_t k = 0; k < n_weights; ++k) {
       data.weights[k] += pw[k] - pu[k] / pc;
+    }
     data.part_model = true;
     std::printf("part decision: %zu training compounds\n", examples.size());
   }
@@ -382,9 +394,10 @@ int Run(const Options& options) {
       kept.assign(words.size(), kOutside);
       for (const TaggedEntity& found : tagger->Entities(words)) {
         if (found.part_bytes > 0 || found.confidence < threshold) continue;
-        for (int k = found.span.begin; k < found.span.end; ++k)
+        for (int k = found.span.begin; k < found.span.end; ++k) {
           kept[k] = k == found.span.begin ? BeginTag(found.span.type)
                                           : InsideTag(found.span.type);
+        }
       }
       e.Add(s.tags, kept);
     }
@@ -393,20 +406,22 @@ int Run(const Options& options) {
   }
   const auto tag_start = Clock::now();
   std::vector<int> tags;
-  for (int pass = 0; pass < 3; ++pass)
+  for (int pass = 0; pass < 3; ++pass) {
     for (const Sentence& s : dev) {
       auto words = s.Views();
       tagger->Tag(words, tags);
     }
+  }
   const double tokens_per_second = 3.0 * dev_tokens / Seconds(tag_start);
   // The plugin's path: tags plus forward-backward confidences.
   const auto entities_start = Clock::now();
   size_t found = 0;
-  for (int pass = 0; pass < 3; ++pass)
+  for (int pass = 0; pass < 3; ++pass) {
     for (const Sentence& s : dev) {
       auto words = s.Views();
       found += tagger->Entities(words).size();
     }
+  }
   const double entities_per_second = 3.0 * dev_tokens / Seconds(entities_start);
 
   for (const auto& [name, sentences] : devs) {
@@ -425,8 +440,9 @@ int Run(const Options& options) {
       for (int k = 0; k < static_cast<int>(words.size()); ++k) {
         all_parts += s.parts[k] >= 0;
         if (tags[k] != kOutside ||
-            FeatureExtractor::CompoundPart(words[k]) == 0)
+            FeatureExtractor::CompoundPart(words[k]) == 0) {
           continue;
+        }
         int p = tagger->PartType(words, k, nullptr);
         gold += s.parts[k] >= 0;
         pred += p >= 0;
@@ -470,33 +486,33 @@ int main(int argc, char** argv) {
       std::string prefix = std::string("--") + name + "=";
       return arg.rfind(prefix, 0) == 0 ? argv[i] + prefix.size() : nullptr;
     };
-    if (auto v = value("language"))
+    if (auto v = value("language")) {
       options.language = v;
-    else if (auto v = value("train"))
+    } else if (auto v = value("train")) {
       options.train = v;
-    else if (auto v = value("dev"))
+    } else if (auto v = value("dev")) {
       options.dev = v;
-    else if (auto v = value("out"))
+    } else if (auto v = value("out")) {
       options.out = v;
-    else if (auto v = value("gazetteer_folds"))
+    } else if (auto v = value("gazetteer_folds")) {
       options.gazetteer_folds = std::atoi(v);
-    else if (auto v = value("part_model"))
+    } else if (auto v = value("part_model")) {
       options.part_model = std::string(v) == "1";
-    else if (auto v = value("gazetteer_min"))
+    } else if (auto v = value("gazetteer_min")) {
       options.gazetteer_min = std::atoi(v);
-    else if (auto v = value("dictionary"))
+    } else if (auto v = value("dictionary")) {
       options.dictionary = v;
-    else if (auto v = value("lower_vocabulary"))
+    } else if (auto v = value("lower_vocabulary")) {
       options.lower_vocabulary = std::string(v) == "1";
-    else if (auto v = value("place_names"))
+    } else if (auto v = value("place_names")) {
       options.place_names = std::string(v) == "1";
-    else if (auto v = value("epochs"))
+    } else if (auto v = value("epochs")) {
       options.epochs = std::atoi(v);
-    else if (auto v = value("seed"))
+    } else if (auto v = value("seed")) {
       options.seed = std::strtoul(v, nullptr, 10);
-    else if (auto v = value("row_bits"))
+    } else if (auto v = value("row_bits")) {
       options.row_bits = std::atoi(v);
-    else if (auto v = value("deriv_part")) {
+    } else if (auto v = value("deriv_part")) {
       std::string m = v;
       options.deriv_part = m == "misc" ? nlpd::ner::DerivPart::kMisc
                            : m == "deriv_misc"
