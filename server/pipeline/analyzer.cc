@@ -9,6 +9,7 @@
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "nlpd/v1/plugin.pb.h"
+#include "pipeline/target_resolver.h"
 
 namespace nlpd {
 namespace {
@@ -86,9 +87,23 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     return status;
   }
   const v1::Document& doc = response->document();
+  absl::StatusOr<std::vector<v1::TargetMention>> target_mentions =
+      ResolveTargets(request.targets(), doc);
+  if (!target_mentions.ok()) return target_mentions.status();
 
+  // The part of every plugin's request that is the same for all: the
+  // document and the caller's target mentions, serialized once.
   std::string plugin_request;
-  if (!plan->empty()) AppendDocumentField(doc, &plugin_request);
+  if (!plan->empty()) {
+    AppendDocumentField(doc, &plugin_request);
+    if (!target_mentions->empty()) {
+      v1::PluginRequest targets_part;
+      for (v1::TargetMention& mention : *target_mentions) {
+        *targets_part.add_target_mentions() = std::move(mention);
+      }
+      targets_part.AppendToString(&plugin_request);
+    }
+  }
   const size_t document_part = plugin_request.size();
   // Results so far, for the dependencies of later plugins.
   std::map<std::string, google::protobuf::Any> results;

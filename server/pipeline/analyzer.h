@@ -33,7 +33,8 @@ class Analyzer {
 
   // Analyzes `request` into `response` (which must be empty; put it on a
   // protobuf Arena to allocate the document's messages there). Errors:
-  // INVALID_ARGUMENT (empty, not UTF-8, over max_text_bytes), NOT_FOUND /
+  // INVALID_ARGUMENT (empty, not UTF-8, over max_text_bytes, a bad target;
+  // see ResolveTargets), NOT_FOUND /
   // FAILED_PRECONDITION (analysis unknown / unavailable), DEADLINE_EXCEEDED,
   // CANCELLED, or a plugin's error naming the plugin. On error `response`
   // holds partial results and should be discarded. Thread-safe.

@@ -64,6 +64,31 @@ TEST_F(AnalyzerTest, RunsDependencyFirstAndFillsTypedFields) {
   EXPECT_TRUE(response.custom_results().empty());
 }
 
+TEST_F(AnalyzerTest, PassesTheCallersTargetMentionsToPlugins) {
+  v1::AnalyzeRequest request;
+  request.set_text(kEnglish);
+  request.add_analyses("test_targets");
+  request.add_targets()->set_text("the plans");
+  v1::CharRange* range = request.add_targets()->mutable_range();
+  range->set_char_start(18);  // "London"
+  range->set_char_end(24);
+  request.add_targets()->set_text("Paris");  // does not occur
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(analyzer_->Analyze(request, {}, &response).ok());
+  const v1::EntitiesResult& echoed = response.entities();
+  ASSERT_EQ(echoed.entities_size(), 2);
+  EXPECT_EQ(echoed.entities(0).text(), "London");
+  EXPECT_EQ(echoed.entities(0).label(), "TARGET1");
+  EXPECT_EQ(echoed.entities(1).text(), "the plans");
+  EXPECT_EQ(echoed.entities(1).label(), "TARGET0");
+
+  request.add_targets()->set_text("");
+  response.Clear();
+  absl::Status status = analyzer_->Analyze(request, {}, &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("target 3"));
+}
+
 TEST_F(AnalyzerTest, SkipsPluginForUnsupportedLanguage) {
   v1::AnalyzeResponse response;
   ASSERT_TRUE(Analyze(kEnglish, {"test_dependent"}, &response).ok());
