@@ -2,26 +2,26 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "nlpd/embed_file.h"
 #include "unicode.h"
 
-namespace nlpd::keywords {
-namespace internal {
-// Defined in the sources generated from data/stopwords_*.txt.
-extern const std::string_view kStopwordsDe;
-extern const std::string_view kStopwordsEn;
-}  // namespace internal
+// data/stopwords_<language>.txt (paths from nlpd_embed_files in
+// CMakeLists.txt).
+NLPD_EMBED_FILE(nlpd_keywords_stopwords_de, NLPD_KEYWORDS_STOPWORDS_DE);
+NLPD_EMBED_FILE(nlpd_keywords_stopwords_en, NLPD_KEYWORDS_STOPWORDS_EN);
 
+namespace nlpd::keywords {
 namespace {
 
 struct BuiltinList {
   std::string_view language;
-  const std::string_view* text;
+  std::string_view text;
 };
 
 // Sorted by language.
-constexpr BuiltinList kBuiltinLists[] = {
-    {"de", &internal::kStopwordsDe},
-    {"en", &internal::kStopwordsEn},
+const BuiltinList kBuiltinLists[] = {
+    {"de", NLPD_EMBEDDED_FILE(nlpd_keywords_stopwords_de)},
+    {"en", NLPD_EMBEDDED_FILE(nlpd_keywords_stopwords_en)},
 };
 
 }  // namespace
@@ -47,7 +47,7 @@ std::vector<std::string> BuiltinStopwordLanguages() {
 
 std::optional<std::string_view> BuiltinStopwordList(std::string_view language) {
   for (const BuiltinList& list : kBuiltinLists) {
-    if (list.language == language) return *list.text;
+    if (list.language == language) return list.text;
   }
   return std::nullopt;
 }

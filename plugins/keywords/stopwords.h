@@ -1,6 +1,6 @@
 // Stopword lists of the keywords plugin. The built-in lists are the files
 // data/stopwords_<language>.txt, compiled into the library at build time
-// (see cmake/EmbedText.cmake), so the plugin is one self-contained file to
+// (nlpd/embed_file.h), so the plugin is one self-contained file to
 // deploy, with nothing to find at run time.
 #ifndef NLPD_PLUGINS_KEYWORDS_STOPWORDS_H_
 #define NLPD_PLUGINS_KEYWORDS_STOPWORDS_H_

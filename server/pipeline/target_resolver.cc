@@ -45,8 +45,8 @@ void FindTextMentions(const v1::Document& document,
                       const std::string& folded_target, uint32_t index,
                       std::vector<v1::TargetMention>* mentions) {
   for (const v1::Sentence& sentence : document.sentences()) {
-    for (uint32_t first = sentence.token_begin();
-         first < sentence.token_end(); ++first) {
+    for (uint32_t first = sentence.token_begin(); first < sentence.token_end();
+         ++first) {
       // Extend token by token while the concatenation is a prefix of the
       // target.
       size_t matched = 0;
@@ -145,10 +145,11 @@ absl::StatusOr<std::vector<v1::TargetMention>> ResolveTargets(
       const v1::CharRange& range = targets[i].range();
       const auto end = bytes.find(range.char_end());
       if (end == bytes.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "target ", i, ": the range [", range.char_start(), ", ",
-            range.char_end(), ") ends past the text (code points of the "
-            "normalized text, AnalyzeResponse.document.text)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("target ", i, ": the range [", range.char_start(),
+                         ", ", range.char_end(),
+                         ") ends past the text (code points of the "
+                         "normalized text, AnalyzeResponse.document.text)"));
       }
       v1::TargetMention& mention = mentions.emplace_back();
       mention.set_target(static_cast<uint32_t>(i));

@@ -52,12 +52,11 @@ absl::StatusOr<v1::AnalyzeRequest> FromWire(server::wire::AnalyzeRequest wire) {
     server::wire::Target& wire_target = *wire.mutable_targets(i);
     v1::Target* target = request.add_targets();
     if (wire_target.has_range()) {
-      target->mutable_range()->set_char_start(
-          wire_target.range().char_start());
+      target->mutable_range()->set_char_start(wire_target.range().char_start());
       target->mutable_range()->set_char_end(wire_target.range().char_end());
     } else if (wire_target.selector_case() == server::wire::Target::kText) {
-      if (absl::Status status = CheckUtf8(
-              wire_target.text(), absl::StrCat("target ", i, " text"));
+      if (absl::Status status = CheckUtf8(wire_target.text(),
+                                          absl::StrCat("target ", i, " text"));
           !status.ok()) {
         return status;
       }

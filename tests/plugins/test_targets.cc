@@ -29,8 +29,8 @@ class TargetsPlugin {
       nlpd::v1::Entity* entity = result.add_entities();
       *entity->mutable_span() = mention.span();
       entity->set_label("TARGET" + std::to_string(mention.target()));
-      entity->set_text(std::string(
-          nlpd::sdk::SpanText(request.document(), mention.span())));
+      entity->set_text(
+          std::string(nlpd::sdk::SpanText(request.document(), mention.span())));
     }
     return result;
   }

@@ -48,3 +48,27 @@ function(nlpd_add_plugin name)
   endif()
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
 endfunction()
+
+# nlpd_embed_files(<source> <MACRO>=<path>...)
+#
+# Lets <source> (a file of a target in the current directory) embed data
+# files with NLPD_EMBED_FILE(<name>, <MACRO>) from nlpd/embed_file.h: defines
+# each MACRO as the file's path (a string literal) and rebuilds the source
+# when a file changes.
+function(nlpd_embed_files source)
+  foreach(pair ${ARGN})
+    string(FIND "${pair}" "=" equals)
+    if(equals LESS 1)
+      message(FATAL_ERROR "nlpd_embed_files: expected MACRO=path, got ${pair}")
+    endif()
+    string(SUBSTRING "${pair}" 0 ${equals} macro)
+    math(EXPR path_start "${equals} + 1")
+    string(SUBSTRING "${pair}" ${path_start} -1 path)
+    if(NOT EXISTS ${path})
+      message(FATAL_ERROR "nlpd_embed_files: ${path} does not exist")
+    endif()
+    set_property(SOURCE ${source} APPEND PROPERTY
+      COMPILE_DEFINITIONS "${macro}=\"${path}\"")
+    set_property(SOURCE ${source} APPEND PROPERTY OBJECT_DEPENDS ${path})
+  endforeach()
+endfunction()

@@ -29,7 +29,8 @@ std::vector<std::string> ErrorFiles(const PluginRegistry& registry) {
 TEST(PluginRegistryTest, LoadsGoodPluginsInOrderAndReportsBadOnes) {
   auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
   EXPECT_EQ(Names(*registry),
-            (std::vector<std::string>{"test_echo", "test_dependent"}));
+            (std::vector<std::string>{"test_echo", "test_dependent",
+                                      "test_targets"}));
   EXPECT_THAT(ErrorFiles(*registry),
               UnorderedElementsAre(
                   "libnlpd_test_create_fails.so", "libnlpd_test_no_symbol.so",
@@ -56,7 +57,8 @@ TEST(PluginRegistryTest, PlanRejectsUnknownAndRefusedAnalyses) {
   EXPECT_THAT(
       plan.status().message(),
       HasSubstr(
-          "unknown analysis 'nonsense'; available: test_echo, test_dependent"));
+          "unknown analysis 'nonsense'; available: test_echo, test_dependent, "
+          "test_targets"));
 
   std::vector<std::string> refused = {"test_create_fails"};
   plan = registry->Plan(refused);
@@ -69,7 +71,7 @@ TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
   google::protobuf::Map<std::string, v1::PluginConfig> configs;
   configs["test_echo"].set_disabled(true);
   auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, configs);
-  EXPECT_TRUE(Names(*registry).empty());
+  EXPECT_EQ(Names(*registry), std::vector<std::string>{"test_targets"});
   std::vector<std::string> requested = {"test_dependent"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(requested);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -71,9 +71,10 @@ TEST_F(ServerTest, ListPluginsShowsPluginsAndLoadErrors) {
   grpc::ClientContext context;
   v1::ListPluginsResponse response;
   ASSERT_TRUE(stub_->ListPlugins(&context, {}, &response).ok());
-  ASSERT_EQ(response.plugins_size(), 2);
+  ASSERT_EQ(response.plugins_size(), 3);
   EXPECT_EQ(response.plugins(0).name(), "test_echo");
   EXPECT_EQ(response.plugins(1).dependencies(0), "test_echo");
+  EXPECT_EQ(response.plugins(2).name(), "test_targets");
   EXPECT_EQ(response.load_errors_size(), 4);
 }
 

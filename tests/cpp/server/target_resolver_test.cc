@@ -115,8 +115,7 @@ TEST_F(TargetResolverTest, BadTargetsAreInvalidArgumentNamingTheTarget) {
               HasSubstr("target 1: the range [3, 3) is empty"));
 
   EXPECT_THAT(
-      std::string(
-          ResolveTargets(Texts({" \t"}), document).status().message()),
+      std::string(ResolveTargets(Texts({" \t"}), document).status().message()),
       HasSubstr("target 0: the text is empty"));
   google::protobuf::RepeatedPtrField<v1::Target> unset;
   unset.Add();

@@ -3,9 +3,8 @@
 #include "service/wire_request.h"
 
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <gtest/gtest.h>
 
 #include <string>
 
