@@ -75,7 +75,7 @@ class EntitiesPlugin {
   // Thread-safe: the taggers are immutable.
   absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request) const {
     const std::string& language = request.document().language();
-    auto it = taggers_.find(language.substr(0, language.find('-')));
+    auto it = taggers_.find(sdk::PrimarySubtag(language));
     if (it == taggers_.end()) {
       return absl::InvalidArgumentError("no entities model for language \"" +
                                         language + "\"");
@@ -85,7 +85,7 @@ class EntitiesPlugin {
 
  private:
   EntitiesPlugin() = default;
-  std::map<std::string, std::unique_ptr<ner::Tagger>> taggers_;
+  std::map<std::string, std::unique_ptr<ner::Tagger>, std::less<>> taggers_;
   float min_confidence_ = kDefaultMinConfidence;
 };
 

@@ -96,8 +96,9 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
   std::string plugin_request;
   if (!plan->empty()) {
     AppendDocumentField(doc, &plugin_request);
-    if (!target_mentions->empty()) {
+    if (!request.targets().empty()) {
       v1::PluginRequest targets_part;
+      *targets_part.mutable_targets() = request.targets();
       for (v1::TargetMention& mention : *target_mentions) {
         *targets_part.add_target_mentions() = std::move(mention);
       }

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "nlpd/language.h"
+
 namespace nlpd::text {
 
 // The language a text is most likely written in.
@@ -28,11 +30,9 @@ LanguageGuess IdentifyLanguage(std::string_view utf8_text);
 // by '-' or '_' ("de", "en-GB", "zh-Hant", "de_AT"). Pure; thread-safe.
 bool IsLanguageTag(std::string_view tag);
 
-// The primary language subtag of `tag`, as a view into it: "de" for "de-AT"
-// or "de_CH", "zh" for "zh-Hant". Pure; thread-safe.
-inline std::string_view PrimarySubtag(std::string_view tag) {
-  return tag.substr(0, tag.find_first_of("-_"));
-}
+// The primary language subtag of `tag` ("de" for "de-AT"): the SDK's rule,
+// so the server and plugins agree.
+using sdk::PrimarySubtag;
 
 }  // namespace nlpd::text
 

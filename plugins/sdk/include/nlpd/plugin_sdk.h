@@ -37,6 +37,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "nlpd/language.h"
 #include "nlpd/plugin.h"
 #include "nlpd/v1/plugin.pb.h"
 
