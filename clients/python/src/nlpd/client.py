@@ -13,7 +13,7 @@ from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import descriptors
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
-from nlpd.v1 import nlpd_pb2, nlpd_pb2_grpc
+from nlpd.v1 import document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
 __all__ = ["Client", "DEFAULT_TARGET"]
 
@@ -95,6 +95,32 @@ def _analyses_list(analyses: Sequence[str] | str) -> list[str]:
         # A bare string would be split into characters; accept "a,b" as a convenience.
         return [a.strip() for a in analyses.split(",") if a.strip()]
     return list(analyses)
+
+
+def _targets_list(targets: Sequence[str | tuple[int, int]]) -> list[document_pb2.Target]:
+    """Caller's targets as ``nlpd.v1.Target``: a str names a text, a pair a range."""
+    if isinstance(targets, str):
+        raise TypeError("targets must be a sequence of str or (start, end); got a bare str")
+    converted = []
+    for index, target in enumerate(targets):
+        if isinstance(target, str):
+            converted.append(document_pb2.Target(text=target))
+        elif (
+            isinstance(target, tuple)
+            and len(target) == 2
+            and all(isinstance(offset, int) and offset >= 0 for offset in target)
+        ):
+            converted.append(
+                document_pb2.Target(
+                    range=document_pb2.CharRange(char_start=target[0], char_end=target[1])
+                )
+            )
+        else:
+            raise TypeError(
+                f"target {index}: expected str or (start, end) code-point offsets, "
+                f"got {target!r}"
+            )
+    return converted
 
 
 class Client:
@@ -184,6 +210,7 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
     ) -> nlpd_pb2.AnalyzeResponse:
         """Analyze one text.
@@ -196,6 +223,10 @@ class Client:
                 is accepted too); the server adds their dependencies. Empty: only the
                 text pipeline (language, sentences, tokens).
             language: BCP-47 code if known (``"de"``); ``None`` lets the server detect it.
+            targets: your own targets for target-dependent analyses ("sentiment"): a
+                ``str`` finds every occurrence (whole tokens, any case), a
+                ``(start, end)`` pair is one code-point range of the text. Results
+                carry ``source=REQUEST`` and the target's index in this list.
             timeout: deadline in seconds; ``None`` uses the client's default.
 
         Returns:
@@ -203,12 +234,17 @@ class Client:
             :meth:`custom_result`.
 
         Raises:
-            nlpd.InvalidArgumentError: empty text, too large, or not valid UTF-8.
+            nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, or a bad
+                target (empty, or a range outside the text).
+            TypeError: a target is neither ``str`` nor a pair of ints.
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
         request = nlpd_pb2.AnalyzeRequest(
-            text=text, analyses=_analyses_list(analyses), language=language or ""
+            text=text,
+            analyses=_analyses_list(analyses),
+            language=language or "",
+            targets=_targets_list(targets),
         )
         try:
             return self._stub.Analyze(request, timeout=self._timeout(timeout))
