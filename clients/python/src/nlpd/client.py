@@ -117,8 +117,7 @@ def _targets_list(targets: Sequence[str | tuple[int, int]]) -> list[document_pb2
             )
         else:
             raise TypeError(
-                f"target {index}: expected str or (start, end) code-point offsets, "
-                f"got {target!r}"
+                f"target {index}: expected str or (start, end) code-point offsets, got {target!r}"
             )
     return converted
 
