@@ -1,6 +1,7 @@
 #include "ner_data.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -178,8 +179,8 @@ bool ReadConll(const std::string& path, std::vector<Sentence>& out,
 namespace {
 
 struct GumToken {
-  std::string form, upos;
-  int head = 0;  // 1-based, 0 root
+  std::string form, upos, xpos, deprel;
+  int head = -1;  // 0-based, -1: root
 };
 struct GumMention {
   int begin = 0, end = 0;  // token indices, [begin, end)
@@ -202,54 +203,270 @@ int GumType(std::string_view etype) {
   return -1;
 }
 
+// Titles and roles, which CoNLL-style annotation (CrossNER, BTC, Wikigold)
+// leaves outside PER names: "President Joe Biden" -> "Joe Biden".
+bool IsPersonTitle(std::string_view word) {
+  static const std::set<std::string, std::less<>> kTitles = {
+      "Mr",          "Mr.",
+      "Mrs",         "Mrs.",
+      "Ms",          "Ms.",
+      "Miss",        "Dr",
+      "Dr.",         "Prof",
+      "Prof.",       "Professor",
+      "Sir",         "Dame",
+      "Lord",        "Lady",
+      "President",   "Vice",
+      "Prime",       "Minister",
+      "Premier",     "Chancellor",
+      "Senator",     "Sen.",
+      "Rep.",        "Representative",
+      "Congressman", "Congresswoman",
+      "Governor",    "Gov.",
+      "Mayor",       "Secretary",
+      "Ambassador",  "General",
+      "Gen.",        "GEN.",
+      "Major",       "Maj.",
+      "Colonel",     "Col.",
+      "Captain",     "Capt.",
+      "Lieutenant",  "Lt.",
+      "Sergeant",    "Sgt.",
+      "Admiral",     "Commander",
+      "Command",     "Marshal",
+      "Chief",       "Justice",
+      "Judge",       "Inspector",
+      "Detective",   "Emperor",
+      "Empress",     "King",
+      "Queen",       "Prince",
+      "Princess",    "Duke",
+      "Duchess",     "Earl",
+      "Count",       "Countess",
+      "Baron",       "Baroness",
+      "Marquis",     "Tsar",
+      "Tsarina",     "Tsarevna",
+      "Tsarevich",   "Czar",
+      "Pope",        "Bishop",
+      "Archbishop",  "Cardinal",
+      "Father",      "Reverend",
+      "Rev.",        "Rabbi",
+      "Imam",        "Sheikh",
+      "Protector",   "Coach",
+      "Officer",     "Agent",
+      "Fellow",      "Director",
+      "Chairman",    "Chairwoman",
+      "Chair",       "Speaker",
+      "Manager"};
+  return kTitles.count(word) > 0;
+}
+
+// Document cross-references, not names: "Listing 1", "Table 2".
+bool IsReferenceWord(std::string_view word) {
+  return word == "Listing" || word == "Table" || word == "Figure" ||
+         word == "Fig." || word == "Appendix" || word == "Section" ||
+         word == "Chapter" || word == "Example" || word == "Case" ||
+         word == "Tab";
+}
+
+bool StartsUpperOrDigit(std::string_view word) {
+  if (word.empty()) return false;
+  const unsigned char c = word[0];
+  // Non-ASCII first bytes (É, Ö, ...) count as capitals: GUM's non-ASCII
+  // name tokens are PROPN anyway, and lower-case non-ASCII starts are rare.
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+// Joiners inside a name, under an included "of"-modifier: "Library of the
+// Netherlands", "Marquis de Lafayette".
+bool IsNameJoiner(std::string_view word) {
+  return word == "of" || word == "the" || word == "de" || word == "du" ||
+         word == "des" || word == "del" || word == "della" || word == "di" ||
+         word == "da" || word == "von" || word == "van" || word == "der" ||
+         word == "den" || word == "la" || word == "le";
+}
+
+// The name in the mention [begin, end) whose syntactic head is `head` (a
+// PROPN), as a token span (empty if it has none), per the rules in
+// ner_data.h. `own_mention` marks the tokens that head a mention of their
+// own. `noun_head`, if not -1, is the common noun that heads the mention
+// ("journalist Stanley Mitchell"): its later flat dependents count as the
+// name's.
+TokenSpan GumName(const std::vector<GumToken>& tokens, int begin, int end,
+                  int head, int type, const std::vector<bool>& own_mention,
+                  int noun_head) {
+  const int n = end - begin;
+  std::vector<bool> in(n, false);
+  in[head - begin] = true;
+  // Descendants of the head through name-internal relations, in tree order
+  // (a token's parent is decided before it: iterate to a fixed point).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = begin; i < end; ++i) {
+      if (in[i - begin]) continue;
+      const GumToken& t = tokens[i];
+      int h = t.head;
+      if (noun_head >= 0 && h == noun_head && i > head &&
+          t.deprel.rfind("flat", 0) == 0) {
+        h = head;
+      }
+      if (h < begin || h >= end || !in[h - begin]) continue;
+      const std::string& rel = t.deprel;
+      const bool upper = StartsUpperOrDigit(t.form);
+      const bool base_is_nmod = tokens[h].deprel == "nmod" && h != head;
+      bool take = false;
+      if (rel.rfind("flat", 0) == 0 || rel == "fixed" || rel == "goeswith") {
+        take = true;
+      } else if (rel == "compound" || rel == "amod" || rel == "nmod:desc") {
+        take = upper && (i < h || t.upos == "PROPN");
+      } else if (rel == "nummod" || rel == "nmod:unmarked") {
+        // "Norton I", "Title IV", "Vrije Universiteit Amsterdam"; not
+        // "Brieber 2014" (a citation's year).
+        take = i > h && upper &&
+               !(std::isdigit(static_cast<unsigned char>(t.form[0])) &&
+                 t.form.size() >= 4);
+      } else if (rel == "nmod") {
+        // "University of California"; not "Louis XV of France" (a person's
+        // "of" phrase is a description, not part of the name).
+        take = i > h && type != 0 && upper;
+      } else if (rel == "conj" || rel == "cc") {
+        // Coordination inside a modifier ("Newfoundland and Labrador Court
+        // of Appeal", "Food Standards of Australia and New Zealand"), not
+        // of whole names ("the Netherlands and Belgium").
+        take = h != head && (upper || t.form == "and" || t.form == "&");
+      } else if (rel == "case" || rel == "det") {
+        take = base_is_nmod && i < h && IsNameJoiner(t.form);
+      } else if (rel == "nmod:poss") {
+        // "King 's College"; not "Berkeley 's Department of Linguistics",
+        // where the possessor is a mention (a name) of its own.
+        take = t.upos == "PROPN" && i < h && !own_mention[i];
+      } else if (rel == "punct") {
+        take = t.form == "-" || t.form == "&" || t.form == ".";
+      }
+      if (take) {
+        in[i - begin] = true;
+        changed = true;
+      }
+    }
+    // The possessive marker of an included possessor.
+    for (int i = begin; i < end; ++i) {
+      const GumToken& t = tokens[i];
+      if (!in[i - begin] && t.deprel == "case" && t.head >= begin &&
+          t.head < end && in[t.head - begin] &&
+          tokens[t.head].deprel == "nmod:poss" && t.head != head &&
+          (t.form == "'s" || t.form == "’s" || t.form == "'")) {
+        in[i - begin] = true;
+      }
+    }
+  }
+  // The contiguous run of included tokens around the head.
+  int first = head, last = head + 1;
+  while (first > begin && in[first - 1 - begin]) --first;
+  while (last < end && in[last - begin]) ++last;
+  auto name_like = [&](int i) { return StartsUpperOrDigit(tokens[i].form); };
+  // Titles before a person's name ("Major - General Scott" -> "Scott").
+  if (type == 0) {
+    for (int i = first; i < head; ++i) {
+      if (IsPersonTitle(tokens[i].form)) first = i + 1;
+    }
+  }
+  while (first < last && !name_like(first)) ++first;
+  while (last > first && !name_like(last - 1)) --last;
+  if (first >= last || first > head || last <= head) return {0, 0, type};
+  // A person named only by a title or role ("the Secretary", "Emperor of
+  // the United States") is not a name.
+  if (type == 0 && IsPersonTitle(tokens[head].form)) return {0, 0, type};
+  for (int i = first; i < last; ++i) {
+    const std::string& f = tokens[i].form;
+    if (f.find('@') != std::string::npos ||
+        f.find("://") != std::string::npos || f.rfind("www.", 0) == 0) {
+      return {0, 0, type};  // e-mail addresses, URLs
+    }
+  }
+  if (IsReferenceWord(tokens[head].form) && head + 1 < end &&
+      std::isdigit(static_cast<unsigned char>(tokens[head + 1].form[0]))) {
+    return {0, 0, type};  // "Listing 1", "Table 2"
+  }
+  return {first, last, type};
+}
+
 void FlushGumSentence(std::vector<GumToken>& tokens,
                       std::vector<GumMention>& mentions,
                       std::vector<Sentence>& out) {
   if (tokens.empty()) return;
   const int n = static_cast<int>(tokens.size());
-  std::vector<TokenSpan> names;
+  // The head of a mention: the token whose HEAD lies outside it
+  // (punctuation attached outside does not count); -1 if none.
+  auto mention_head = [&](const GumMention& m) {
+    for (int i = m.begin; i < m.end; ++i) {
+      int h = tokens[i].head;
+      if ((h < m.begin || h >= m.end) && tokens[i].upos != "PUNCT") return i;
+    }
+    return -1;
+  };
+  std::vector<bool> own_mention(n, false);  // heads a mention of its own
+  for (const GumMention& m : mentions) {
+    if (m.begin >= m.end || m.end > n) continue;
+    if (int head = mention_head(m); head >= 0) own_mention[head] = true;
+  }
+  struct Candidate {
+    int begin, end, head;
+    TokenSpan name;
+  };
+  std::vector<Candidate> candidates;
   for (const GumMention& m : mentions) {
     int type = GumType(m.etype);
     if (type < 0 || m.begin >= m.end || m.end > n) continue;
-    int head = -1;
-    for (int i = m.begin; i < m.end; ++i) {
-      int h = tokens[i].head - 1;
-      if (h < m.begin || h >= m.end) {
-        head = i;
-        break;
+    int head = mention_head(m);
+    if (head < 0) continue;
+    int noun_head = -1;
+    if (tokens[head].upos != "PROPN") {
+      // A common noun heading a name: "music journalist Stanley Mitchell",
+      // "his friend Bonosus". The name is its first later PROPN dependent
+      // in apposition (flat or appos).
+      int name_head = -1;
+      for (int i = head + 1; i < m.end && name_head < 0; ++i) {
+        if (tokens[i].head == head && tokens[i].upos == "PROPN" &&
+            (tokens[i].deprel.rfind("flat", 0) == 0 ||
+             tokens[i].deprel == "appos")) {
+          name_head = i;
+        }
       }
+      if (name_head < 0 || tokens[head].upos != "NOUN") continue;
+      noun_head = head;
+      head = name_head;
     }
-    if (head < 0 || tokens[head].upos != "PROPN") continue;
-    auto propn = [&](int i) { return tokens[i].upos == "PROPN"; };
-    auto joiner = [&](int i) {
-      const std::string& f = tokens[i].form;
-      return f == "of" || f == "the" || f == "and" || f == "&" || f == "'s" ||
-             f == "de";
-    };
-    int begin = head, end = head + 1;
-    while (begin > m.begin &&
-           (propn(begin - 1) ||
-            (begin - 2 >= m.begin && joiner(begin - 1) && propn(begin - 2)))) {
-      begin -= propn(begin - 1) ? 1 : 2;
+    // Groups named by a plural proper noun ("Americans", "Muslims"):
+    // CoNLL-style MISC, not PER.
+    if (type == 0 && tokens[head].xpos == "NNPS") type = 3;
+    TokenSpan name =
+        GumName(tokens, m.begin, m.end, head, type, own_mention, noun_head);
+    // Not "speaker G", "line E": a one-letter label after a common noun.
+    if (noun_head >= 0 && name.end - name.begin == 1 &&
+        tokens[name.begin].form.size() == 1) {
+      continue;
     }
-    while (end < m.end &&
-           (propn(end) || (end + 1 < m.end && joiner(end) && propn(end + 1)))) {
-      end += propn(end) ? 1 : 2;
-    }
-    static const std::set<std::string> kTitles = {"Mr.",   "Mrs.", "Ms.", "Dr.",
-                                                  "Prof.", "Mr",   "Mrs", "Ms",
-                                                  "Dr",    "Sir",  "St."};
-    while (begin + 1 < end && kTitles.count(tokens[begin].form)) ++begin;
-    names.push_back({begin, end, type});
+    candidates.push_back({m.begin, m.end, head, name});
   }
-  // Longest first; keep those that overlap no kept one.
-  std::stable_sort(names.begin(), names.end(),
-                   [](const TokenSpan& a, const TokenSpan& b) {
+  // Of mentions with the same head, the innermost gives the type (the outer
+  // ones add clauses or a cleft around the same name).
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     return a.end - a.begin < b.end - b.begin;
+                   });
+  std::vector<Candidate> kept;
+  for (const Candidate& c : candidates) {
+    bool seen = false;
+    for (const Candidate& k : kept) seen |= k.head == c.head;
+    if (!seen) kept.push_back(c);
+  }
+  // Then the outermost named mention wins; the names nested in it go.
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const Candidate& a, const Candidate& b) {
                      return a.end - a.begin > b.end - b.begin;
                    });
   Sentence sentence;
   sentence.tags.assign(n, kOutside);
-  for (const TokenSpan& name : names) {
+  for (const Candidate& c : kept) {
+    const TokenSpan& name = c.name;
+    if (name.begin >= name.end) continue;
     bool free = true;
     for (int i = name.begin; i < name.end; ++i) {
       free &= sentence.tags[i] == kOutside;
@@ -300,7 +517,8 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
       }
       const int index = static_cast<int>(tokens.size());
       tokens.push_back({std::string(cols[1]), std::string(cols[3]),
-                        std::atoi(std::string(cols[6]).c_str())});
+                        std::string(cols[4]), std::string(cols[7]),
+                        std::atoi(std::string(cols[6]).c_str()) - 1});
       std::string_view misc = cols[9];
       size_t e = misc.find("Entity=");
       if (e == std::string_view::npos) continue;

@@ -58,13 +58,29 @@ bool ReadConll(const std::string& path, std::vector<Sentence>& out,
                std::string* error);
 
 // Reads the GUM corpus (CoNLL-U, every *.conllu file of `directory`, in
-// name order) and reduces its entity mentions to flat names, following its
-// SOURCE.md: a mention is a name when its syntactic head (the token whose
-// HEAD lies outside the mention) is PROPN; person -> PER, place -> LOC,
-// organization -> ORG, abstract/event/object/substance/animal/plant -> MISC,
-// time -> O. The span is trimmed to the head and the PROPN tokens around
-// it (joined over "of", "the", "and", "&", "'s" between names), without a
-// leading title (Mr., Dr., ...). Nested names: the longest wins.
+// name order) and reduces its entity mentions to flat names ("names only",
+// CoNLL style), following its SOURCE.md:
+// - A mention is a name when its syntactic head (the first non-punctuation
+//   token whose HEAD lies outside the mention) is PROPN, or when a common
+//   noun head has a later PROPN in apposition ("music journalist Stanley
+//   Mitchell" -> "Stanley Mitchell").
+// - Types: person -> PER (plural proper nouns, "Americans", -> MISC),
+//   place -> LOC, organization -> ORG, abstract/event/object/substance/
+//   animal/plant -> MISC, time -> O.
+// - The name is the head with its name-internal dependents (flat, compound,
+//   capitalized amod, trailing numerals "Norton I", "of" modifiers and
+//   their "of the" for non-persons "National Library of the Netherlands",
+//   coordination inside a modifier "Newfoundland and Labrador Court of
+//   Appeal", a possessor that is no mention of its own "King 's College"),
+//   the contiguous run of them around the head. So determiners, possessive
+//   's, appositions, relative and other trailing clauses, and coordinated
+//   names stay outside.
+// - Persons lose leading titles ("Justice Thomas" -> "Thomas"); a person
+//   headed by a title ("the Secretary", "Emperor of the United States") is
+//   no name. E-mail addresses, URLs and cross-references ("Listing 1") are
+//   no names.
+// - Nesting: of mentions with the same name head the innermost gives the
+//   type; otherwise the outermost name wins and names inside it go.
 bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
              std::string* error);
 

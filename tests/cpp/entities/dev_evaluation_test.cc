@@ -1,7 +1,8 @@
 // The committed models on the dev splits: German on GermEval 2014 dev (outer
-// spans, exact match, deriv/part as O), English on CrossNER politics dev and
-// BTC dev. Holds floors a little below the figures in docs/MODELS.md, so a
-// regression fails. Skips when ../shared/data is absent.
+// spans, exact match, deriv/part as O), English on CrossNER politics dev, GUM
+// dev (names only, as training/ner/ner_data.h converts it) and BTC dev. Holds
+// floors a little below the figures in docs/MODELS.md, so a regression fails.
+// Skips when ../shared/data is absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -47,9 +48,9 @@ TEST(EnglishDevTest, CommittedEnglishModelOnCrossNerPolitics) {
     GTEST_SKIP() << path
                  << " is absent (the shared datasets are not on this machine)";
   }
-  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.73);  // measured 0.7426
-  EXPECT_GE(evaluation.All().F1(), 0.72);        // measured 0.7310
-  EXPECT_GE(evaluation.ForType(0).F1(), 0.80);   // PER, measured 0.8110
+  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.75);  // measured 0.7578
+  EXPECT_GE(evaluation.All().F1(), 0.73);        // measured 0.7365
+  EXPECT_GE(evaluation.ForType(0).F1(), 0.82);   // PER, measured 0.8322
 }
 
 TEST(EnglishDevTest, CommittedEnglishModelOnGum) {
@@ -59,7 +60,7 @@ TEST(EnglishDevTest, CommittedEnglishModelOnGum) {
     GTEST_SKIP() << path
                  << " is absent (the shared datasets are not on this machine)";
   }
-  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.50);  // measured 0.5209
+  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.68);  // measured 0.6900
 }
 
 TEST(EnglishDevTest, CommittedEnglishModelOnBtc) {
@@ -69,7 +70,7 @@ TEST(EnglishDevTest, CommittedEnglishModelOnBtc) {
     GTEST_SKIP() << path
                  << " is absent (the shared datasets are not on this machine)";
   }
-  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.71);  // measured 0.7198
+  EXPECT_GE(evaluation.PerLocOrg().F1(), 0.71);  // measured 0.7171
 }
 
 TEST(GermEvalDevTest, CommittedGermanModelHoldsItsF1) {

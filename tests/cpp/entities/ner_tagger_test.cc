@@ -156,7 +156,8 @@ TEST(NerDataTest, GermEvalMapping) {
 }
 
 // GUM's nested CorefUD mentions become flat names: only PROPN-headed
-// mentions, trimmed to the name, the longest of nested ones.
+// mentions, trimmed to the name (no determiner, no title), the outermost of
+// nested ones.
 TEST(NerDataTest, GumMentionsBecomeNames) {
   const auto dir = std::filesystem::temp_directory_path() / "nlpd_gum_test";
   std::filesystem::create_directories(dir);
@@ -186,6 +187,54 @@ TEST(NerDataTest, GumMentionsBecomeNames) {
   const int kBOrg = BeginTag(2);
   EXPECT_EQ(sentences[0].tags,
             (std::vector<int>{0, kBOrg, kIOrg, 0, 0, kBPer, 0, 0, 0, kBLoc}));
+}
+
+// The names-only reading of GUM (rules in training/ner/ner_data.h): names
+// keep their non-PROPN parts and "of the", lose titles, trailing clauses and
+// coordinated names; role-only persons are no names; plural demonyms are
+// MISC; a name after a common-noun head counts.
+TEST(NerDataTest, GumNamesFollowTheTree) {
+  const auto dir = std::filesystem::temp_directory_path() / "nlpd_gum_tree";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream out(dir / "GUM_test_two.conllu");
+    // "the National Library of the Netherlands and Belgium has told the
+    // Secretary, journalist Stanley Mitchell and Americans"
+    out << "1\tthe\tthe\tDET\tDT\t_\t3\tdet\t_\tEntity=(1-organization-"
+           "new-x-sgl(2-organization-new-x-sgl\n"
+           "2\tNational\tnational\tADJ\tJJ\t_\t3\tamod\t_\t_\n"
+           "3\tLibrary\tLibrary\tPROPN\tNNP\t_\t10\tnsubj\t_\t_\n"
+           "4\tof\tof\tADP\tIN\t_\t6\tcase\t_\t_\n"
+           "5\tthe\tthe\tDET\tDT\t_\t6\tdet\t_\tEntity=(3-place-new-x-sgl\n"
+           "6\tNetherlands\tNetherlands\tPROPN\tNNPS\t_\t3\tnmod\t_\t"
+           "Entity=3)2)\n"
+           "7\tand\tand\tCCONJ\tCC\t_\t8\tcc\t_\t_\n"
+           "8\tBelgium\tBelgium\tPROPN\tNNP\t_\t3\tconj\t_\tEntity=(4-place-"
+           "new-x-sgl)1)\n"
+           "9\thas\thave\tAUX\tVBZ\t_\t10\taux\t_\t_\n"
+           "10\ttold\ttell\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+           "11\tthe\tthe\tDET\tDT\t_\t12\tdet\t_\tEntity=(5-person-new-x-"
+           "sgl\n"
+           "12\tSecretary\tSecretary\tPROPN\tNNP\t_\t10\tobj\t_\tEntity=5)\n"
+           "13\t,\t,\tPUNCT\t,\t_\t15\tpunct\t_\t_\n"
+           "14\tjournalist\tjournalist\tNOUN\tNN\t_\t12\tconj\t_\tEntity=(6-"
+           "person-new-x-sgl\n"
+           "15\tStanley\tStanley\tPROPN\tNNP\t_\t14\tflat\t_\t_\n"
+           "16\tMitchell\tMitchell\tPROPN\tNNP\t_\t14\tflat\t_\tEntity=6)\n"
+           "17\tand\tand\tCCONJ\tCC\t_\t18\tcc\t_\t_\n"
+           "18\tAmericans\tAmerican\tPROPN\tNNPS\t_\t12\tconj\t_\tEntity=(7-"
+           "person-new-x-sgl)\n"
+           "\n";
+  }
+  std::vector<Sentence> sentences;
+  std::string error;
+  ASSERT_TRUE(ReadGum(dir.string(), sentences, &error)) << error;
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(sentences.size(), 1u);
+  const int kBOrg = BeginTag(2);
+  EXPECT_EQ(sentences[0].tags,
+            (std::vector<int>{0, kBOrg, kIOrg, kIOrg, kIOrg, kIOrg, 0, kBLoc, 0,
+                              0, 0, 0, 0, 0, kBPer, kIPer, 0, kBMisc}));
 }
 
 TEST(NerDataTest, EntityLevelEvaluation) {
