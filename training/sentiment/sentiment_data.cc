@@ -97,8 +97,8 @@ bool AddTarget(const text::TextPipeline& pipeline, std::string_view language,
 }  // namespace
 
 bool ReadNewsMtsc(const std::string& path, const text::TextPipeline& pipeline,
-                  std::vector<Example>* examples, ReadStats* stats,
-                  std::string* error) {
+                  bool further_mentions, std::vector<Example>* examples,
+                  ReadStats* stats, std::string* error) {
   std::string contents;
   if (!ReadFile(path, &contents, error)) return false;
   std::istringstream lines(contents);
@@ -128,6 +128,14 @@ bool ReadNewsMtsc(const std::string& path, const text::TextPipeline& pipeline,
       if (!AddTarget(pipeline, "en", text, target.value("from", 0),
                      target.value("to", 0), label, examples, stats, error)) {
         return false;
+      }
+      if (!further_mentions || !target.contains("further_mentions")) continue;
+      for (const auto& mention : target["further_mentions"]) {
+        if (!AddTarget(pipeline, "en", text, mention.value("from", 0),
+                       mention.value("to", 0), label, examples, stats,
+                       error)) {
+          return false;
+        }
       }
     }
   }

@@ -52,12 +52,14 @@ struct ReadStats {
 
 // NewsMTSC JSON Lines (train.jsonl, newsmtsc-rw/dev.jsonl, ...): polarity
 // 2.0 / 4.0 / 6.0 -> negative / neutral / positive; `from`/`to` are
-// code-point offsets into sentence_normalized. Only the main mention of
-// each target is used (not further_mentions). Returns false with *error
-// when the file cannot be read or parsed.
+// code-point offsets into sentence_normalized. With further_mentions, each
+// coreferent mention of a target ("further_mentions": "she", "her") is one
+// more example with the target's label (for training; dev figures use the
+// main mentions only). Returns false with *error when the file cannot be
+// read or parsed.
 bool ReadNewsMtsc(const std::string& path, const text::TextPipeline& pipeline,
-                  std::vector<Example>* examples, ReadStats* stats,
-                  std::string* error);
+                  bool further_mentions, std::vector<Example>* examples,
+                  ReadStats* stats, std::string* error);
 
 // Which part of gerntsa.trainval.json to read.
 enum class GerNtsaSplit { kTrain, kDev, kAll };

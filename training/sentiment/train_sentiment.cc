@@ -12,7 +12,7 @@
 //            intensifier,stems,translation  --class_weight=POWER
 //            --epochs=N --learning_rate=X --l2=X --seed=N --row_bits=N
 //            --folds=N --max_translations=N --speed=0|1
-//            --learner=lbfgs|adagrad --iterations=N
+//            --learner=lbfgs|adagrad --iterations=N --further_mentions=0|1
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -49,6 +49,7 @@ struct Options {
   float class_weight = 0;
   float english_weight = 0;
   int max_translations = 3;
+  bool further_mentions = false;
   int folds = 5;
   bool speed = true;
   TrainerOptions trainer;
@@ -60,7 +61,8 @@ bool ParseGroups(const std::string& list, uint32_t* groups) {
       {"window", kWindow},          {"target", kTargetWords},
       {"negation", kNegation},      {"clause", kClause},
       {"contrast", kContrast},      {"intensifier", kIntensifier},
-      {"stems", kStems},            {"translation", kTranslation}};
+      {"stems", kStems},            {"translation", kTranslation},
+      {"chargrams", kCharacterGrams}, {"fallback", kLexiconFallback}};
   *groups = 0;
   size_t start = 0;
   while (start < list.size()) {
@@ -266,7 +268,8 @@ int Run(const Options& options) {
   const std::string newsmtsc_train = options.newsmtsc + "/train.jsonl";
   if (german || !options.newsmtsc.empty()) {
     ReadStats stats;
-    if (!ReadNewsMtsc(newsmtsc_train, **pipeline, &english, &stats, &error)) {
+    if (!ReadNewsMtsc(newsmtsc_train, **pipeline, options.further_mentions,
+                      &english, &stats, &error)) {
       std::fprintf(stderr, "%s\n", error.c_str());
       return 1;
     }
@@ -290,8 +293,9 @@ int Run(const Options& options) {
     for (const char* name : {"newsmtsc-rw", "newsmtsc-mt"}) {
       ReadStats stats;
       devs.emplace_back(name, std::vector<Example>());
-      if (!ReadNewsMtsc(options.newsmtsc + "/" + name + "/dev.jsonl", **pipeline,
-                        &devs.back().second, &stats, &error)) {
+      if (!ReadNewsMtsc(options.newsmtsc + "/" + name + "/dev.jsonl",
+                        **pipeline, false, &devs.back().second, &stats,
+                        &error)) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
       }
@@ -442,6 +446,7 @@ int main(int argc, char** argv) {
     else if (name == "class_weight") options.class_weight = std::stof(value);
     else if (name == "english_weight") options.english_weight = std::stof(value);
     else if (name == "max_translations") options.max_translations = std::stoi(value);
+    else if (name == "further_mentions") options.further_mentions = value != "0";
     else if (name == "folds") options.folds = std::stoi(value);
     else if (name == "speed") options.speed = value != "0";
     else if (name == "epochs") options.trainer.epochs = std::stoi(value);
