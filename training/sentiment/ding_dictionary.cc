@@ -34,18 +34,24 @@ std::string CleanWord(std::string_view text, bool english) {
       if (c == closing) closing = 0;
       continue;
     }
-    if (c == '{') closing = '}';
-    else if (c == '[') closing = ']';
-    else if (c == '(') closing = ')';
-    else if (c == '/') closing = '/';
-    else out += c;
+    if (c == '{')
+      closing = '}';
+    else if (c == '[')
+      closing = ']';
+    else if (c == '(')
+      closing = ')';
+    else if (c == '/')
+      closing = '/';
+    else
+      out += c;
   }
   size_t begin = out.find_first_not_of(' ');
   if (begin == std::string::npos) return "";
   size_t end = out.find_last_not_of(' ');
   out = out.substr(begin, end - begin + 1);
   if (english && out.starts_with("to ")) out = out.substr(3);
-  if (out.find(' ') != std::string::npos || out.find("...") != std::string::npos ||
+  if (out.find(' ') != std::string::npos ||
+      out.find("...") != std::string::npos ||
       out.find("\xE2\x80\xA6") != std::string::npos) {
     return "";
   }

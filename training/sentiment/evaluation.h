@@ -32,7 +32,8 @@ class Evaluation {
 
  private:
   int count_ = 0;
-  std::array<std::array<int, kNumClasses>, kNumClasses> confusion_{};  // [gold][pred]
+  std::array<std::array<int, kNumClasses>, kNumClasses>
+      confusion_{};                                  // [gold][pred]
   std::vector<std::pair<float, bool>> confidences_;  // (p of pred, correct)
   double log_loss_ = 0;
 };

@@ -35,8 +35,8 @@ struct TrainerOptions {
   float learning_rate = 0.2f;
   float l2 = 10;  // AdaGrad: use about 1e-4.
   uint64_t seed = 1;
-  bool lbfgs = true;         // false: AdaGrad (epochs, learning_rate).
-  int iterations = 200;      // L-BFGS iterations at most.
+  bool lbfgs = true;     // false: AdaGrad (epochs, learning_rate).
+  int iterations = 200;  // L-BFGS iterations at most.
 };
 
 // Dense weights, kNumClasses per row, 2^row_bits rows.

@@ -110,7 +110,8 @@ bool ReadNewsMtsc(const std::string& path, const text::TextPipeline& pipeline,
     auto record = nlohmann::json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.contains("sentence_normalized") ||
         !record.contains("targets")) {
-      *error = path + ":" + std::to_string(line_number) + ": not a NewsMTSC record";
+      *error =
+          path + ":" + std::to_string(line_number) + ": not a NewsMTSC record";
       return false;
     }
     const std::string text = record["sentence_normalized"].get<std::string>();
@@ -132,8 +133,7 @@ bool ReadNewsMtsc(const std::string& path, const text::TextPipeline& pipeline,
       if (!further_mentions || !target.contains("further_mentions")) continue;
       for (const auto& mention : target["further_mentions"]) {
         if (!AddTarget(pipeline, "en", text, mention.value("from", 0),
-                       mention.value("to", 0), label, examples, stats,
-                       error)) {
+                       mention.value("to", 0), label, examples, stats, error)) {
           return false;
         }
       }

@@ -42,10 +42,10 @@ struct SentenceExample {
 
 // What reading a dataset met, for the trainer's report.
 struct ReadStats {
-  int records = 0;         // Targets in the file (of the selected split).
-  int examples = 0;        // Targets kept.
-  int nfc_changed = 0;     // Texts that NFC changed (offsets remapped).
-  int no_token = 0;        // Targets that overlap no token (dropped).
+  int records = 0;           // Targets in the file (of the selected split).
+  int examples = 0;          // Targets kept.
+  int nfc_changed = 0;       // Texts that NFC changed (offsets remapped).
+  int no_token = 0;          // Targets that overlap no token (dropped).
   int across_sentences = 0;  // Targets that span a sentence boundary
                              // (cut at the first sentence's end).
 };

@@ -57,12 +57,18 @@ struct Options {
 
 bool ParseGroups(const std::string& list, uint32_t* groups) {
   static const std::map<std::string, uint32_t> kNames = {
-      {"words", kSentenceWords},    {"bigrams", kSentenceBigrams},
-      {"window", kWindow},          {"target", kTargetWords},
-      {"negation", kNegation},      {"clause", kClause},
-      {"contrast", kContrast},      {"intensifier", kIntensifier},
-      {"stems", kStems},            {"translation", kTranslation},
-      {"chargrams", kCharacterGrams}, {"fallback", kLexiconFallback}};
+      {"words", kSentenceWords},
+      {"bigrams", kSentenceBigrams},
+      {"window", kWindow},
+      {"target", kTargetWords},
+      {"negation", kNegation},
+      {"clause", kClause},
+      {"contrast", kContrast},
+      {"intensifier", kIntensifier},
+      {"stems", kStems},
+      {"translation", kTranslation},
+      {"chargrams", kCharacterGrams},
+      {"fallback", kLexiconFallback}};
   *groups = 0;
   size_t start = 0;
   while (start < list.size()) {
@@ -123,8 +129,7 @@ float PickTemperature(const std::vector<std::array<float, kNumClasses>>& logits,
 // cross-validation over the own examples (extra examples in every fold).
 std::vector<float> TrainCalibrated(const std::string& name,
                                    const ClassifierData& data,
-                                   const Options& options,
-                                   float* temperature) {
+                                   const Options& options, float* temperature) {
   std::vector<std::array<float, kNumClasses>> held_logits;
   std::vector<int> held_labels;
   for (int f = 0; f < options.folds; ++f) {
@@ -137,23 +142,24 @@ std::vector<float> TrainCalibrated(const std::string& name,
       held_labels.push_back(data.own.labels[i]);
     }
   }
-  *temperature = options.folds > 1 ? PickTemperature(held_logits, held_labels)
-                                   : 1.0f;
+  *temperature =
+      options.folds > 1 ? PickTemperature(held_logits, held_labels) : 1.0f;
   if (options.folds > 1) {
     Evaluation cross_validation;
     for (size_t i = 0; i < held_logits.size(); ++i) {
       cross_validation.Add(held_labels[i],
                            Softmax(held_logits[i], *temperature));
     }
-    std::printf("%s: %d-fold cross-validation on train: macroF1 %.4f acc "
-                "%.4f ECE %.4f log loss %.4f (temperature %.2f)\n",
-                name.c_str(), options.folds, cross_validation.MacroF1(),
-                cross_validation.Accuracy(),
-                cross_validation.ExpectedCalibrationError(10),
-                cross_validation.LogLoss(), *temperature);
+    std::printf(
+        "%s: %d-fold cross-validation on train: macroF1 %.4f acc "
+        "%.4f ECE %.4f log loss %.4f (temperature %.2f)\n",
+        name.c_str(), options.folds, cross_validation.MacroF1(),
+        cross_validation.Accuracy(),
+        cross_validation.ExpectedCalibrationError(10),
+        cross_validation.LogLoss(), *temperature);
   }
-  return TrainLogisticRegression(
-      Concatenate(data.own, data.extra, nullptr, -1), options.trainer);
+  return TrainLogisticRegression(Concatenate(data.own, data.extra, nullptr, -1),
+                                 options.trainer);
 }
 
 std::array<float, kNumClasses> ClassWeights(const std::vector<int>& labels,
@@ -162,8 +168,8 @@ std::array<float, kNumClasses> ClassWeights(const std::vector<int>& labels,
   for (int label : labels) ++counts[label];
   std::array<float, kNumClasses> weights{};
   for (int c = 0; c < kNumClasses; ++c) {
-    const double share =
-        static_cast<double>(labels.size()) / (kNumClasses * std::max(1, counts[c]));
+    const double share = static_cast<double>(labels.size()) /
+                         (kNumClasses * std::max(1, counts[c]));
     weights[c] = static_cast<float>(std::pow(share, power));
   }
   return weights;
@@ -178,11 +184,12 @@ int MajorityClass(const std::vector<int>& labels) {
 
 void PrintRow(const std::string& name, const Evaluation& model,
               const Evaluation& majority) {
-  std::printf("%-28s %6d  %7.4f  %7.4f  %7.4f  %7.4f  %6.4f  %6.4f %6.4f %6.4f\n",
-              name.c_str(), model.count(), model.MacroF1(), model.Accuracy(),
-              majority.MacroF1(), majority.Accuracy(),
-              model.ExpectedCalibrationError(10), model.F1(kNegative),
-              model.F1(kNeutral), model.F1(kPositive));
+  std::printf(
+      "%-28s %6d  %7.4f  %7.4f  %7.4f  %7.4f  %6.4f  %6.4f %6.4f %6.4f\n",
+      name.c_str(), model.count(), model.MacroF1(), model.Accuracy(),
+      majority.MacroF1(), majority.Accuracy(),
+      model.ExpectedCalibrationError(10), model.F1(kNegative),
+      model.F1(kNeutral), model.F1(kPositive));
 }
 
 void PrintHeader() {
@@ -196,9 +203,9 @@ void EvaluateTargets(const std::string& name, const SentimentModel& model,
   Evaluation evaluation, baseline;
   for (const Example& example : dev) {
     const auto words = example.Views();
-    evaluation.Add(example.label,
-                   model.TargetPolarity(words, example.target_begin,
-                                        example.target_end));
+    evaluation.Add(
+        example.label,
+        model.TargetPolarity(words, example.target_begin, example.target_end));
     baseline.AddClass(example.label, majority);
   }
   PrintRow(name, evaluation, baseline);
@@ -215,7 +222,8 @@ void EvaluateSentences(const std::string& name, const SentimentModel& model,
   PrintRow(name, evaluation, baseline);
 }
 
-void MeasureSpeed(const SentimentModel& model, const std::vector<Example>& dev) {
+void MeasureSpeed(const SentimentModel& model,
+                  const std::vector<Example>& dev) {
   std::vector<std::vector<std::string_view>> views;
   for (const Example& example : dev) views.push_back(example.Views());
   float sink = 0;
@@ -239,8 +247,9 @@ void MeasureSpeed(const SentimentModel& model, const std::vector<Example>& dev) 
     sentences += static_cast<long>(views.size());
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
-  std::printf("speed (one core, dev sentences): %.0f targets/s, %.0f sentences/s%s\n",
-              target_rate, sentences / seconds, sink < -1 ? " " : "");
+  std::printf(
+      "speed (one core, dev sentences): %.0f targets/s, %.0f sentences/s%s\n",
+      target_rate, sentences / seconds, sink < -1 ? " " : "");
 }
 
 int Run(const Options& options) {
@@ -260,10 +269,11 @@ int Run(const Options& options) {
   std::vector<Example> train, english;
   std::vector<std::pair<std::string, std::vector<Example>>> devs;
   auto report = [](const std::string& name, const ReadStats& stats) {
-    std::printf("read %-24s %5d targets, %5d kept, %d NFC-changed, %d without "
-                "token, %d across sentences\n",
-                name.c_str(), stats.records, stats.examples, stats.nfc_changed,
-                stats.no_token, stats.across_sentences);
+    std::printf(
+        "read %-24s %5d targets, %5d kept, %d NFC-changed, %d without "
+        "token, %d across sentences\n",
+        name.c_str(), stats.records, stats.examples, stats.nfc_changed,
+        stats.no_token, stats.across_sentences);
   };
   const std::string newsmtsc_train = options.newsmtsc + "/train.jsonl";
   if (german || !options.newsmtsc.empty()) {
@@ -347,7 +357,8 @@ int Run(const Options& options) {
   for (size_t i = 0; i < train_sentences.size(); ++i) {
     rows.clear();
     const auto words = train_sentences[i].Views();
-    ExtractFeatures(config, lexicon, FeatureMode::kSentence, words, 0, 0, &rows);
+    ExtractFeatures(config, lexicon, FeatureMode::kSentence, words, 0, 0,
+                    &rows);
     sentence_data.own.Add(rows, train_sentences[i].label,
                           sentence_class_weights[train_sentences[i].label]);
     sentence_data.fold.push_back(static_cast<int>(i % options.folds));
@@ -368,19 +379,20 @@ int Run(const Options& options) {
       sentence_data.extra.Add(rows, sentence.label, options.english_weight);
     }
   }
-  std::printf("training: %zu targets, %zu sentences (+%zu / %zu English, "
-              "weight %.2f); class weights %.2f %.2f %.2f\n",
-              target_data.own.size(), sentence_data.own.size(),
-              target_data.extra.size(), sentence_data.extra.size(),
-              options.english_weight, class_weights[0], class_weights[1],
-              class_weights[2]);
+  std::printf(
+      "training: %zu targets, %zu sentences (+%zu / %zu English, "
+      "weight %.2f); class weights %.2f %.2f %.2f\n",
+      target_data.own.size(), sentence_data.own.size(),
+      target_data.extra.size(), sentence_data.extra.size(),
+      options.english_weight, class_weights[0], class_weights[1],
+      class_weights[2]);
 
   const auto start = Clock::now();
   float target_temperature = 1, sentence_temperature = 1;
   const auto target_weights =
       TrainCalibrated("target", target_data, options, &target_temperature);
-  const auto sentence_weights =
-      TrainCalibrated("sentence", sentence_data, options, &sentence_temperature);
+  const auto sentence_weights = TrainCalibrated("sentence", sentence_data,
+                                                options, &sentence_temperature);
   const double train_seconds =
       std::chrono::duration<double>(Clock::now() - start).count();
   model_file.target = Quantize(target_weights, target_temperature);
@@ -391,13 +403,13 @@ int Run(const Options& options) {
     std::fprintf(stderr, "written model does not load: %s\n", error.c_str());
     return 1;
   }
-  std::printf("trained in %.1f s (with %d-fold calibration); temperatures: "
-              "target %.2f, sentence %.2f; model %zu bytes (%zu + %zu rows, "
-              "%zu lexicon pairs)\n",
-              train_seconds, options.folds, target_temperature,
-              sentence_temperature, bytes.size(), model_file.target.rows.size(),
-              model_file.sentence.rows.size(),
-              model_file.lexicon.entries().size());
+  std::printf(
+      "trained in %.1f s (with %d-fold calibration); temperatures: "
+      "target %.2f, sentence %.2f; model %zu bytes (%zu + %zu rows, "
+      "%zu lexicon pairs)\n",
+      train_seconds, options.folds, target_temperature, sentence_temperature,
+      bytes.size(), model_file.target.rows.size(),
+      model_file.sentence.rows.size(), model_file.lexicon.entries().size());
 
   const int majority = MajorityClass(train_labels);
   const int sentence_majority = MajorityClass(sentence_labels);
@@ -431,31 +443,51 @@ int main(int argc, char** argv) {
     const std::string argument = argv[i];
     const size_t equals = argument.find('=');
     if (!argument.starts_with("--") || equals == std::string::npos) {
-      std::fprintf(stderr, "bad argument %s (see the top of train_sentiment.cc)\n",
+      std::fprintf(stderr,
+                   "bad argument %s (see the top of train_sentiment.cc)\n",
                    argument.c_str());
       return 2;
     }
     const std::string name = argument.substr(2, equals - 2);
     const std::string value = argument.substr(equals + 1);
-    if (name == "language") options.language = value;
-    else if (name == "newsmtsc") options.newsmtsc = value;
-    else if (name == "gerntsa") options.gerntsa = value;
-    else if (name == "dictionary") options.dictionary = value;
-    else if (name == "out") options.out = value;
-    else if (name == "groups") options.groups = value;
-    else if (name == "class_weight") options.class_weight = std::stof(value);
-    else if (name == "english_weight") options.english_weight = std::stof(value);
-    else if (name == "max_translations") options.max_translations = std::stoi(value);
-    else if (name == "further_mentions") options.further_mentions = value != "0";
-    else if (name == "folds") options.folds = std::stoi(value);
-    else if (name == "speed") options.speed = value != "0";
-    else if (name == "epochs") options.trainer.epochs = std::stoi(value);
-    else if (name == "learning_rate") options.trainer.learning_rate = std::stof(value);
-    else if (name == "l2") options.trainer.l2 = std::stof(value);
-    else if (name == "seed") options.trainer.seed = std::stoull(value);
-    else if (name == "learner") options.trainer.lbfgs = value == "lbfgs";
-    else if (name == "iterations") options.trainer.iterations = std::stoi(value);
-    else if (name == "row_bits") options.trainer.row_bits = std::stoi(value);
+    if (name == "language")
+      options.language = value;
+    else if (name == "newsmtsc")
+      options.newsmtsc = value;
+    else if (name == "gerntsa")
+      options.gerntsa = value;
+    else if (name == "dictionary")
+      options.dictionary = value;
+    else if (name == "out")
+      options.out = value;
+    else if (name == "groups")
+      options.groups = value;
+    else if (name == "class_weight")
+      options.class_weight = std::stof(value);
+    else if (name == "english_weight")
+      options.english_weight = std::stof(value);
+    else if (name == "max_translations")
+      options.max_translations = std::stoi(value);
+    else if (name == "further_mentions")
+      options.further_mentions = value != "0";
+    else if (name == "folds")
+      options.folds = std::stoi(value);
+    else if (name == "speed")
+      options.speed = value != "0";
+    else if (name == "epochs")
+      options.trainer.epochs = std::stoi(value);
+    else if (name == "learning_rate")
+      options.trainer.learning_rate = std::stof(value);
+    else if (name == "l2")
+      options.trainer.l2 = std::stof(value);
+    else if (name == "seed")
+      options.trainer.seed = std::stoull(value);
+    else if (name == "learner")
+      options.trainer.lbfgs = value == "lbfgs";
+    else if (name == "iterations")
+      options.trainer.iterations = std::stoi(value);
+    else if (name == "row_bits")
+      options.trainer.row_bits = std::stoi(value);
     else {
       std::fprintf(stderr, "unknown option --%s\n", name.c_str());
       return 2;

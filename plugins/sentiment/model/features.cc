@@ -76,6 +76,7 @@ enum Namespace : uint64_t {
   kTargetPosition = 17,
   kNegatedTarget = 18,
   kClauseLex = 19,
+  kCharacterGram = 20,
 };
 
 enum WordFlags : uint8_t {
@@ -86,24 +87,24 @@ enum WordFlags : uint8_t {
 };
 
 constexpr std::array<std::string_view, 14> kEnglishNegators = {
-    "not",     "never", "no",      "n't",     "nobody", "nothing", "neither",
-    "nor",     "none",  "without", "cannot",  "nowhere", "hardly", "barely"};
+    "not", "never", "no",      "n't",    "nobody",  "nothing", "neither",
+    "nor", "none",  "without", "cannot", "nowhere", "hardly",  "barely"};
 constexpr std::array<std::string_view, 12> kGermanNegators = {
-    "nicht",  "nie",    "niemals", "nichts", "niemand", "ohne",
-    "weder",  "kaum",   "keineswegs", "nirgends", "nimmer", "nein"};
+    "nicht", "nie",  "niemals",    "nichts",   "niemand", "ohne",
+    "weder", "kaum", "keineswegs", "nirgends", "nimmer",  "nein"};
 constexpr std::array<std::string_view, 8> kEnglishContrast = {
-    "but", "however", "although", "though", "yet", "despite", "whereas",
-    "nevertheless"};
+    "but", "however", "although", "though",
+    "yet", "despite", "whereas",  "nevertheless"};
 constexpr std::array<std::string_view, 10> kGermanContrast = {
-    "aber",   "jedoch", "doch",  "sondern",    "obwohl",
-    "trotz",  "allerdings", "dennoch", "trotzdem", "hingegen"};
+    "aber",  "jedoch",     "doch",    "sondern",  "obwohl",
+    "trotz", "allerdings", "dennoch", "trotzdem", "hingegen"};
 constexpr std::array<std::string_view, 14> kEnglishIntensifiers = {
-    "very",   "extremely", "highly",  "really", "so",    "too",      "most",
-    "deeply", "strongly",  "totally", "utterly", "truly", "absolutely",
-    "incredibly"};
+    "very",    "extremely", "highly",     "really",    "so",
+    "too",     "most",      "deeply",     "strongly",  "totally",
+    "utterly", "truly",     "absolutely", "incredibly"};
 constexpr std::array<std::string_view, 14> kGermanIntensifiers = {
-    "sehr",   "extrem", "äußerst", "besonders", "total",  "völlig", "höchst",
-    "zu",     "so",     "stark",   "absolut",   "ziemlich", "enorm", "massiv"};
+    "sehr", "extrem", "äußerst", "besonders", "total",    "völlig", "höchst",
+    "zu",   "so",     "stark",   "absolut",   "ziemlich", "enorm",  "massiv"};
 
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& list,
@@ -238,6 +239,32 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
   }
 
   const bool lex_only = mode == FeatureMode::kLexiconOnly;
+  // The lexicon entries of each word (with the fallbacks), found once.
+  std::vector<std::span<const Lexicon::Entry>> translations(n);
+  if (!lex_only && lexicon != nullptr && (groups & kTranslation)) {
+    for (int i = 0; i < n; ++i) {
+      if (info[i].flags & kPunctuation) continue;
+      translations[i] = lexicon->Find(Lexicon::KeyOf(info[i].hash));
+      if (!translations[i].empty() || !(groups & kLexiconFallback)) continue;
+      const std::string_view lower = info[i].lower;
+      for (std::string_view ending : {"en", "em", "er", "es", "e", "n", "s"}) {
+        if (lower.size() > ending.size() + 3 && lower.ends_with(ending)) {
+          translations[i] = lexicon->Find(Lexicon::KeyOf(
+              HashText(lower.substr(0, lower.size() - ending.size()))));
+          if (!translations[i].empty()) break;
+        }
+      }
+      // Longest proper suffix of >= 4 code points with a translation.
+      size_t position = 0;
+      const int length = CodePoints(lower);
+      for (int skipped = 1; translations[i].empty() && length - skipped >= 4;
+           ++skipped) {
+        Next(lower, position);
+        translations[i] =
+            lexicon->Find(Lexicon::KeyOf(HashText(lower.substr(position))));
+      }
+    }
+  }
   // Calls visit(translation hash) for each translation of word i: the
   // lexicon's entries, or, in kLexiconOnly mode, the (English) word itself.
   auto for_each_translation = [&](int i, auto visit) {
@@ -246,9 +273,7 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       visit(uint64_t{Lexicon::TranslationOf(info[i].hash)});
       return;
     }
-    if (lexicon == nullptr) return;
-    for (const Lexicon::Entry& entry :
-         lexicon->Find(Lexicon::KeyOf(info[i].hash))) {
+    for (const Lexicon::Entry& entry : translations[i]) {
       visit(uint64_t{entry.translation});
     }
   };
@@ -262,8 +287,7 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       if ((groups & kSentenceBigrams) && i + 1 < n) {
         sink.Add(kBigram, w.hash, info[i + 1].hash);
       }
-      if ((groups & kNegation) && negated[i] &&
-          !(w.flags & kPunctuation)) {
+      if ((groups & kNegation) && negated[i] && !(w.flags & kPunctuation)) {
         sink.Add(kNegatedWord, w.hash);
       }
       if ((groups & kContrast) && last_contrast >= 0 && i > last_contrast) {
@@ -277,6 +301,20 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
           CodePoints(w.lower) >= 7) {
         sink.Add(kPrefix, HashText(PrefixCodePoints(w.lower, 5)));
         sink.Add(kSuffix, HashText(SuffixCodePoints(w.lower, 5)));
+      }
+      if ((groups & kCharacterGrams) && !(w.flags & kPunctuation)) {
+        // Offsets of the code points of "^word$".
+        std::string marked = "^" + w.lower + "$";
+        std::vector<size_t> starts;
+        for (size_t p = 0; p < marked.size();) {
+          starts.push_back(p);
+          Next(marked, p);
+        }
+        starts.push_back(marked.size());
+        for (size_t k = 0; k + 4 < starts.size(); ++k) {
+          sink.Add(kCharacterGram, HashText(std::string_view(marked).substr(
+                                       starts[k], starts[k + 4] - starts[k])));
+        }
       }
     }
     if (use_lex) {
@@ -309,8 +347,8 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
     const int position = target_begin == 0 ? 0 : (target_end == n ? 2 : 1);
     sink.Add(kTargetPosition, static_cast<uint64_t>(position));
   }
-  for (int i = std::max(0, target_begin - 10);
-       i < std::min(n, target_end + 10); ++i) {
+  for (int i = std::max(0, target_begin - 10); i < std::min(n, target_end + 10);
+       ++i) {
     if (i >= target_begin && i < target_end) continue;
     const bool left = i < target_begin;
     const int distance = left ? target_begin - i : i - target_end + 1;

@@ -45,6 +45,13 @@ enum FeatureGroup : uint32_t {
   // Dictionary translations of the words (Lexicon) in a space shared with
   // the English words of English training sentences ("lex" features).
   kTranslation = 1u << 9,
+  // Character 4-grams of the words (with word-boundary marks).
+  kCharacterGrams = 1u << 10,
+  // Translations of words the lexicon lacks: of the word without an
+  // inflection ending (-e, -en, -em, -er, -es, -n, -s), else of its longest
+  // suffix of at least four characters that has one (the head of a compound:
+  // "Schwerverletzten" -> "verletzten"). Needs kTranslation.
+  kLexiconFallback = 1u << 11,
 };
 
 // The languages with their own word lists (negation, contrast, intensifiers).

@@ -7,8 +7,7 @@ namespace nlpd::sentiment {
 
 Lexicon::Lexicon(std::vector<Entry> entries) : entries_(std::move(entries)) {
   std::sort(entries_.begin(), entries_.end());
-  entries_.erase(std::unique(entries_.begin(), entries_.end()),
-                 entries_.end());
+  entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
 }
 
 std::span<const Lexicon::Entry> Lexicon::Find(uint32_t key) const {

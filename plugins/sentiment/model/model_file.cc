@@ -98,8 +98,8 @@ QuantizedClassifier Quantize(const std::vector<float>& dense,
     std::array<int8_t, kNumClasses> q{};
     bool any = false;
     for (int c = 0; c < kNumClasses; ++c) {
-      const float v = std::round(dense[row * kNumClasses + c] /
-                                 classifier.scale);
+      const float v =
+          std::round(dense[row * kNumClasses + c] / classifier.scale);
       q[c] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
       any |= q[c] != 0;
     }
@@ -152,8 +152,7 @@ bool ParseModelFile(std::string_view bytes, ModelFile* model,
   model->config.groups = groups;
   model->config.row_bits = static_cast<int>(row_bits);
   if (!GetClassifier(reader, model->config.row_bits, &model->target, error) ||
-      !GetClassifier(reader, model->config.row_bits, &model->sentence,
-                     error)) {
+      !GetClassifier(reader, model->config.row_bits, &model->sentence, error)) {
     return false;
   }
   uint32_t lexicon_size = 0;

@@ -31,8 +31,8 @@ struct QuantizedClassifier {
   float temperature = 1;
   // Weight = quantized value * scale.
   float scale = 1;
-  std::vector<uint32_t> rows;                                // Increasing.
-  std::vector<std::array<int8_t, kNumClasses>> weights;      // One per row.
+  std::vector<uint32_t> rows;                            // Increasing.
+  std::vector<std::array<int8_t, kNumClasses>> weights;  // One per row.
 };
 
 struct ModelFile {
