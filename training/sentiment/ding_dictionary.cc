@@ -34,16 +34,22 @@ std::string CleanWord(std::string_view text, bool english) {
       if (c == closing) closing = 0;
       continue;
     }
-    if (c == '{')
-      closing = '}';
-    else if (c == '[')
-      closing = ']';
-    else if (c == '(')
-      closing = ')';
-    else if (c == '/')
-      closing = '/';
-    else
-      out += c;
+    switch (c) {
+      case '{':
+        closing = '}';
+        break;
+      case '[':
+        closing = ']';
+        break;
+      case '(':
+        closing = ')';
+        break;
+      case '/':
+        closing = '/';
+        break;
+      default:
+        out += c;
+    }
   }
   size_t begin = out.find_first_not_of(' ');
   if (begin == std::string::npos) return "";

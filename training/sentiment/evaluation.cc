@@ -50,7 +50,8 @@ double Evaluation::ExpectedCalibrationError(int bins) const {
   std::vector<double> confidence_sum(bins, 0), correct_sum(bins, 0);
   std::vector<int> counts(bins, 0);
   for (const auto& [confidence, correct] : confidences_) {
-    const int bin = std::min(bins - 1, static_cast<int>(confidence * bins));
+    const int bin = std::min(
+        bins - 1, static_cast<int>(confidence * static_cast<float>(bins)));
     confidence_sum[bin] += confidence;
     correct_sum[bin] += correct ? 1 : 0;
     ++counts[bin];
@@ -63,7 +64,9 @@ double Evaluation::ExpectedCalibrationError(int bins) const {
 }
 
 double Evaluation::LogLoss() const {
-  return confidences_.empty() ? 0 : log_loss_ / confidences_.size();
+  return confidences_.empty()
+             ? 0
+             : log_loss_ / static_cast<double>(confidences_.size());
 }
 
 }  // namespace nlpd::sentiment

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_set>
@@ -48,6 +49,9 @@ struct Options {
       "words,bigrams,window,target,negation,clause,contrast,intensifier";
   float class_weight = 0;
   float english_weight = 0;
+  // > 0: English words whose NewsMTSC log-odds (negative vs positive
+  // targets) exceed this become polarity marks of their German translations.
+  float polarity_words = 0;
   int max_translations = 3;
   bool further_mentions = false;
   int folds = 5;
@@ -175,6 +179,60 @@ std::array<float, kNumClasses> ClassWeights(const std::vector<int>& labels,
   return weights;
 }
 
+// English polarity words from the labelled NewsMTSC targets: a word seen in
+// at least 5 sentences whose smoothed log-odds of negative vs positive
+// labels is beyond `threshold` (either way) is a negative or positive word.
+// Each German lexicon word whose translations include such words (more of
+// one side than of the other) gets one more "translation": the mark
+// "<polarity:negative>" or "<polarity:positive>", so that the German model
+// learns a few well-populated features instead of one per English word.
+void AddPolarityEntries(const std::vector<Example>& english, float threshold,
+                        std::vector<Lexicon::Entry>* entries) {
+  std::unordered_map<uint32_t, std::array<int, kNumClasses>> counts;
+  std::array<int, kNumClasses> totals{};
+  std::unordered_set<uint64_t> seen_sentences;
+  for (const Example& example : english) {
+    if (!seen_sentences.insert(example.sentence_key * 4 + example.label)
+             .second) {
+      continue;
+    }
+    ++totals[example.label];
+    std::unordered_set<uint32_t> words;
+    for (const std::string& word : example.words) {
+      words.insert(Lexicon::TranslationOf(HashText(LowerCase(word))));
+    }
+    for (uint32_t word : words) ++counts[word][example.label];
+  }
+  std::unordered_map<uint32_t, int> polarity;  // translation -> -1 / +1
+  for (const auto& [word, count] : counts) {
+    if (count[kNegative] + count[kNeutral] + count[kPositive] < 5) continue;
+    const double negative =
+        (count[kNegative] + 1.0) / (totals[kNegative] + 2.0);
+    const double positive =
+        (count[kPositive] + 1.0) / (totals[kPositive] + 2.0);
+    const double log_odds = std::log(negative / positive);
+    if (log_odds > threshold) polarity[word] = -1;
+    if (log_odds < -threshold) polarity[word] = 1;
+  }
+  std::map<uint32_t, int> german;  // key -> sum of polarities
+  for (const Lexicon::Entry& entry : *entries) {
+    auto it = polarity.find(entry.translation);
+    if (it != polarity.end()) german[entry.key] += it->second;
+  }
+  const uint32_t negative_mark =
+      Lexicon::TranslationOf(HashText("<polarity:negative>"));
+  const uint32_t positive_mark =
+      Lexicon::TranslationOf(HashText("<polarity:positive>"));
+  int marked = 0;
+  for (const auto& [key, sum] : german) {
+    if (sum == 0) continue;
+    entries->push_back({key, sum < 0 ? negative_mark : positive_mark});
+    ++marked;
+  }
+  std::printf("polarity words: %zu English, %d German marked\n",
+              polarity.size(), marked);
+}
+
 int MajorityClass(const std::vector<int>& labels) {
   std::array<int, kNumClasses> counts{};
   for (int label : labels) ++counts[label];
@@ -225,9 +283,10 @@ void EvaluateSentences(const std::string& name, const SentimentModel& model,
 void MeasureSpeed(const SentimentModel& model,
                   const std::vector<Example>& dev) {
   std::vector<std::vector<std::string_view>> views;
+  views.reserve(dev.size());
   for (const Example& example : dev) views.push_back(example.Views());
   float sink = 0;
-  long targets = 0;
+  int64_t targets = 0;
   auto start = Clock::now();
   double seconds = 0;
   while (seconds < 1.0) {
@@ -235,21 +294,22 @@ void MeasureSpeed(const SentimentModel& model,
       sink += model.TargetPolarity(views[i], dev[i].target_begin,
                                    dev[i].target_end)[0];
     }
-    targets += static_cast<long>(dev.size());
+    targets += static_cast<int64_t>(dev.size());
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
-  const double target_rate = targets / seconds;
-  long sentences = 0;
+  const double target_rate = static_cast<double>(targets) / seconds;
+  int64_t sentences = 0;
   start = Clock::now();
   seconds = 0;
   while (seconds < 1.0) {
     for (const auto& words : views) sink += model.SentencePolarity(words)[0];
-    sentences += static_cast<long>(views.size());
+    sentences += static_cast<int64_t>(views.size());
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
   std::printf(
       "speed (one core, dev sentences): %.0f targets/s, %.0f sentences/s%s\n",
-      target_rate, sentences / seconds, sink < -1 ? " " : "");
+      target_rate, static_cast<double>(sentences) / seconds,
+      sink < -1 ? " " : "");
 }
 
 int Run(const Options& options) {
@@ -328,6 +388,9 @@ int Run(const Options& options) {
       std::fprintf(stderr, "%s\n", error.c_str());
       return 1;
     }
+    if (options.polarity_words > 0) {
+      AddPolarityEntries(english, options.polarity_words, &entries);
+    }
     model_file.lexicon = Lexicon(std::move(entries));
     std::printf("lexicon: %zu German -> English pairs\n",
                 model_file.lexicon.entries().size());
@@ -335,10 +398,12 @@ int Run(const Options& options) {
   const Lexicon* lexicon = &model_file.lexicon;
 
   std::vector<int> train_labels;
+  train_labels.reserve(train.size());
   for (const Example& example : train) train_labels.push_back(example.label);
   const auto class_weights = ClassWeights(train_labels, options.class_weight);
   std::vector<SentenceExample> train_sentences = AgreeingSentences(train);
   std::vector<int> sentence_labels;
+  sentence_labels.reserve(train_sentences.size());
   for (const auto& s : train_sentences) sentence_labels.push_back(s.label);
   const auto sentence_class_weights =
       ClassWeights(sentence_labels, options.class_weight);
@@ -439,6 +504,68 @@ int Run(const Options& options) {
 
 int main(int argc, char** argv) {
   nlpd::sentiment::Options options;
+  using Setter = std::function<void(const std::string&)>;
+  const std::map<std::string, Setter> setters = {
+      {"language", [&](const std::string& value) { options.language = value; }},
+      {"newsmtsc", [&](const std::string& value) { options.newsmtsc = value; }},
+      {"gerntsa", [&](const std::string& value) { options.gerntsa = value; }},
+      {"dictionary",
+       [&](const std::string& value) { options.dictionary = value; }},
+      {"out", [&](const std::string& value) { options.out = value; }},
+      {"groups", [&](const std::string& value) { options.groups = value; }},
+      {"class_weight",
+       [&](const std::string& value) {
+         options.class_weight = std::stof(value);
+       }},
+      {"english_weight",
+       [&](const std::string& value) {
+         options.english_weight = std::stof(value);
+       }},
+      {"max_translations",
+       [&](const std::string& value) {
+         options.max_translations = std::stoi(value);
+       }},
+      {"further_mentions",
+       [&](const std::string& value) {
+         options.further_mentions = value != "0";
+       }},
+      {"polarity_words",
+       [&](const std::string& value) {
+         options.polarity_words = std::stof(value);
+       }},
+      {"folds",
+       [&](const std::string& value) { options.folds = std::stoi(value); }},
+      {"speed",
+       [&](const std::string& value) { options.speed = value != "0"; }},
+      {"epochs",
+       [&](const std::string& value) {
+         options.trainer.epochs = std::stoi(value);
+       }},
+      {"learning_rate",
+       [&](const std::string& value) {
+         options.trainer.learning_rate = std::stof(value);
+       }},
+      {"l2",
+       [&](const std::string& value) {
+         options.trainer.l2 = std::stof(value);
+       }},
+      {"seed",
+       [&](const std::string& value) {
+         options.trainer.seed = std::stoull(value);
+       }},
+      {"learner",
+       [&](const std::string& value) {
+         options.trainer.lbfgs = value == "lbfgs";
+       }},
+      {"iterations",
+       [&](const std::string& value) {
+         options.trainer.iterations = std::stoi(value);
+       }},
+      {"row_bits",
+       [&](const std::string& value) {
+         options.trainer.row_bits = std::stoi(value);
+       }},
+  };
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     const size_t equals = argument.find('=');
@@ -449,49 +576,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     const std::string name = argument.substr(2, equals - 2);
-    const std::string value = argument.substr(equals + 1);
-    if (name == "language")
-      options.language = value;
-    else if (name == "newsmtsc")
-      options.newsmtsc = value;
-    else if (name == "gerntsa")
-      options.gerntsa = value;
-    else if (name == "dictionary")
-      options.dictionary = value;
-    else if (name == "out")
-      options.out = value;
-    else if (name == "groups")
-      options.groups = value;
-    else if (name == "class_weight")
-      options.class_weight = std::stof(value);
-    else if (name == "english_weight")
-      options.english_weight = std::stof(value);
-    else if (name == "max_translations")
-      options.max_translations = std::stoi(value);
-    else if (name == "further_mentions")
-      options.further_mentions = value != "0";
-    else if (name == "folds")
-      options.folds = std::stoi(value);
-    else if (name == "speed")
-      options.speed = value != "0";
-    else if (name == "epochs")
-      options.trainer.epochs = std::stoi(value);
-    else if (name == "learning_rate")
-      options.trainer.learning_rate = std::stof(value);
-    else if (name == "l2")
-      options.trainer.l2 = std::stof(value);
-    else if (name == "seed")
-      options.trainer.seed = std::stoull(value);
-    else if (name == "learner")
-      options.trainer.lbfgs = value == "lbfgs";
-    else if (name == "iterations")
-      options.trainer.iterations = std::stoi(value);
-    else if (name == "row_bits")
-      options.trainer.row_bits = std::stoi(value);
-    else {
+    auto setter = setters.find(name);
+    if (setter == setters.end()) {
       std::fprintf(stderr, "unknown option --%s\n", name.c_str());
       return 2;
     }
+    setter->second(argument.substr(equals + 1));
   }
   if (options.language != "de" && options.language != "en") {
     std::fprintf(stderr, "--language must be de or en\n");

@@ -48,7 +48,7 @@ TEST(SentimentModelFileTest, RejectsTruncatedFiles) {
 TEST(SentimentModelFileTest, RoundTripsAHandMadeModel) {
   ModelFile model;
   model.config = {Language::kGerman, kSentenceWords | kTranslation, 10};
-  std::vector<float> dense((1u << 10) * kNumClasses, 0.0f);
+  std::vector<float> dense((size_t{1} << 10) * kNumClasses, 0.0f);
   dense[7 * kNumClasses + 2] = 1.5f;
   dense[9 * kNumClasses + 0] = -0.5f;
   model.target = Quantize(dense, 2.0f);
