@@ -73,6 +73,17 @@ def test_analyze_file(server: Server, tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["document"]["language"] == "de"
 
 
+def test_analyze_with_own_targets(server: Server) -> None:
+    text = "Die Inflation sinkt endlich, eine gute Nachricht für alle Sparer."
+    proc = run(
+        server, "analyze", "-", "--analyses", "sentiment", "--about", "inflation", stdin=text
+    )
+    assert proc.returncode == 0, proc.stderr
+    summaries = json.loads(proc.stdout)["sentiment"]["summaries"]
+    mine = [s for s in summaries if s["source"] == "REQUEST"]
+    assert [(s["name"], len(s["mentions"])) for s in mine] == [("inflation", 1)]
+
+
 def test_analyze_unknown_analysis(server: Server) -> None:
     proc = run(server, "analyze", "-", "--analyses", "frobnicate", stdin=GERMAN)
     assert proc.returncode == 1

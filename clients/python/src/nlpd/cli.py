@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_analyze.add_argument("--language", default=None, help="BCP-47 language code, e.g. de")
     p_analyze.add_argument(
+        "--about",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a target of your own for target-dependent analyses (sentiment): every "
+        "occurrence of TEXT is judged; repeatable",
+    )
+    p_analyze.add_argument(
         "--compact", action="store_true", help="print JSON on one line instead of indented"
     )
 
@@ -144,7 +152,7 @@ def _read_text(path: str, stdin: TextIO) -> str:
 def _cmd_analyze(client: Client, args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     text = _read_text(args.file, stdin)
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
-    response = client.analyze(text, analyses, language=args.language)
+    response = client.analyze(text, analyses, language=args.language, targets=args.about)
     doc = client.to_dict(response)
     json.dump(doc, out, indent=None if args.compact else 2, ensure_ascii=False)
     out.write("\n")

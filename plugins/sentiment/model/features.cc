@@ -1,0 +1,394 @@
+#include "model/features.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+
+namespace nlpd::sentiment {
+namespace {
+
+// Decodes one code point at text[i], advancing i; U+FFFD on bad input.
+UChar32 Next(std::string_view text, size_t& i) {
+  auto offset = static_cast<int32_t>(i);
+  UChar32 c;
+  U8_NEXT(text.data(), offset, static_cast<int32_t>(text.size()), c);
+  i = static_cast<size_t>(offset);
+  return c < 0 ? 0xFFFD : c;
+}
+
+void Append(std::string& out, UChar32 c) {
+  char bytes[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(bytes, length, c);
+  out.append(bytes, static_cast<size_t>(length));
+}
+
+int CodePoints(std::string_view text) {
+  int n = 0;
+  for (size_t i = 0; i < text.size(); ++n) Next(text, i);
+  return n;
+}
+
+std::string_view PrefixCodePoints(std::string_view w, int k) {
+  size_t i = 0;
+  for (int n = 0; n < k && i < w.size(); ++n) Next(w, i);
+  return w.substr(0, i);
+}
+
+std::string_view SuffixCodePoints(std::string_view w, int k) {
+  size_t i = w.size();
+  for (int n = 0; n < k && i > 0; ++n) {
+    --i;
+    while (i > 0 && (static_cast<uint8_t>(w[i]) & 0xC0) == 0x80) --i;
+  }
+  return w.substr(i);
+}
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0x7FB5D329728EA185ull;
+  h ^= h >> 27;
+  h *= 0x81DADEF4BC2DD44Dull;
+  h ^= h >> 33;
+  return h;
+}
+
+// Feature namespaces (part of the model format: never renumber).
+enum Namespace : uint64_t {
+  kBias = 1,
+  kWord = 2,
+  kBigram = 3,
+  kWindowWord = 4,
+  kSideWord = 5,
+  kTargetWord = 6,
+  kNegatedWord = 7,
+  kClauseWord = 8,
+  kAfterContrast = 9,
+  kContrastSide = 10,
+  kIntensified = 11,
+  kPrefix = 12,
+  kSuffix = 13,
+  kLex = 14,
+  kLexSide = 15,
+  kLexNegated = 16,
+  kTargetPosition = 17,
+  kNegatedTarget = 18,
+  kClauseLex = 19,
+  kCharacterGram = 20,
+};
+
+enum WordFlags : uint8_t {
+  kPunctuation = 1,
+  kNegator = 2,
+  kContrastWord = 4,
+  kIntensifierWord = 8,
+};
+
+constexpr std::array<std::string_view, 14> kEnglishNegators = {
+    "not", "never", "no",      "n't",    "nobody",  "nothing", "neither",
+    "nor", "none",  "without", "cannot", "nowhere", "hardly",  "barely"};
+constexpr std::array<std::string_view, 12> kGermanNegators = {
+    "nicht", "nie",  "niemals",    "nichts",   "niemand", "ohne",
+    "weder", "kaum", "keineswegs", "nirgends", "nimmer",  "nein"};
+constexpr std::array<std::string_view, 8> kEnglishContrast = {
+    "but", "however", "although", "though",
+    "yet", "despite", "whereas",  "nevertheless"};
+constexpr std::array<std::string_view, 10> kGermanContrast = {
+    "aber",  "jedoch",     "doch",    "sondern",  "obwohl",
+    "trotz", "allerdings", "dennoch", "trotzdem", "hingegen"};
+constexpr std::array<std::string_view, 14> kEnglishIntensifiers = {
+    "very",    "extremely", "highly",     "really",    "so",
+    "too",     "most",      "deeply",     "strongly",  "totally",
+    "utterly", "truly",     "absolutely", "incredibly"};
+constexpr std::array<std::string_view, 14> kGermanIntensifiers = {
+    "sehr", "extrem", "äußerst", "besonders", "total",    "völlig", "höchst",
+    "zu",   "so",     "stark",   "absolut",   "ziemlich", "enorm",  "massiv"};
+
+template <size_t N>
+bool Contains(const std::array<std::string_view, N>& list,
+              std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+struct WordInfo {
+  std::string lower;
+  uint64_t hash = 0;
+  uint8_t flags = 0;
+};
+
+uint8_t Classify(Language language, std::string_view lower) {
+  uint8_t flags = 0;
+  bool has_word_char = false;
+  for (size_t i = 0; i < lower.size();) {
+    const UChar32 c = Next(lower, i);
+    if (u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK) {
+      has_word_char = true;
+      break;
+    }
+  }
+  if (!has_word_char) flags |= kPunctuation;
+  if (language == Language::kGerman) {
+    if (Contains(kGermanNegators, lower) || lower.starts_with("kein")) {
+      flags |= kNegator;
+    }
+    if (Contains(kGermanContrast, lower)) flags |= kContrastWord;
+    if (Contains(kGermanIntensifiers, lower)) flags |= kIntensifierWord;
+  } else {
+    if (Contains(kEnglishNegators, lower) || lower.ends_with("n't") ||
+        lower.ends_with("n\xE2\x80\x99t")) {
+      flags |= kNegator;
+    }
+    if (Contains(kEnglishContrast, lower)) flags |= kContrastWord;
+    if (Contains(kEnglishIntensifiers, lower)) flags |= kIntensifierWord;
+  }
+  return flags;
+}
+
+// Collects rows for one extraction.
+class RowSink {
+ public:
+  RowSink(int row_bits, std::vector<uint32_t>* rows)
+      : mask_((uint64_t{1} << row_bits) - 1), rows_(rows) {}
+  void Add(uint64_t space, uint64_t a, uint64_t b = 0) {
+    const uint64_t h = Mix(a ^ (space * 0x9E3779B97F4A7C15ull) ^
+                           Mix(b + 0x632BE59BD9B4E019ull));
+    rows_->push_back(static_cast<uint32_t>(h & mask_));
+  }
+
+ private:
+  uint64_t mask_;
+  std::vector<uint32_t>* rows_;
+};
+
+int DistanceBucket(int distance) {
+  if (distance <= 2) return distance;
+  if (distance <= 5) return 3;
+  return 4;
+}
+
+}  // namespace
+
+std::string LowerCase(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size();) {
+    const auto b = static_cast<uint8_t>(word[i]);
+    if (b < 0x80) {
+      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+      ++i;
+    } else {
+      Append(out, u_tolower(Next(word, i)));
+    }
+  }
+  return out;
+}
+
+uint64_t HashText(std::string_view text, uint64_t seed) {
+  uint64_t h = 1469598103934665603ull ^ (seed * 0x9E3779B97F4A7C15ull);
+  for (char c : text) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 1099511628211ull;
+  }
+  return Mix(h);
+}
+
+void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
+                     FeatureMode mode, std::span<const std::string_view> words,
+                     int target_begin, int target_end,
+                     std::vector<uint32_t>* rows) {
+  RowSink sink(config.row_bits, rows);
+  sink.Add(kBias, 0);
+  const int n = static_cast<int>(words.size());
+  if (n == 0) return;
+  const uint32_t groups = config.groups;
+  const bool german = config.language == Language::kGerman;
+
+  std::vector<WordInfo> info(n);
+  for (int i = 0; i < n; ++i) {
+    WordInfo& w = info[i];
+    w.lower = LowerCase(words[i]);
+    if (!w.lower.empty() && w.lower[0] >= '0' && w.lower[0] <= '9') {
+      w.hash = HashText("<num>");
+    } else {
+      w.hash = HashText(w.lower);
+    }
+    w.flags = Classify(config.language, w.lower);
+  }
+
+  // Negation scope: the next 3 words (German: also the 3 before, as "nicht"
+  // follows the verb it negates) within the clause.
+  std::vector<uint8_t> negated(n, 0);
+  for (int i = 0; i < n; ++i) {
+    if (!(info[i].flags & kNegator)) continue;
+    for (int j = i + 1; j < n && j <= i + 3; ++j) {
+      if (info[j].flags & (kPunctuation | kContrastWord)) break;
+      negated[j] = 1;
+    }
+    if (german) {
+      for (int j = i - 1; j >= 0 && j >= i - 3; --j) {
+        if (info[j].flags & (kPunctuation | kContrastWord)) break;
+        negated[j] = 1;
+      }
+    }
+  }
+  int last_contrast = -1;
+  for (int i = 0; i < n; ++i) {
+    if (info[i].flags & kContrastWord) last_contrast = i;
+  }
+
+  const bool lex_only = mode == FeatureMode::kLexiconOnly;
+  // The lexicon entries of each word (with the fallbacks), found once.
+  std::vector<std::span<const Lexicon::Entry>> translations(n);
+  if (!lex_only && lexicon != nullptr && (groups & kTranslation)) {
+    for (int i = 0; i < n; ++i) {
+      if (info[i].flags & kPunctuation) continue;
+      translations[i] = lexicon->Find(Lexicon::KeyOf(info[i].hash));
+      if (!translations[i].empty() || !(groups & kLexiconFallback)) continue;
+      const std::string_view lower = info[i].lower;
+      for (std::string_view ending : {"en", "em", "er", "es", "e", "n", "s"}) {
+        if (lower.size() > ending.size() + 3 && lower.ends_with(ending)) {
+          translations[i] = lexicon->Find(Lexicon::KeyOf(
+              HashText(lower.substr(0, lower.size() - ending.size()))));
+          if (!translations[i].empty()) break;
+        }
+      }
+      // Longest proper suffix of >= 4 code points with a translation.
+      size_t position = 0;
+      const int length = CodePoints(lower);
+      for (int skipped = 1; translations[i].empty() && length - skipped >= 4;
+           ++skipped) {
+        Next(lower, position);
+        translations[i] =
+            lexicon->Find(Lexicon::KeyOf(HashText(lower.substr(position))));
+      }
+    }
+  }
+  // Calls visit(translation hash) for each translation of word i: the
+  // lexicon's entries, or, in kLexiconOnly mode, the (English) word itself.
+  auto for_each_translation = [&](int i, auto visit) {
+    if (info[i].flags & kPunctuation) return;
+    if (lex_only) {
+      visit(uint64_t{Lexicon::TranslationOf(info[i].hash)});
+      return;
+    }
+    for (const Lexicon::Entry& entry : translations[i]) {
+      visit(uint64_t{entry.translation});
+    }
+  };
+  const bool use_lex = lex_only || (groups & kTranslation);
+
+  // Sentence-wide features.
+  for (int i = 0; i < n; ++i) {
+    const WordInfo& w = info[i];
+    if (!lex_only) {
+      if (groups & kSentenceWords) sink.Add(kWord, w.hash);
+      if ((groups & kSentenceBigrams) && i + 1 < n) {
+        sink.Add(kBigram, w.hash, info[i + 1].hash);
+      }
+      if ((groups & kNegation) && negated[i] && !(w.flags & kPunctuation)) {
+        sink.Add(kNegatedWord, w.hash);
+      }
+      if ((groups & kContrast) && last_contrast >= 0 && i > last_contrast) {
+        sink.Add(kAfterContrast, w.hash);
+      }
+      if ((groups & kIntensifier) && (w.flags & kIntensifierWord) &&
+          i + 1 < n) {
+        sink.Add(kIntensified, info[i + 1].hash);
+      }
+      if ((groups & kStems) && !(w.flags & kPunctuation) &&
+          CodePoints(w.lower) >= 7) {
+        sink.Add(kPrefix, HashText(PrefixCodePoints(w.lower, 5)));
+        sink.Add(kSuffix, HashText(SuffixCodePoints(w.lower, 5)));
+      }
+      if ((groups & kCharacterGrams) && !(w.flags & kPunctuation)) {
+        // Offsets of the code points of "^word$".
+        std::string marked = "^" + w.lower + "$";
+        std::vector<size_t> starts;
+        for (size_t p = 0; p < marked.size();) {
+          starts.push_back(p);
+          Next(marked, p);
+        }
+        starts.push_back(marked.size());
+        for (size_t k = 0; k + 4 < starts.size(); ++k) {
+          sink.Add(kCharacterGram, HashText(std::string_view(marked).substr(
+                                       starts[k], starts[k + 4] - starts[k])));
+        }
+      }
+    }
+    if (use_lex) {
+      for_each_translation(i, [&](uint64_t t) {
+        sink.Add(kLex, t);
+        if (negated[i] && ((groups & kNegation) || lex_only)) {
+          sink.Add(kLexNegated, t);
+        }
+      });
+    }
+  }
+  if (mode == FeatureMode::kSentence || target_begin < 0) return;
+
+  target_begin = std::clamp(target_begin, 0, n - 1);
+  target_end = std::clamp(target_end, target_begin + 1, n);
+
+  // Clause of the target: from the boundary before it to the one after it.
+  int clause_begin = target_begin;
+  while (clause_begin > 0 &&
+         !(info[clause_begin - 1].flags & (kPunctuation | kContrastWord))) {
+    --clause_begin;
+  }
+  int clause_end = target_end;
+  while (clause_end < n &&
+         !(info[clause_end].flags & (kPunctuation | kContrastWord))) {
+    ++clause_end;
+  }
+
+  if (!lex_only && (groups & kWindow)) {
+    const int position = target_begin == 0 ? 0 : (target_end == n ? 2 : 1);
+    sink.Add(kTargetPosition, static_cast<uint64_t>(position));
+  }
+  for (int i = std::max(0, target_begin - 10); i < std::min(n, target_end + 10);
+       ++i) {
+    if (i >= target_begin && i < target_end) continue;
+    const bool left = i < target_begin;
+    const int distance = left ? target_begin - i : i - target_end + 1;
+    const uint64_t side = left ? 1 : 2;
+    if (!lex_only && (groups & kWindow)) {
+      sink.Add(kWindowWord, info[i].hash, side * 8 + DistanceBucket(distance));
+      sink.Add(kSideWord, info[i].hash, side);
+    }
+    if (use_lex && distance <= 5) {
+      for_each_translation(i, [&](uint64_t t) { sink.Add(kLexSide, t, side); });
+    }
+  }
+  if (!lex_only && (groups & kTargetWords)) {
+    for (int i = target_begin; i < target_end; ++i) {
+      sink.Add(kTargetWord, info[i].hash);
+    }
+  }
+  if (!lex_only && (groups & kNegation)) {
+    bool any = false;
+    for (int i = clause_begin; i < clause_end; ++i) any |= negated[i] != 0;
+    sink.Add(kNegatedTarget, any ? 1 : 0);
+  }
+  for (int i = clause_begin; i < clause_end; ++i) {
+    if (i >= target_begin && i < target_end) continue;
+    if (!lex_only && (groups & kClause)) sink.Add(kClauseWord, info[i].hash);
+    if (use_lex && ((groups & kClause) || lex_only)) {
+      for_each_translation(i, [&](uint64_t t) { sink.Add(kClauseLex, t); });
+    }
+  }
+  if (!lex_only && (groups & kContrast) && last_contrast >= 0) {
+    const uint64_t target_side = target_begin > last_contrast ? 2 : 1;
+    sink.Add(kContrastSide, target_side);
+    for (int i = 0; i < n; ++i) {
+      if (i >= target_begin && i < target_end) continue;
+      const uint64_t word_side = i > last_contrast ? 2 : 1;
+      if (word_side == target_side) {
+        sink.Add(kContrastSide, info[i].hash, 10 + target_side);
+      }
+    }
+  }
+}
+
+}  // namespace nlpd::sentiment

@@ -1,0 +1,97 @@
+// Features of the sentiment classifier: turns the words of one sentence (and
+// optionally a target inside it) into hashed feature rows. Shared by the
+// model (plugins/sentiment/model/sentiment_model.h) and the trainer
+// (training/sentiment), so that training sees exactly what the plugin
+// computes.
+#ifndef NLPD_PLUGINS_SENTIMENT_MODEL_FEATURES_H_
+#define NLPD_PLUGINS_SENTIMENT_MODEL_FEATURES_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/lexicon.h"
+
+namespace nlpd::sentiment {
+
+// Feature groups; a model stores the set it was trained with (bitmask), and
+// the trainer switches them on and off to measure each.
+enum FeatureGroup : uint32_t {
+  // Lower-cased words of the sentence (numbers folded to one token).
+  kSentenceWords = 1u << 0,
+  // Adjacent word pairs of the sentence.
+  kSentenceBigrams = 1u << 1,
+  // Words within 10 tokens of the target, with side and distance bucket
+  // (1, 2, 3-5, 6-10), and the target's position in the sentence.
+  kWindow = 1u << 2,
+  // The target's own words.
+  kTargetWords = 1u << 3,
+  // Words in the scope of a negation ("not", "n't", "nicht", "kein*", ...),
+  // marked as negated.
+  kNegation = 1u << 4,
+  // Words of the clause (between , ; : brackets, quotes, dashes and contrast
+  // words) that contains the target.
+  kClause = 1u << 5,
+  // Contrast words ("but", "aber", "jedoch", ...): the words after the last
+  // one, and which side of it the target is on.
+  kContrast = 1u << 6,
+  // The word after an intensifier ("very", "sehr", ...).
+  kIntensifier = 1u << 7,
+  // First and last five characters of words of seven or more characters
+  // (parts of German compounds).
+  kStems = 1u << 8,
+  // Dictionary translations of the words (Lexicon) in a space shared with
+  // the English words of English training sentences ("lex" features).
+  kTranslation = 1u << 9,
+  // Character 4-grams of the words (with word-boundary marks).
+  kCharacterGrams = 1u << 10,
+  // Translations of words the lexicon lacks: of the word without an
+  // inflection ending (-e, -en, -em, -er, -es, -n, -s), else of its longest
+  // suffix of at least four characters that has one (the head of a compound:
+  // "Schwerverletzten" -> "verletzten"). Needs kTranslation.
+  kLexiconFallback = 1u << 11,
+};
+
+// The languages with their own word lists (negation, contrast, intensifiers).
+enum class Language : uint32_t { kEnglish = 0, kGerman = 1 };
+
+// What a model's features are: stored in the model file.
+struct FeatureConfig {
+  Language language = Language::kEnglish;
+  uint32_t groups = 0;
+  int row_bits = 20;
+};
+
+// What to extract for one call.
+enum class FeatureMode {
+  // All groups of the config for the target [target_begin, target_end).
+  kTarget,
+  // The sentence-wide groups only (no target).
+  kSentence,
+  // Only the shared "lex" features, the word itself standing for its
+  // translation: English sentences as extra training data for a German model.
+  // With target_begin < 0, only the sentence-wide ones.
+  kLexiconOnly,
+};
+
+// Appends the feature rows (in [0, 2^row_bits)) of `words` to *rows; a row
+// may repeat (the feature then counts twice). `lexicon` may be null (no
+// translations). target_begin/target_end are clamped to the sentence; an
+// empty target is treated as a target at target_begin. Deterministic and
+// thread-safe (no shared state; `lexicon` is only read).
+void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
+                     FeatureMode mode, std::span<const std::string_view> words,
+                     int target_begin, int target_end,
+                     std::vector<uint32_t>* rows);
+
+// Lower-cases a UTF-8 word (ICU simple case mapping). Pure; thread-safe.
+std::string LowerCase(std::string_view word);
+
+// 64-bit FNV-1a with a final mix, the hash of the feature and lexicon keys.
+uint64_t HashText(std::string_view text, uint64_t seed = 0);
+
+}  // namespace nlpd::sentiment
+
+#endif  // NLPD_PLUGINS_SENTIMENT_MODEL_FEATURES_H_
