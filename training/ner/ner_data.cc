@@ -85,6 +85,41 @@ int MapGermEvalTag(std::string_view tag, DerivPart mode) {
   return begin ? BeginTag(type) : InsideTag(type);
 }
 
+int ApplyInstitutionConvention(std::vector<Sentence>& sentences,
+                               const std::vector<std::string>& seats) {
+  constexpr std::string_view kMinistrySuffixes[] = {
+      "ministerium", "ministeriums", "ministerien"};
+  constexpr int kOrganization = 2;  // kTypes[2] == "ORG"
+  constexpr int kLocation = 1;
+  int relabeled = 0;
+  for (Sentence& sentence : sentences) {
+    for (size_t i = 0; i < sentence.words.size(); ++i) {
+      const std::string& word = sentence.words[i];
+      int& tag = sentence.tags[i];
+      const bool continues = i + 1 < sentence.tags.size() &&
+                             !IsBegin(sentence.tags[i + 1]) &&
+                             sentence.tags[i + 1] != kOutside;
+      bool ministry = false;
+      if (tag == kOutside && !word.empty() && word[0] >= 'A' &&
+          word[0] <= 'Z') {
+        for (std::string_view suffix : kMinistrySuffixes) {
+          ministry = ministry || (word.size() >= suffix.size() &&
+                                  std::string_view(word).substr(
+                                      word.size() - suffix.size()) == suffix);
+        }
+      }
+      const bool seat =
+          tag == BeginTag(kLocation) && !continues &&
+          std::find(seats.begin(), seats.end(), word) != seats.end();
+      if (ministry || seat) {
+        tag = BeginTag(kOrganization);
+        ++relabeled;
+      }
+    }
+  }
+  return relabeled;
+}
+
 void RepairBio(std::vector<int>& tags) {
   for (size_t i = 0; i < tags.size(); ++i) {
     if (tags[i] != 0 && !IsBegin(tags[i]) &&

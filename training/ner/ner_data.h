@@ -88,6 +88,17 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
 bool ReadDataset(const std::string& spec, DerivPart mode,
                  std::vector<Sentence>& out, std::string* error);
 
+// The project's convention for institutions where GermEval's differs
+// (docs/MODELS.md): a ministry is an organization ("Außenministerium",
+// "Verteidigungsministeriums": GermEval tags them O unless the full official
+// name is written), and so is a seat of power named for the institution in
+// it ("Kreml", "Pentagon": GermEval tags them LOC). Relabels as a one-token
+// ORG every capitalized word ending in "ministerium", "ministeriums" or
+// "ministerien" that is O, and every one-token LOC whose word is in
+// `seats`. Returns the number of tokens relabeled.
+int ApplyInstitutionConvention(std::vector<Sentence>& sentences,
+                               const std::vector<std::string>& seats);
+
 // Re-establishes BIO: an I-X that does not follow B-X/I-X becomes B-X.
 void RepairBio(std::vector<int>& tags);
 

@@ -9,7 +9,7 @@
 //                  [--seed=1] [--row_bits=20]
 //                  [--deriv_part=outside|misc|deriv_misc|main]
 //                  [--dictionary=FILE] [--place_names=0|1]
-//                  [--lower_vocabulary=1|0]
+//                  [--lower_vocabulary=1|0] [--institution_seats=FILE]
 #include <unicode/locid.h>
 #include <unicode/strenum.h>
 #include <unicode/timezone.h>
@@ -51,6 +51,10 @@ struct Options {
   int gazetteer_min = 1;
   bool part_model = false;  // --part_model=1: GermEval *part decision
   DerivPart deriv_part = DerivPart::kOutside;
+  // --institution_seats=FILE: apply the project's institution convention
+  // (ApplyInstitutionConvention, seats one per line) to the training data;
+  // dev keeps its own labels.
+  std::string institution_seats;
 };
 
 struct Features {
@@ -150,6 +154,20 @@ int Run(const Options& options) {
     }
   }
   dev = devs.front().second;
+  if (!options.institution_seats.empty()) {
+    std::ifstream file(options.institution_seats);
+    if (!file) {
+      std::fprintf(stderr, "cannot read %s\n",
+                   options.institution_seats.c_str());
+      return 1;
+    }
+    std::vector<std::string> seats;
+    for (std::string line; std::getline(file, line);) {
+      if (!line.empty() && line[0] != '#') seats.push_back(line);
+    }
+    std::printf("institution convention: %d training tokens relabeled ORG\n",
+                ApplyInstitutionConvention(train, seats));
+  }
   long train_tokens = 0, dev_tokens = 0;
   for (auto& s : train) train_tokens += s.words.size();
   for (auto& s : dev) dev_tokens += s.words.size();
@@ -512,6 +530,8 @@ int main(int argc, char** argv) {
       options.seed = std::strtoul(v, nullptr, 10);
     } else if (auto v = value("row_bits")) {
       options.row_bits = std::atoi(v);
+    } else if (auto v = value("institution_seats")) {
+      options.institution_seats = v;
     } else if (auto v = value("deriv_part")) {
       std::string m = v;
       options.deriv_part = m == "misc" ? nlpd::ner::DerivPart::kMisc

@@ -158,6 +158,24 @@ TEST(NerDataTest, GermEvalMapping) {
 // GUM's nested CorefUD mentions become flat names: only PROPN-headed
 // mentions, trimmed to the name (no determiner, no title), the outermost of
 // nested ones.
+TEST(NerDataTest, InstitutionConventionRelabelsMinistriesAndSeats) {
+  const int org = BeginTag(TypeFromName("ORG"));
+  const int loc = BeginTag(TypeFromName("LOC"));
+  std::vector<Sentence> sentences(1);
+  Sentence& sentence = sentences[0];
+  sentence.words = {"Das",    "Außenministerium", "und", "der",
+                    "Kreml",  "lehnten",          "ab",  "Kreml",
+                    "Palast", "Ministerium",      "das", "Bundesministerium"};
+  sentence.tags = {0, 0, 0,  0, loc, 0, 0, loc, InsideTag(TypeFromName("LOC")),
+                   0, 0, org};
+  EXPECT_EQ(ApplyInstitutionConvention(sentences, {"Kreml"}), 2);
+  EXPECT_EQ(sentence.tags[1], org);  // a ministry compound
+  EXPECT_EQ(sentence.tags[4], org);  // a one-token seat
+  EXPECT_EQ(sentence.tags[7], loc);  // part of a longer LOC name: kept
+  EXPECT_EQ(sentence.tags[9], 0);    // "Ministerium" alone is no name
+  EXPECT_EQ(sentence.tags[11], org);
+}
+
 TEST(NerDataTest, GumMentionsBecomeNames) {
   const auto dir = std::filesystem::temp_directory_path() / "nlpd_gum_test";
   std::filesystem::create_directories(dir);
