@@ -9,12 +9,22 @@ namespace {
 // The longest phrase taken as a subject or speaker.
 constexpr int kMaxPhraseTokens = 12;
 
+// True when the clause before the boundary at `boundary` is reported
+// content, not a fronted subordinate clause ("Nachdem ..., kündigte X an").
+bool HasContentBefore(const Lexicon& lexicon, const SentenceView& sentence,
+                      int boundary) {
+  int start = boundary;
+  while (start > 0 && !sentence.IsBoundary(start - 1)) --start;
+  return start < boundary &&
+         !lexicon.InSet("subordinator", sentence.tokens[start].lowered);
+}
+
 }  // namespace
 
 Attribution::Attribution(const Lexicon& lexicon)
     : lexicon_(lexicon),
-      capitalized_nouns_(lexicon.InSet("option", "capitalized_nouns")),
-      verb_second_(lexicon.InSet("option", "verb_second")) {}
+      capitalized_nouns_(lexicon.InSet("option", "capitalized-nouns")),
+      verb_second_(lexicon.InSet("option", "verb-second")) {}
 
 bool Attribution::IsVerbLike(const TokenInfo& token) const {
   if (lexicon_.InSet("speech", token.lowered) ||
@@ -59,6 +69,9 @@ Phrase Attribution::NounPhraseAt(const SentenceView& sentence,
         continue;
       }
       if (!seen_noun || after_link) continue;  // an adjective
+      // After a genitive name ("Russlands stellvertretender Minister").
+      const TokenInfo& previous = sentence.tokens[i - 1];
+      if (previous.entity >= 0 && previous.lowered.ends_with("s")) continue;
       break;  // a lower-case word after the noun: the verb
     }
     seen_noun = true;
@@ -135,7 +148,8 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
 }
 
 std::vector<SpeechFrame> Attribution::FindFrames(
-    const SentenceView& sentence) const {
+    const SentenceView& sentence,
+    const nlpd::v1::EntitiesResult& entities) const {
   std::vector<SpeechFrame> frames;
   for (int i = 0; i < sentence.size(); ++i) {
     const TokenInfo& token = sentence.tokens[i];
@@ -146,8 +160,16 @@ std::vector<SpeechFrame> Attribution::FindFrames(
     const bool relay_verb = lexicon_.InSet("relay_verb", token.lowered);
     if (speech || relay_verb) {
       frame.speaker = SubjectOf(sentence, i);
-      if (!frame.speaker.found()) continue;
-      frame.speaker_after_content = frame.speaker.begin > i;
+      if (!IsActorLike(sentence, frame.speaker, entities) &&
+          !IsNameLike(sentence, frame.speaker)) {
+        continue;
+      }
+      // Inverted speech after its content ("„...“, sagte X", "..., warnte
+      // X."): the verb follows a boundary and nothing but the speaker
+      // follows it up to the next boundary or the end.
+      frame.speaker_after_content =
+          frame.speaker.begin > i && i > 0 && sentence.IsBoundary(i - 1) &&
+          HasContentBefore(lexicon_, sentence, i - 1);
       frame.relays = relay_verb;
       // "..., wie das Ministerium mitteilte", "as the ministry said".
       if (frame.speaker.begin > 0 && frame.speaker.begin < i &&
@@ -178,7 +200,10 @@ std::vector<SpeechFrame> Attribution::FindFrames(
     if (lexicon_.InSet("so_marker", token.lowered) && i > 0 &&
         sentence.IsBoundary(i - 1)) {
       frame.speaker = NounPhraseAt(sentence, i + 1);
-      if (!frame.speaker.found()) continue;
+      if (!IsActorLike(sentence, frame.speaker, entities) &&
+          !IsNameLike(sentence, frame.speaker)) {
+        continue;
+      }
       frame.speaker_after_content = true;
       frames.push_back(frame);
       continue;
@@ -234,6 +259,16 @@ bool Attribution::IsActorLike(const SentenceView& sentence,
     }
   }
   return false;
+}
+
+bool Attribution::IsNameLike(const SentenceView& sentence,
+                             const Phrase& phrase) const {
+  constexpr int kMaxNameTokens = 8;
+  return phrase.found() && phrase.end - phrase.begin <= kMaxNameTokens &&
+         sentence.tokens[phrase.begin].is_capitalized &&
+         !lexicon_.InSet("adverbial", sentence.tokens[phrase.begin].lowered) &&
+         !lexicon_.InSet("subordinator",
+                         sentence.tokens[phrase.begin].lowered);
 }
 
 bool Attribution::IsPronoun(const SentenceView& sentence, const Phrase& phrase,

@@ -57,13 +57,21 @@ class Attribution {
   // the clause has none (a coordinated verb) or it cannot be told.
   Phrase SubjectOf(const SentenceView& sentence, int verb) const;
 
-  // The frames of reported speech in the sentence, in text order.
-  std::vector<SpeechFrame> FindFrames(const SentenceView& sentence) const;
+  // The frames of reported speech in the sentence, in text order; only
+  // frames whose speaker IsActorLike or IsNameLike.
+  std::vector<SpeechFrame> FindFrames(
+      const SentenceView& sentence,
+      const nlpd::v1::EntitiesResult& entities) const;
 
   // True when `phrase` can name an actor: it has a person, organisation or
   // place entity, or an actor noun ("Regierung", "troops").
   bool IsActorLike(const SentenceView& sentence, const Phrase& phrase,
                    const nlpd::v1::EntitiesResult& entities) const;
+
+  // True when the phrase can be the name of a speaker though it has no
+  // entity or actor noun: short and starting with a capital letter
+  // ("Arabische Liga", "Analysts").
+  bool IsNameLike(const SentenceView& sentence, const Phrase& phrase) const;
 
   // True when the phrase is one subject pronoun; `person` tells whether it
   // refers to a person ("er", "he", "she") rather than to any actor.
@@ -78,8 +86,8 @@ class Attribution {
   Phrase WithApposition(const SentenceView& sentence, Phrase phrase) const;
 
   const Lexicon& lexicon_;
-  bool capitalized_nouns_;  // option capitalized_nouns (German)
-  bool verb_second_;        // option verb_second (German)
+  bool capitalized_nouns_;  // option capitalized-nouns (German)
+  bool verb_second_;        // option verb-second (German)
 };
 
 }  // namespace nlpd::stance

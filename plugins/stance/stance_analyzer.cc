@@ -124,6 +124,9 @@ class DocumentAnalysis {
     return TokenRangeSpan(document_, sentence.token_begin + phrase.begin,
                           sentence.token_begin + phrase.end - 1);
   }
+  // The subject of what `frame` reports, when it names an actor.
+  Phrase ContentSubject(const SentenceView& sentence,
+                        const SpeechFrame& frame) const;
   // The last person entity mentioned before `char_position`, if any.
   std::optional<Actor> LastPersonEntityBefore(uint32_t char_position) const;
 
@@ -152,6 +155,24 @@ std::optional<Actor> DocumentAnalysis::LastPersonEntityBefore(
     found = std::move(actor);
   }
   return found;
+}
+
+Phrase DocumentAnalysis::ContentSubject(const SentenceView& sentence,
+                                        const SpeechFrame& frame) const {
+  const int start = frame.speaker_after_content ? 0 : frame.content_begin;
+  if (start >= sentence.size() ||
+      lexicon_.InSet("adverbial", sentence.tokens[start].lowered) ||
+      lexicon_.InSet("subordinator", sentence.tokens[start].lowered)) {
+    return {};
+  }
+  bool pronoun_person = false;
+  Phrase subject = attribution_.NounPhraseAt(sentence, start);
+  if (!attribution_.IsActorLike(sentence, subject, entities_) ||
+      attribution_.IsPronoun(sentence, subject, &pronoun_person) ||
+      subject.Overlaps(frame.speaker)) {
+    return {};
+  }
+  return subject;
 }
 
 std::optional<Actor> DocumentAnalysis::ResolveActor(
@@ -217,7 +238,7 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   if (sentence.tokens.empty()) return;
   const std::vector<CueMatch> matches = FindCues(lexicon_, sentence);
   const Weighing weighing = Weigh(matches);
-  const std::vector<SpeechFrame> frames = attribution_.FindFrames(sentence);
+  const std::vector<SpeechFrame> frames = attribution_.FindFrames(sentence, entities_);
 
   const float favor = weighing.score[nlpd::v1::FAVOR];
   const float against = weighing.score[nlpd::v1::AGAINST];
@@ -256,35 +277,25 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   // The agent of a reported deed, or of what a relaying source reports.
   if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
                                      IsActionKind(top->kind)))) {
+    bool pronoun_person = false;
     Phrase agent = attribution_.SubjectOf(sentence, top->begin);
     if (!attribution_.IsActorLike(sentence, agent, entities_) ||
-        agent.Overlaps(actor_phrase)) {
+        attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
       agent = {};
     }
-    if (!agent.found() && frame != nullptr) {
-      const int start = frame->speaker_after_content ? 0 : frame->content_begin;
-      agent = attribution_.NounPhraseAt(sentence, start);
-      if (!attribution_.IsActorLike(sentence, agent, entities_) ||
-          agent.Overlaps(actor_phrase) ||
-          lexicon_.InSet("adverbial", sentence.tokens[start].lowered)) {
-        agent = {};
-      }
+    if (relayed && !agent.found() && frame != nullptr) {
+      agent = ContentSubject(sentence, *frame);
     }
-    if (agent.found()) {
+    if (agent.found() && !agent.Overlaps(actor_phrase)) {
       reporter_phrase = actor_phrase;
       actor_phrase = agent;
     }
   } else if (relayed && frame != nullptr) {
     // What a source relays without a named party: the content's subject.
-    const int start = frame->speaker_after_content ? 0 : frame->content_begin;
-    if (start < sentence.size()) {
-      Phrase agent = attribution_.NounPhraseAt(sentence, start);
-      if (attribution_.IsActorLike(sentence, agent, entities_) &&
-          !agent.Overlaps(actor_phrase) &&
-          !lexicon_.InSet("adverbial", sentence.tokens[start].lowered)) {
-        reporter_phrase = actor_phrase;
-        actor_phrase = agent;
-      }
+    Phrase agent = ContentSubject(sentence, *frame);
+    if (agent.found() && !agent.Overlaps(actor_phrase)) {
+      reporter_phrase = actor_phrase;
+      actor_phrase = agent;
     }
   }
   if (frame == nullptr && top != nullptr) {

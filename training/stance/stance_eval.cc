@@ -91,7 +91,72 @@ double F1(int true_positive, int predicted, int gold) {
   return 2 * precision * recall / (precision + recall);
 }
 
+std::string SpanText(const std::string& text, const nlpd::v1::Span& span) {
+  return text.substr(span.byte_start(), span.byte_end() - span.byte_start());
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> DescribeDocument(const std::string& text,
+                                             const std::string& language) {
+  auto pipeline = text::TextPipeline::Create();
+  if (!pipeline.ok()) return pipeline.status();
+  auto analyzer = StanceAnalyzer::Create(EmbeddedLexicons());
+  if (!analyzer.ok()) return analyzer.status();
+  std::string error;
+  auto tagger = ner::Tagger::Load(entities::EmbeddedModel(language), &error);
+  if (!tagger) return absl::InternalError(language + " NER model: " + error);
+  auto document = (*pipeline)->Process(text, language);
+  if (!document.ok()) return document.status();
+  const nlpd::v1::EntitiesResult entities =
+      entities::FindEntities(*tagger, *document, 0.2f);
+  auto result = (*analyzer)->Analyze(*document, entities);
+  if (!result.ok()) return result.status();
+  const std::string& normalized = document->text();
+  auto entity_list = [&](const auto& indices) {
+    std::string list;
+    for (uint32_t index : indices) {
+      if (!list.empty()) list += ", ";
+      list += entities.entities(static_cast<int>(index)).text() + "/" +
+              entities.entities(static_cast<int>(index)).label();
+    }
+    return list;
+  };
+  std::string out = "statements:\n";
+  for (const auto& statement : result->statements()) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof(confidence), "%.2f",
+                  statement.confidence());
+    out += "  " + StanceName(statement.stance()) + " " + confidence + "  " +
+           statement.actor() + "  [phrase: " +
+           SpanText(normalized, statement.actor_span()) + "; entities: " +
+           entity_list(statement.actor_entities()) + "]\n";
+    for (const auto& cue : statement.cues()) {
+      out += "      cue: " + SpanText(normalized, cue) + "\n";
+    }
+  }
+  out += "actors:\n";
+  for (const auto& actor : result->actors()) {
+    out += "  " + StanceName(actor.stance()) + "  " + actor.actor() +
+           " (favor " + std::to_string(actor.favor()) + ", against " +
+           std::to_string(actor.against()) + ", statements " +
+           std::to_string(actor.statements_size()) + "; entities: " +
+           entity_list(actor.actor_entities()) + ")\n";
+  }
+  char balance[128];
+  std::snprintf(balance, sizeof(balance),
+                "balance: favor %u, against %u, none %u, balance %.2f\n",
+                result->favor(), result->against(), result->none(),
+                result->balance());
+  out += balance;
+  out += "events:\n";
+  for (const auto& event : result->events()) {
+    out += "  " + event.kind() + ": " + SpanText(normalized, event.span()) +
+           "  actor: " + event.actor() + "  reported by: " +
+           event.reported_by() + "\n";
+  }
+  return out;
+}
 
 absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
   std::ifstream input(jsonl_path);

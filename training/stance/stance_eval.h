@@ -54,6 +54,12 @@ struct Evaluation {
   std::string Table() const;
 };
 
+// Runs the pipeline, the entities finder and the stance analyzer on one
+// document and renders the StanceResult readably (statements, actors,
+// balance, events). Errors as EvaluateStance.
+absl::StatusOr<std::string> DescribeDocument(const std::string& text,
+                                             const std::string& language);
+
 // Evaluates the embedded lexicons on `jsonl_path`. NotFound when the file is
 // absent; Internal when the pipeline or a model cannot be loaded;
 // InvalidArgument for a malformed line.
