@@ -161,7 +161,7 @@ std::vector<SpeechFrame> Attribution::FindFrames(
     if (speech || relay_verb) {
       frame.speaker = SubjectOf(sentence, i);
       if (!IsActorLike(sentence, frame.speaker, entities) &&
-          !IsNameLike(sentence, frame.speaker)) {
+          !IsNameLike(sentence, frame.speaker, /*speaker=*/true)) {
         continue;
       }
       // Inverted speech after its content ("„...“, sagte X", "..., warnte
@@ -201,7 +201,7 @@ std::vector<SpeechFrame> Attribution::FindFrames(
         sentence.IsBoundary(i - 1)) {
       frame.speaker = NounPhraseAt(sentence, i + 1);
       if (!IsActorLike(sentence, frame.speaker, entities) &&
-          !IsNameLike(sentence, frame.speaker)) {
+          !IsNameLike(sentence, frame.speaker, /*speaker=*/true)) {
         continue;
       }
       frame.speaker_after_content = true;
@@ -262,8 +262,11 @@ bool Attribution::IsActorLike(const SentenceView& sentence,
 }
 
 bool Attribution::IsNameLike(const SentenceView& sentence,
-                             const Phrase& phrase) const {
+                             const Phrase& phrase, bool speaker) const {
   constexpr int kMaxNameTokens = 8;
+  // Where every noun is capitalized, a capital tells a name only for the
+  // subject of a verb of speech.
+  if (!speaker && capitalized_nouns_) return false;
   return phrase.found() && phrase.end - phrase.begin <= kMaxNameTokens &&
          sentence.tokens[phrase.begin].is_capitalized &&
          !lexicon_.InSet("adverbial", sentence.tokens[phrase.begin].lowered) &&

@@ -68,10 +68,12 @@ class Attribution {
   bool IsActorLike(const SentenceView& sentence, const Phrase& phrase,
                    const nlpd::v1::EntitiesResult& entities) const;
 
-  // True when the phrase can be the name of a speaker though it has no
-  // entity or actor noun: short and starting with a capital letter
-  // ("Arabische Liga", "Analysts").
-  bool IsNameLike(const SentenceView& sentence, const Phrase& phrase) const;
+  // True when the phrase can be a name though it has no entity or actor
+  // noun: short and starting with a capital letter ("Arabische Liga",
+  // "Pyongyang"). In languages that capitalize every noun, only for the
+  // subject of a verb of speech (`speaker`).
+  bool IsNameLike(const SentenceView& sentence, const Phrase& phrase,
+                  bool speaker) const;
 
   // True when the phrase is one subject pronoun; `person` tells whether it
   // refers to a person ("er", "he", "she") rather than to any actor.

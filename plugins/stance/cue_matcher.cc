@@ -83,10 +83,15 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
           }
         }
       }
-      // A conditional word between the clause start and the match.
+      // A conditional word between the clause start and the match
+      // ("falls", "if"), or opening the clause ("sollten die Truppen ...",
+      // "should they attack").
       for (int t = start - 1; t >= 0; --t) {
         if (sentence.IsBoundary(t)) break;
-        if (lexicon.InSet("conditional", sentence.tokens[t].lowered)) {
+        const std::string& word = sentence.tokens[t].lowered;
+        if (lexicon.InSet("conditional", word) ||
+            ((t == 0 || sentence.IsBoundary(t - 1)) &&
+             lexicon.InSet("conditional_initial", word))) {
           match.hypothetical = true;
           break;
         }
@@ -100,6 +105,24 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
         }
       }
       matches.push_back(std::move(match));
+    }
+  }
+  // The object of a rejection, warning, protest or appeal is not the
+  // actor's own step: "ruled out sending troops", "protestierten gegen die
+  // Mobilmachung". The scope runs to the clause's end or a coordinator
+  // ("condemned the attack and vowed revenge" keeps the vow).
+  for (const CueMatch& scope : matches) {
+    if (!scope.counts() || !lexicon.InSet("scope_kind", scope.kind)) continue;
+    int end = scope.begin + 1;
+    while (end < sentence.size() && !sentence.IsBoundary(end) &&
+           !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
+      ++end;
+    }
+    for (CueMatch& match : matches) {
+      if (match.cue->stance == nlpd::v1::FAVOR && match.begin > scope.begin &&
+          match.begin < end) {
+        match.negated = true;
+      }
     }
   }
   return matches;

@@ -24,6 +24,8 @@ using nlpd::v1::Stance;
 constexpr float kMinimumScore = 1.0f;
 // Weaker cues of the same stance add this share of their weight.
 constexpr float kSecondaryShare = 0.3f;
+// How far before a cue a modal verb reaches.
+constexpr int kModalReach = 3;
 // Confidence of a statement that takes no position.
 constexpr float kNoneConfidence = 0.6f;
 
@@ -187,6 +189,11 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
     // since.
     std::optional<Actor> antecedent =
         person_pronoun ? last_person_ : last_actor_;
+    // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
+    if (!antecedent) {
+      antecedent = actor;
+      antecedent->name = SpanString(document_, actor.span);
+    }
     if (person_pronoun) {
       std::optional<Actor> mentioned =
           LastPersonEntityBefore(actor.span.char_start());
@@ -274,12 +281,24 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   Phrase actor_phrase;
   Phrase reporter_phrase;
   if (frame != nullptr) actor_phrase = frame->speaker;
+  // A deed in a modal ("should send", "werde liefern") is advocated or
+  // announced by the speaker, not reported.
+  bool modal = false;
+  if (top != nullptr) {
+    for (int t = top->begin - 1; t >= 0 && t >= top->begin - kModalReach;
+         --t) {
+      if (sentence.IsBoundary(t)) break;
+      modal |= lexicon_.InSet("modal", sentence.tokens[t].lowered);
+    }
+  }
   // The agent of a reported deed, or of what a relaying source reports.
-  if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
-                                     IsActionKind(top->kind)))) {
+  if (top != nullptr &&
+      (relayed || (stance == nlpd::v1::FAVOR && IsActionKind(top->kind) &&
+                   !modal))) {
     bool pronoun_person = false;
     Phrase agent = attribution_.SubjectOf(sentence, top->begin);
-    if (!attribution_.IsActorLike(sentence, agent, entities_) ||
+    if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
+         !attribution_.IsNameLike(sentence, agent, /*speaker=*/false)) ||
         attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
       agent = {};
     }
@@ -300,7 +319,8 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   }
   if (frame == nullptr && top != nullptr) {
     actor_phrase = attribution_.SubjectOf(sentence, top->begin);
-    if (!attribution_.IsActorLike(sentence, actor_phrase, entities_)) {
+    if (!attribution_.IsActorLike(sentence, actor_phrase, entities_) &&
+        !attribution_.IsNameLike(sentence, actor_phrase, /*speaker=*/false)) {
       actor_phrase = {};
     }
   }
