@@ -61,8 +61,8 @@ Phrase Attribution::NounPhraseAt(const SentenceView& sentence,
     }
     if (capitalized_nouns_) {
       if (token.is_capitalized || !token.is_word ||
-          (!token.lowered.empty() && std::isdigit(static_cast<unsigned char>(
-                                         token.lowered[0])))) {
+          (!token.lowered.empty() &&
+           std::isdigit(static_cast<unsigned char>(token.lowered[0])))) {
         seen_noun = true;
         after_link = false;
         end = i + 1;
@@ -167,9 +167,9 @@ std::vector<SpeechFrame> Attribution::FindFrames(
       // Inverted speech after its content ("„...“, sagte X", "..., warnte
       // X."): the verb follows a boundary and nothing but the speaker
       // follows it up to the next boundary or the end.
-      frame.speaker_after_content =
-          frame.speaker.begin > i && i > 0 && sentence.IsBoundary(i - 1) &&
-          HasContentBefore(lexicon_, sentence, i - 1);
+      frame.speaker_after_content = frame.speaker.begin > i && i > 0 &&
+                                    sentence.IsBoundary(i - 1) &&
+                                    HasContentBefore(lexicon_, sentence, i - 1);
       frame.relays = relay_verb;
       // "..., wie das Ministerium mitteilte", "as the ministry said".
       if (frame.speaker.begin > 0 && frame.speaker.begin < i &&
@@ -261,8 +261,8 @@ bool Attribution::IsActorLike(const SentenceView& sentence,
   return false;
 }
 
-bool Attribution::IsNameLike(const SentenceView& sentence,
-                             const Phrase& phrase, bool speaker) const {
+bool Attribution::IsNameLike(const SentenceView& sentence, const Phrase& phrase,
+                             bool speaker) const {
   constexpr int kMaxNameTokens = 8;
   // Where every noun is capitalized, a capital tells a name only for the
   // subject of a verb of speech.
@@ -270,8 +270,7 @@ bool Attribution::IsNameLike(const SentenceView& sentence,
   return phrase.found() && phrase.end - phrase.begin <= kMaxNameTokens &&
          sentence.tokens[phrase.begin].is_capitalized &&
          !lexicon_.InSet("adverbial", sentence.tokens[phrase.begin].lowered) &&
-         !lexicon_.InSet("subordinator",
-                         sentence.tokens[phrase.begin].lowered);
+         !lexicon_.InSet("subordinator", sentence.tokens[phrase.begin].lowered);
 }
 
 bool Attribution::IsPronoun(const SentenceView& sentence, const Phrase& phrase,

@@ -20,8 +20,7 @@ struct Phrase {
   int end = -1;
   bool found() const { return begin >= 0 && end > begin; }
   bool Overlaps(const Phrase& other) const {
-    return found() && other.found() && begin < other.end &&
-           other.begin < end;
+    return found() && other.found() && begin < other.end && other.begin < end;
   }
 };
 

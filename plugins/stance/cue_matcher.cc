@@ -59,7 +59,8 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
   for (int start = 0; start < sentence.size(); ++start) {
     for (const CuePattern& cue : lexicon.cues()) {
       element_tokens.clear();
-      const int end = MatchFrom(cue.elements, 0, sentence, start, element_tokens);
+      const int end =
+          MatchFrom(cue.elements, 0, sentence, start, element_tokens);
       if (end < 0) continue;
       CueMatch match;
       match.cue = &cue;

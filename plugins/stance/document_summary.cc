@@ -27,9 +27,15 @@ void SummarizeActors(nlpd::v1::StanceResult* result) {
   for (int s = 0; s < result->statements_size(); ++s) {
     const nlpd::v1::StanceStatement& statement = result->statements(s);
     switch (statement.stance()) {
-      case nlpd::v1::FAVOR: ++favor; break;
-      case nlpd::v1::AGAINST: ++against; break;
-      default: ++none; break;
+      case nlpd::v1::FAVOR:
+        ++favor;
+        break;
+      case nlpd::v1::AGAINST:
+        ++against;
+        break;
+      default:
+        ++none;
+        break;
     }
     if (statement.actor().empty()) continue;
     const std::string key = Lowercase(statement.actor());
@@ -39,7 +45,8 @@ void SummarizeActors(nlpd::v1::StanceResult* result) {
       // "Georgi Sinowjew").
       if (keys[a] == key ||
           (key.find(' ') == std::string::npos && LastWord(keys[a]) == key) ||
-          (keys[a].find(' ') == std::string::npos && LastWord(key) == keys[a])) {
+          (keys[a].find(' ') == std::string::npos &&
+           LastWord(key) == keys[a])) {
         found = a;
       }
     }

@@ -81,13 +81,11 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
     ++line_number;
     const std::size_t hash = line.find('#');
     if (hash != std::string_view::npos) line = line.substr(0, hash);
-    std::vector<std::string_view> fields =
-        Split(line, " \t\r", true);
+    std::vector<std::string_view> fields = Split(line, " \t\r", true);
     if (fields.empty()) continue;
     auto error = [&](const std::string& what) {
-      return absl::InvalidArgumentError("stance lexicon line " +
-                                        std::to_string(line_number) + ": " +
-                                        what);
+      return absl::InvalidArgumentError(
+          "stance lexicon line " + std::to_string(line_number) + ": " + what);
     };
     if (fields[0] == "word") {
       if (fields.size() < 3) return error("expected: word <set> <word>...");
@@ -108,8 +106,9 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
       }
     } else if (fields[0] == "cue") {
       if (fields.size() < 5) {
-        return error("expected: cue <FAVOR|AGAINST|NONE> <weight> <kind> "
-                     "<pattern>...");
+        return error(
+            "expected: cue <FAVOR|AGAINST|NONE> <weight> <kind> "
+            "<pattern>...");
       }
       CuePattern cue;
       cue.line = line_number;
@@ -130,7 +129,8 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
           element.max_gap = 10;
         } else if (field.starts_with("..")) {
           element.max_gap = std::atoi(std::string(field.substr(2)).c_str());
-          if (element.max_gap <= 0) return error("bad gap " + std::string(field));
+          if (element.max_gap <= 0)
+            return error("bad gap " + std::string(field));
         } else if (field.find('_') != std::string_view::npos) {
           // "in_frage": consecutive tokens, no alternatives.
           if (field.find('|') != std::string_view::npos) {

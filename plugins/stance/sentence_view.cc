@@ -40,9 +40,10 @@ SentenceView MakeSentenceView(const nlpd::v1::Document& document,
   for (uint32_t t = s.token_begin(); t < s.token_end(); ++t) {
     const nlpd::v1::Token& token = document.tokens(static_cast<int>(t));
     TokenInfo info;
-    info.text = std::string_view(document.text())
-                    .substr(token.span().byte_start(),
-                            token.span().byte_end() - token.span().byte_start());
+    info.text =
+        std::string_view(document.text())
+            .substr(token.span().byte_start(),
+                    token.span().byte_end() - token.span().byte_start());
     info.lowered = Lowercase(info.text);
     info.is_word = token.kind() == nlpd::v1::TOKEN_KIND_WORD ||
                    token.kind() == nlpd::v1::TOKEN_KIND_NUMBER ||

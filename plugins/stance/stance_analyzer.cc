@@ -189,18 +189,18 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
     // since.
     std::optional<Actor> antecedent =
         person_pronoun ? last_person_ : last_actor_;
+    if (person_pronoun) {
+      std::optional<Actor> mentioned =
+          LastPersonEntityBefore(actor.span.char_start());
+      if (mentioned && (!antecedent ||
+                        mentioned->char_position > antecedent->char_position)) {
+        antecedent = mentioned;
+      }
+    }
     // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
     if (!antecedent) {
       antecedent = actor;
       antecedent->name = SpanString(document_, actor.span);
-    }
-    if (person_pronoun) {
-      std::optional<Actor> mentioned =
-          LastPersonEntityBefore(actor.span.char_start());
-      if (mentioned && (!antecedent || mentioned->char_position >
-                                           antecedent->char_position)) {
-        antecedent = mentioned;
-      }
     }
     return antecedent;
   }
@@ -245,7 +245,8 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   if (sentence.tokens.empty()) return;
   const std::vector<CueMatch> matches = FindCues(lexicon_, sentence);
   const Weighing weighing = Weigh(matches);
-  const std::vector<SpeechFrame> frames = attribution_.FindFrames(sentence, entities_);
+  const std::vector<SpeechFrame> frames =
+      attribution_.FindFrames(sentence, entities_);
 
   const float favor = weighing.score[nlpd::v1::FAVOR];
   const float against = weighing.score[nlpd::v1::AGAINST];
@@ -269,9 +270,8 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   const SpeechFrame* frame = nullptr;
   for (const SpeechFrame& candidate : frames) {
     if (candidate.relays) continue;
-    if (frame == nullptr ||
-        (top != nullptr && candidate.verb <= top->begin &&
-         !candidate.speaker_after_content)) {
+    if (frame == nullptr || (top != nullptr && candidate.verb <= top->begin &&
+                             !candidate.speaker_after_content)) {
       frame = &candidate;
     }
   }
@@ -285,16 +285,14 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   // announced by the speaker, not reported.
   bool modal = false;
   if (top != nullptr) {
-    for (int t = top->begin - 1; t >= 0 && t >= top->begin - kModalReach;
-         --t) {
+    for (int t = top->begin - 1; t >= 0 && t >= top->begin - kModalReach; --t) {
       if (sentence.IsBoundary(t)) break;
       modal |= lexicon_.InSet("modal", sentence.tokens[t].lowered);
     }
   }
   // The agent of a reported deed, or of what a relaying source reports.
-  if (top != nullptr &&
-      (relayed || (stance == nlpd::v1::FAVOR && IsActionKind(top->kind) &&
-                   !modal))) {
+  if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
+                                     IsActionKind(top->kind) && !modal))) {
     bool pronoun_person = false;
     Phrase agent = attribution_.SubjectOf(sentence, top->begin);
     if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
@@ -380,14 +378,14 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StanceAnalyzer>> StanceAnalyzer::Create(
-    const std::map<std::string, std::string_view, std::less<>>&
-        lexicon_texts) {
+    const std::map<std::string, std::string_view, std::less<>>& lexicon_texts) {
   std::unique_ptr<StanceAnalyzer> analyzer(new StanceAnalyzer());
   for (const auto& [language, text] : lexicon_texts) {
     absl::StatusOr<Lexicon> lexicon = Lexicon::Parse(text);
     if (!lexicon.ok()) {
-      return absl::InvalidArgumentError("cues_" + language + ".txt: " +
-                                        std::string(lexicon.status().message()));
+      return absl::InvalidArgumentError(
+          "cues_" + language +
+          ".txt: " + std::string(lexicon.status().message()));
     }
     analyzer->lexicons_.emplace(language, *std::move(lexicon));
   }

@@ -51,7 +51,8 @@ class StancePlugin {
     absl::StatusOr<nlpd::v1::EntitiesResult> entities =
         sdk::DependencyResult<nlpd::v1::EntitiesResult>(request, "entities");
     if (!entities.ok()) {
-      return absl::InvalidArgumentError(std::string(entities.status().message()));
+      return absl::InvalidArgumentError(
+          std::string(entities.status().message()));
     }
     return analyzer_->Analyze(request.document(), *entities);
   }

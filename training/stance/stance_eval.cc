@@ -12,25 +12,25 @@
 #include "model_data.h"
 #include "ner/tagger.h"
 #include "nlohmann/json.hpp"
-#include "text/text_pipeline.h"
 #include "stance_analyzer.h"
+#include "text/text_pipeline.h"
 
 namespace nlpd::stance {
 namespace {
 
 constexpr const char* kDeterminers[] = {
-    "der ", "die ", "das ", "den ", "dem ", "des ", "ein ", "eine ",
-    "einen ", "einem ", "einer ", "the ", "a ", "an ", "le ", "la ",
-    "l'", "el ", "los ", "las "};
+    "der ",  "die ",   "das ",   "den ",   "dem ", "des ", "ein ",
+    "eine ", "einen ", "einem ", "einer ", "the ", "a ",   "an ",
+    "le ",   "la ",    "l'",     "el ",    "los ", "las "};
 
 std::string Normalize(const std::string& text) {
   std::string lowered = Lowercase(text);
   bool changed = true;
   while (changed) {
     changed = false;
-    while (!lowered.empty() && (lowered.front() == ' ' ||
-                                lowered.front() == ',' ||
-                                lowered.front() == '"')) {
+    while (!lowered.empty() &&
+           (lowered.front() == ' ' || lowered.front() == ',' ||
+            lowered.front() == '"')) {
       lowered.erase(0, 1);
       changed = true;
     }
@@ -41,9 +41,8 @@ std::string Normalize(const std::string& text) {
       }
     }
   }
-  while (!lowered.empty() &&
-         (lowered.back() == ' ' || lowered.back() == ',' ||
-          lowered.back() == '.')) {
+  while (!lowered.empty() && (lowered.back() == ' ' || lowered.back() == ',' ||
+                              lowered.back() == '.')) {
     lowered.pop_back();
   }
   return lowered;
@@ -71,16 +70,18 @@ bool ActorMatches(const nlpd::v1::StanceStatement& statement,
   }
   const std::string predicted = Normalize(statement.actor());
   const std::string wanted = Normalize(gold);
-  return !predicted.empty() &&
-         (predicted.find(wanted) != std::string::npos ||
-          wanted.find(predicted) != std::string::npos);
+  return !predicted.empty() && (predicted.find(wanted) != std::string::npos ||
+                                wanted.find(predicted) != std::string::npos);
 }
 
 std::string StanceName(nlpd::v1::Stance stance) {
   switch (stance) {
-    case nlpd::v1::FAVOR: return "FAVOR";
-    case nlpd::v1::AGAINST: return "AGAINST";
-    default: return "NONE";
+    case nlpd::v1::FAVOR:
+      return "FAVOR";
+    case nlpd::v1::AGAINST:
+      return "AGAINST";
+    default:
+      return "NONE";
   }
 }
 
@@ -97,22 +98,62 @@ std::string SpanText(const std::string& text, const nlpd::v1::Span& span) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DescribeDocument(const std::string& text,
-                                             const std::string& language) {
-  auto pipeline = text::TextPipeline::Create();
-  if (!pipeline.ok()) return pipeline.status();
+struct StancePipeline::Parts {
+  std::unique_ptr<text::TextPipeline> text_pipeline;
+  std::unique_ptr<StanceAnalyzer> analyzer;
+  std::map<std::string, std::unique_ptr<ner::Tagger>> taggers;
+};
+
+StancePipeline::StancePipeline(std::unique_ptr<Parts> parts)
+    : parts_(std::move(parts)) {}
+StancePipeline::~StancePipeline() = default;
+
+absl::StatusOr<std::unique_ptr<StancePipeline>> StancePipeline::Create() {
+  auto parts = std::make_unique<Parts>();
+  auto text_pipeline = text::TextPipeline::Create();
+  if (!text_pipeline.ok()) return text_pipeline.status();
+  parts->text_pipeline = *std::move(text_pipeline);
   auto analyzer = StanceAnalyzer::Create(EmbeddedLexicons());
   if (!analyzer.ok()) return analyzer.status();
-  std::string error;
-  auto tagger = ner::Tagger::Load(entities::EmbeddedModel(language), &error);
-  if (!tagger) return absl::InternalError(language + " NER model: " + error);
-  auto document = (*pipeline)->Process(text, language);
+  parts->analyzer = *std::move(analyzer);
+  for (const char* language : {"de", "en"}) {
+    std::string error;
+    auto tagger = ner::Tagger::Load(entities::EmbeddedModel(language), &error);
+    if (!tagger) {
+      return absl::InternalError(std::string(language) +
+                                 " NER model: " + error);
+    }
+    parts->taggers[language] = std::move(tagger);
+  }
+  return std::unique_ptr<StancePipeline>(new StancePipeline(std::move(parts)));
+}
+
+absl::StatusOr<StancePipeline::Analysis> StancePipeline::Run(
+    const std::string& text, const std::string& language) const {
+  Analysis analysis;
+  auto document = parts_->text_pipeline->Process(text, language);
   if (!document.ok()) return document.status();
-  const nlpd::v1::EntitiesResult entities =
-      entities::FindEntities(*tagger, *document, 0.2f);
-  auto result = (*analyzer)->Analyze(*document, entities);
-  if (!result.ok()) return result.status();
-  const std::string& normalized = document->text();
+  analysis.document = *std::move(document);
+  auto tagger = parts_->taggers.find(language);
+  if (tagger == parts_->taggers.end()) return analysis;
+  // The entities plugin's default threshold (EntitiesPlugin).
+  analysis.entities =
+      entities::FindEntities(*tagger->second, analysis.document, 0.2f);
+  auto stance = parts_->analyzer->Analyze(analysis.document, analysis.entities);
+  if (!stance.ok()) return stance.status();
+  analysis.stance = *std::move(stance);
+  return analysis;
+}
+
+absl::StatusOr<std::string> DescribeDocument(const std::string& text,
+                                             const std::string& language) {
+  auto pipeline = StancePipeline::Create();
+  if (!pipeline.ok()) return pipeline.status();
+  auto analysis = (*pipeline)->Run(text, language);
+  if (!analysis.ok()) return analysis.status();
+  const nlpd::v1::EntitiesResult& entities = analysis->entities;
+  const nlpd::v1::StanceResult* result = &analysis->stance;
+  const std::string& normalized = analysis->document.text();
   auto entity_list = [&](const auto& indices) {
     std::string list;
     for (uint32_t index : indices) {
@@ -128,9 +169,9 @@ absl::StatusOr<std::string> DescribeDocument(const std::string& text,
     std::snprintf(confidence, sizeof(confidence), "%.2f",
                   statement.confidence());
     out += "  " + StanceName(statement.stance()) + " " + confidence + "  " +
-           statement.actor() + "  [phrase: " +
-           SpanText(normalized, statement.actor_span()) + "; entities: " +
-           entity_list(statement.actor_entities()) + "]\n";
+           statement.actor() +
+           "  [phrase: " + SpanText(normalized, statement.actor_span()) +
+           "; entities: " + entity_list(statement.actor_entities()) + "]\n";
     for (const auto& cue : statement.cues()) {
       out += "      cue: " + SpanText(normalized, cue) + "\n";
     }
@@ -140,8 +181,8 @@ absl::StatusOr<std::string> DescribeDocument(const std::string& text,
     out += "  " + StanceName(actor.stance()) + "  " + actor.actor() +
            " (favor " + std::to_string(actor.favor()) + ", against " +
            std::to_string(actor.against()) + ", statements " +
-           std::to_string(actor.statements_size()) + "; entities: " +
-           entity_list(actor.actor_entities()) + ")\n";
+           std::to_string(actor.statements_size()) +
+           "; entities: " + entity_list(actor.actor_entities()) + ")\n";
   }
   char balance[128];
   std::snprintf(balance, sizeof(balance),
@@ -152,8 +193,8 @@ absl::StatusOr<std::string> DescribeDocument(const std::string& text,
   out += "events:\n";
   for (const auto& event : result->events()) {
     out += "  " + event.kind() + ": " + SpanText(normalized, event.span()) +
-           "  actor: " + event.actor() + "  reported by: " +
-           event.reported_by() + "\n";
+           "  actor: " + event.actor() +
+           "  reported by: " + event.reported_by() + "\n";
   }
   return out;
 }
@@ -161,19 +202,8 @@ absl::StatusOr<std::string> DescribeDocument(const std::string& text,
 absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
   std::ifstream input(jsonl_path);
   if (!input) return absl::NotFoundError(jsonl_path + " cannot be read");
-  auto pipeline = text::TextPipeline::Create();
+  auto pipeline = StancePipeline::Create();
   if (!pipeline.ok()) return pipeline.status();
-  auto analyzer = StanceAnalyzer::Create(EmbeddedLexicons());
-  if (!analyzer.ok()) return analyzer.status();
-  std::map<std::string, std::unique_ptr<ner::Tagger>> taggers;
-  for (const char* language : {"de", "en"}) {
-    std::string error;
-    taggers[language] =
-        ner::Tagger::Load(entities::EmbeddedModel(language), &error);
-    if (!taggers[language]) {
-      return absl::InternalError(std::string(language) + " NER model: " + error);
-    }
-  }
 
   Evaluation evaluation;
   std::string line;
@@ -195,17 +225,9 @@ absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
     if (item["actor"].is_string()) outcome.gold_actor = item["actor"];
     outcome.predicted_stance = "NONE";
 
-    auto document = (*pipeline)->Process(outcome.text, outcome.language);
-    if (!document.ok()) return document.status();
-    nlpd::v1::EntitiesResult entities;
-    auto tagger = taggers.find(outcome.language);
-    nlpd::v1::StanceResult result;
-    if (tagger != taggers.end()) {
-      entities = entities::FindEntities(*tagger->second, *document, 0.2f);
-      auto analyzed = (*analyzer)->Analyze(*document, entities);
-      if (!analyzed.ok()) return analyzed.status();
-      result = *std::move(analyzed);
-    }
+    auto analysis = (*pipeline)->Run(outcome.text, outcome.language);
+    if (!analysis.ok()) return analysis.status();
+    const nlpd::v1::StanceResult& result = analysis->stance;
     // In the server, a language without entities skips stance: NONE.
     const nlpd::v1::StanceStatement* decided = nullptr;
     for (const auto& statement : result.statements()) {
@@ -231,19 +253,20 @@ absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
     if (decided != nullptr) {
       outcome.predicted_stance = StanceName(decided->stance());
       outcome.predicted_actor = decided->actor();
-      outcome.actor_exact = outcome.actor_matches &&
-                            (decided->actor() == outcome.gold_actor ||
-                             std::string(outcome.text.substr(
-                                 decided->actor_span().byte_start(),
-                                 decided->actor_span().byte_end() -
-                                     decided->actor_span().byte_start())) ==
-                                 outcome.gold_actor);
+      outcome.actor_exact =
+          outcome.actor_matches &&
+          (decided->actor() == outcome.gold_actor ||
+           std::string(outcome.text.substr(
+               decided->actor_span().byte_start(),
+               decided->actor_span().byte_end() -
+                   decided->actor_span().byte_start())) == outcome.gold_actor);
     }
     evaluation.items.push_back(std::move(outcome));
   }
 
   std::set<std::string> languages = {"all"};
-  for (const ItemOutcome& item : evaluation.items) languages.insert(item.language);
+  for (const ItemOutcome& item : evaluation.items)
+    languages.insert(item.language);
   for (const std::string& language : languages) {
     LanguageScores scores;
     int tp[2] = {0, 0}, predicted[2] = {0, 0}, gold[2] = {0, 0}, correct = 0;
@@ -255,8 +278,8 @@ absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
       for (int l = 0; l < 2; ++l) {
         gold[l] += item.gold_stance == labels[l];
         predicted[l] += item.predicted_stance == labels[l];
-        tp[l] += item.gold_stance == labels[l] &&
-                 item.predicted_stance == labels[l];
+        tp[l] +=
+            item.gold_stance == labels[l] && item.predicted_stance == labels[l];
       }
       if (!item.gold_actor.empty()) {
         ++scores.actor_items;

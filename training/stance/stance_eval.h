@@ -17,12 +17,43 @@
 #define NLPD_TRAINING_STANCE_STANCE_EVAL_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "nlpd/v1/document.pb.h"
+#include "nlpd/v1/results.pb.h"
 
 namespace nlpd::stance {
+
+// The server's path for the stance analysis, in process: text pipeline,
+// entities finder (embedded de/en models, the plugin's default threshold),
+// stance analyzer (embedded lexicons). Immutable after Create; Run is
+// thread-safe.
+class StancePipeline {
+ public:
+  struct Analysis {
+    nlpd::v1::Document document;
+    nlpd::v1::EntitiesResult entities;
+    nlpd::v1::StanceResult stance;
+  };
+
+  // Internal when ICU data or a model cannot be loaded; InvalidArgument for
+  // a malformed lexicon.
+  static absl::StatusOr<std::unique_ptr<StancePipeline>> Create();
+  ~StancePipeline();
+
+  // Analyzes `text` in `language`. For a language without an entities
+  // model the stance is left empty, as the server skips the plugin there.
+  absl::StatusOr<Analysis> Run(const std::string& text,
+                               const std::string& language) const;
+
+ private:
+  struct Parts;
+  explicit StancePipeline(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
 
 struct ItemOutcome {
   std::string id;
