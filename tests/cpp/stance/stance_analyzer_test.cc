@@ -148,6 +148,22 @@ INSTANTIATE_TEST_SUITE_P(
              "Der Minister warnte, man werde entschieden reagieren, falls "
              "Truppen an die Grenze verlegt würden.",
              F, "Minister"},
+        Case{"de",
+             "Der Kommandeur der Revolutionsgarden erklärte, man werde auf "
+             "jede Provokation „mit voller Härte“ antworten.",
+             F, "Kommandeur der Revolutionsgarden"},
+        Case{"de",
+             "Nordkorea hat am Morgen erneut eine Interkontinentalrakete "
+             "getestet, teilte der südkoreanische Generalstab mit.",
+             F, "Nordkorea"},
+        Case{"de",
+             "Eine Sprecherin des Auswärtigen Amts appellierte an Serbien und "
+             "Kosovo, die Spannungen im Norden nicht weiter anzuheizen.",
+             A, "Sprecherin des Auswärtigen Amts"},
+        Case{"de",
+             "Ein Militärschlag gegen die Atomanlagen komme „unter keinen "
+             "Umständen“ in Frage, sagte der Außenminister.",
+             A, "Außenminister"},
         // No position: no comment, denial, neutral narration.
         Case{"de",
              "Das Verteidigungsministerium wollte sich zu den Berichten nicht "
@@ -213,6 +229,14 @@ INSTANTIATE_TEST_SUITE_P(
              "The Indian army said both sides had begun pulling back troops "
              "from the disputed valley.",
              A, "Indian army"},
+        Case{"en",
+             "Kim said his country would \"not hesitate\" to use nuclear "
+             "weapons if attacked.",
+             F, "Kim"},
+        Case{"en",
+             "A government spokesman said it was too early to say who was "
+             "behind the blast.",
+             N, "spokesman"},
         Case{"en", "The Pentagon declined to comment on the report.", N,
              "Pentagon"},
         Case{"en", "Kenya denied that its forces had entered Somali territory.",
