@@ -92,10 +92,11 @@ void SummarizeActors(nlpd::v1::StanceResult* result) {
   result->set_favor(favor);
   result->set_against(against);
   result->set_none(none);
-  result->set_balance(favor + against == 0
-                          ? 0.0f
-                          : (static_cast<float>(favor) - against) /
-                                static_cast<float>(favor + against));
+  result->set_balance(
+      favor + against == 0
+          ? 0.0f
+          : (static_cast<float>(favor) - static_cast<float>(against)) /
+                static_cast<float>(favor + against));
 }
 
 }  // namespace nlpd::stance

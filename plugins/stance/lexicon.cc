@@ -129,8 +129,9 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
           element.max_gap = 10;
         } else if (field.starts_with("..")) {
           element.max_gap = std::atoi(std::string(field.substr(2)).c_str());
-          if (element.max_gap <= 0)
+          if (element.max_gap <= 0) {
             return error("bad gap " + std::string(field));
+          }
         } else if (field.find('_') != std::string_view::npos) {
           // "in_frage": consecutive tokens, no alternatives.
           if (field.find('|') != std::string_view::npos) {

@@ -265,8 +265,9 @@ absl::StatusOr<Evaluation> EvaluateStance(const std::string& jsonl_path) {
   }
 
   std::set<std::string> languages = {"all"};
-  for (const ItemOutcome& item : evaluation.items)
+  for (const ItemOutcome& item : evaluation.items) {
     languages.insert(item.language);
+  }
   for (const std::string& language : languages) {
     LanguageScores scores;
     int tp[2] = {0, 0}, predicted[2] = {0, 0}, gold[2] = {0, 0}, correct = 0;
