@@ -288,7 +288,8 @@ TEST_F(StanceAnalyzerTest, RolePhraseLinksPersonAndInstitution) {
   EXPECT_EQ(statement.stance(), nlpd::v1::AGAINST);
   std::vector<std::string> linked;
   for (uint32_t index : statement.actor_entities()) {
-    linked.push_back(analysis.entities.entities(index).text());
+    linked.push_back(
+        analysis.entities.entities(static_cast<int>(index)).text());
   }
   EXPECT_THAT(linked, ::testing::Contains("Maria Olsen"));
   EXPECT_THAT(linked, ::testing::Contains("NATO"));
