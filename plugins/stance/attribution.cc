@@ -1,0 +1,291 @@
+#include "attribution.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace nlpd::stance {
+namespace {
+
+// The longest phrase taken as a subject or speaker.
+constexpr int kMaxPhraseTokens = 12;
+
+// True when the clause before the boundary at `boundary` is reported
+// content, not a fronted subordinate clause ("Nachdem ..., kündigte X an").
+bool HasContentBefore(const Lexicon& lexicon, const SentenceView& sentence,
+                      int boundary) {
+  int start = boundary;
+  while (start > 0 && !sentence.IsBoundary(start - 1)) --start;
+  return start < boundary &&
+         !lexicon.InSet("subordinator", sentence.tokens[start].lowered);
+}
+
+}  // namespace
+
+Attribution::Attribution(const Lexicon& lexicon)
+    : lexicon_(lexicon),
+      capitalized_nouns_(lexicon.InSet("option", "capitalized-nouns")),
+      verb_second_(lexicon.InSet("option", "verb-second")) {}
+
+bool Attribution::IsVerbLike(const TokenInfo& token) const {
+  if (lexicon_.InSet("speech", token.lowered) ||
+      lexicon_.InSet("relay_verb", token.lowered) ||
+      lexicon_.InSet("verb", token.lowered)) {
+    return true;
+  }
+  // English-style past tenses ("approved", "launched").
+  return !capitalized_nouns_ && token.lowered.size() > 4 &&
+         token.lowered.ends_with("ed") && !token.is_capitalized;
+}
+
+Phrase Attribution::NounPhraseAt(const SentenceView& sentence,
+                                 int start) const {
+  int i = start;
+  while (i < sentence.size() &&
+         lexicon_.InSet("determiner", sentence.tokens[i].lowered)) {
+    ++i;
+  }
+  Phrase phrase;
+  const int begin = i;
+  int end = i;
+  bool seen_noun = false;
+  bool after_link = false;
+  for (; i < sentence.size() && i - start < kMaxPhraseTokens; ++i) {
+    const TokenInfo& token = sentence.tokens[i];
+    if (sentence.IsBoundary(i) || token.text == ".") break;
+    if (token.is_punctuation) continue;  // hyphen, apostrophe
+    if (lexicon_.InSet("np_stop", token.lowered)) break;
+    if (i > begin && IsVerbLike(token)) break;
+    if (seen_noun && lexicon_.InSet("np_link", token.lowered)) {
+      after_link = true;
+      continue;
+    }
+    if (capitalized_nouns_) {
+      if (token.is_capitalized || !token.is_word ||
+          (!token.lowered.empty() &&
+           std::isdigit(static_cast<unsigned char>(token.lowered[0])))) {
+        seen_noun = true;
+        after_link = false;
+        end = i + 1;
+        continue;
+      }
+      if (!seen_noun || after_link) continue;  // an adjective
+      // After a genitive name ("Russlands stellvertretender Minister").
+      const TokenInfo& previous = sentence.tokens[i - 1];
+      if (previous.entity >= 0 && previous.lowered.ends_with("s")) continue;
+      break;  // a lower-case word after the noun: the verb
+    }
+    seen_noun = true;
+    after_link = false;
+    end = i + 1;
+  }
+  if (!seen_noun || end <= begin) return phrase;
+  phrase.begin = begin;
+  phrase.end = end;
+  return phrase;
+}
+
+Phrase Attribution::WithApposition(const SentenceView& sentence,
+                                   Phrase phrase) const {
+  if (!phrase.found()) return phrase;
+  int i = phrase.end;
+  if (i + 1 >= sentence.size() || sentence.tokens[i].text != ",") {
+    return phrase;
+  }
+  const int entity = sentence.tokens[i + 1].entity;
+  if (entity < 0) return phrase;
+  int j = i + 1;
+  while (j < sentence.size() && sentence.tokens[j].entity == entity) ++j;
+  if (j == sentence.size() || sentence.IsBoundary(j) ||
+      sentence.tokens[j].text == ".") {
+    phrase.end = j;
+  }
+  return phrase;
+}
+
+Phrase Attribution::PhraseAfterVerb(const SentenceView& sentence,
+                                    int verb) const {
+  int i = verb + 1;
+  while (i < sentence.size() &&
+         lexicon_.InSet("after_verb_skip", sentence.tokens[i].lowered)) {
+    ++i;
+  }
+  if (i >= sentence.size()) return {};
+  if (!capitalized_nouns_ &&
+      !lexicon_.InSet("determiner", sentence.tokens[i].lowered) &&
+      !sentence.tokens[i].is_capitalized) {
+    return {};
+  }
+  return WithApposition(sentence, NounPhraseAt(sentence, i));
+}
+
+Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
+  int start = verb;
+  while (start > 0 && !sentence.IsBoundary(start - 1) &&
+         !lexicon_.InSet("clause_start", sentence.tokens[start - 1].lowered)) {
+    --start;
+  }
+  if (start == verb) {
+    // Nothing before the verb in its clause: inverted speech after a quote
+    // or a comma ("..., warnte X"), or a coordinated verb (no subject).
+    if (start == 0 || sentence.IsBoundary(start - 1)) {
+      return PhraseAfterVerb(sentence, verb);
+    }
+    return {};
+  }
+  const TokenInfo& first = sentence.tokens[start];
+  if (lexicon_.InSet("adverbial", first.lowered) ||
+      lexicon_.InSet("subordinator", first.lowered)) {
+    return verb_second_ ? PhraseAfterVerb(sentence, verb) : Phrase{};
+  }
+  if (lexicon_.InSet("pronoun", first.lowered) ||
+      lexicon_.InSet("person_pronoun", first.lowered)) {
+    return {start, start + 1};
+  }
+  Phrase phrase = NounPhraseAt(sentence, start);
+  if (phrase.found() && phrase.end > verb) phrase.end = verb;
+  if (phrase.found() && phrase.end <= phrase.begin) return {};
+  return WithApposition(sentence, phrase);
+}
+
+std::vector<SpeechFrame> Attribution::FindFrames(
+    const SentenceView& sentence,
+    const nlpd::v1::EntitiesResult& entities) const {
+  std::vector<SpeechFrame> frames;
+  for (int i = 0; i < sentence.size(); ++i) {
+    const TokenInfo& token = sentence.tokens[i];
+    if (!token.is_word) continue;
+    SpeechFrame frame;
+    frame.verb = i;
+    const bool speech = lexicon_.InSet("speech", token.lowered);
+    const bool relay_verb = lexicon_.InSet("relay_verb", token.lowered);
+    if (speech || relay_verb) {
+      frame.speaker = SubjectOf(sentence, i);
+      if (!IsActorLike(sentence, frame.speaker, entities) &&
+          !IsNameLike(sentence, frame.speaker, /*speaker=*/true)) {
+        continue;
+      }
+      // Inverted speech after its content ("„...“, sagte X", "..., warnte
+      // X."): the verb follows a boundary and nothing but the speaker
+      // follows it up to the next boundary or the end.
+      frame.speaker_after_content = frame.speaker.begin > i && i > 0 &&
+                                    sentence.IsBoundary(i - 1) &&
+                                    HasContentBefore(lexicon_, sentence, i - 1);
+      frame.relays = relay_verb;
+      // "..., wie das Ministerium mitteilte", "as the ministry said".
+      if (frame.speaker.begin > 0 && frame.speaker.begin < i &&
+          lexicon_.InSet("relay_marker",
+                         sentence.tokens[frame.speaker.begin - 1].lowered)) {
+        frame.relays = true;
+        frame.speaker_after_content = true;
+      }
+      for (int t = frame.speaker.begin; t < frame.speaker.end; ++t) {
+        if (lexicon_.InSet("agency", sentence.tokens[t].lowered)) {
+          frame.relays = true;
+        }
+      }
+      if (!frame.speaker_after_content) {
+        int content = std::max(i, frame.speaker.end - 1) + 1;
+        while (content < sentence.size() &&
+               (sentence.IsBoundary(content) ||
+                lexicon_.InSet("complementizer",
+                               sentence.tokens[content].lowered))) {
+          ++content;
+        }
+        frame.content_begin = content;
+      }
+      frames.push_back(frame);
+      continue;
+    }
+    // "so X" after a quote or comma: X is the speaker.
+    if (lexicon_.InSet("so_marker", token.lowered) && i > 0 &&
+        sentence.IsBoundary(i - 1)) {
+      frame.speaker = NounPhraseAt(sentence, i + 1);
+      if (!IsActorLike(sentence, frame.speaker, entities) &&
+          !IsNameLike(sentence, frame.speaker, /*speaker=*/true)) {
+        continue;
+      }
+      frame.speaker_after_content = true;
+      frames.push_back(frame);
+      continue;
+    }
+    // Source markers: "laut X", "according to X", "nach Angaben X".
+    for (const auto& marker : lexicon_.Phrases("source")) {
+      if (i + static_cast<int>(marker.size()) > sentence.size()) continue;
+      bool matches = true;
+      for (std::size_t k = 0; k < marker.size() && matches; ++k) {
+        matches = sentence.tokens[i + k].lowered == marker[k];
+      }
+      if (!matches) continue;
+      const int after = i + static_cast<int>(marker.size());
+      if (after < sentence.size() &&
+          lexicon_.InSet("self_source", sentence.tokens[after].lowered)) {
+        break;  // "nach eigenen Angaben": the actor's own account
+      }
+      frame.speaker = NounPhraseAt(sentence, after);
+      if (!frame.speaker.found()) break;
+      frame.relays = true;
+      frame.speaker_after_content = true;
+      frames.push_back(frame);
+      break;
+    }
+    if (lexicon_.InSet("source", token.lowered)) {
+      frame.speaker = NounPhraseAt(sentence, i + 1);
+      if (!frame.speaker.found()) continue;
+      if (lexicon_.InSet("self_source", sentence.tokens[i + 1].lowered)) {
+        continue;
+      }
+      frame.relays = true;
+      frame.speaker_after_content = true;
+      frames.push_back(frame);
+    }
+  }
+  return frames;
+}
+
+bool Attribution::IsActorLike(const SentenceView& sentence,
+                              const Phrase& phrase,
+                              const nlpd::v1::EntitiesResult& entities) const {
+  if (!phrase.found()) return false;
+  bool pronoun_person = false;
+  if (IsPronoun(sentence, phrase, &pronoun_person)) return true;
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const TokenInfo& token = sentence.tokens[t];
+    if (token.entity >= 0 &&
+        entities.entities(token.entity).label() != "MISC") {
+      return true;
+    }
+    if (token.is_word && lexicon_.InSet("actor_noun", token.lowered)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Attribution::IsNameLike(const SentenceView& sentence, const Phrase& phrase,
+                             bool speaker) const {
+  constexpr int kMaxNameTokens = 8;
+  // Where every noun is capitalized, a capital tells a name only for the
+  // subject of a verb of speech.
+  if (!speaker && capitalized_nouns_) return false;
+  return phrase.found() && phrase.end - phrase.begin <= kMaxNameTokens &&
+         sentence.tokens[phrase.begin].is_capitalized &&
+         !lexicon_.InSet("adverbial", sentence.tokens[phrase.begin].lowered) &&
+         !lexicon_.InSet("subordinator", sentence.tokens[phrase.begin].lowered);
+}
+
+bool Attribution::IsPronoun(const SentenceView& sentence, const Phrase& phrase,
+                            bool* person) const {
+  if (!phrase.found() || phrase.end - phrase.begin != 1) return false;
+  const std::string& word = sentence.tokens[phrase.begin].lowered;
+  if (lexicon_.InSet("person_pronoun", word)) {
+    *person = true;
+    return true;
+  }
+  if (lexicon_.InSet("pronoun", word)) {
+    *person = false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace nlpd::stance

@@ -1,0 +1,132 @@
+#include "cue_matcher.h"
+
+#include <algorithm>
+
+namespace nlpd::stance {
+namespace {
+
+// How far before a match a negation reaches ("will not attack",
+// "keine neue Offensive").
+constexpr int kNegationReach = 3;
+// How far before an attack a modal makes it a threat ("would target").
+constexpr int kModalReach = 4;
+
+bool ElementMatches(const PatternElement& element, const TokenInfo& token) {
+  for (const WordMatcher& matcher : element.alternatives) {
+    if (matcher.Matches(token.lowered)) return true;
+  }
+  return false;
+}
+
+// Matches elements[e...] from token `position`; returns the end token or -1.
+// Gaps try the shortest length first and never cross the sentence.
+int MatchFrom(const std::vector<PatternElement>& elements, std::size_t e,
+              const SentenceView& sentence, int position,
+              std::vector<int>& element_tokens) {
+  if (e == elements.size()) return position;
+  const PatternElement& element = elements[e];
+  if (element.max_gap > 0) {
+    for (int gap = 0; gap <= element.max_gap; ++gap) {
+      if (position + gap >= sentence.size()) break;
+      const int end =
+          MatchFrom(elements, e + 1, sentence, position + gap, element_tokens);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  if (position >= sentence.size() ||
+      !ElementMatches(element, sentence.tokens[position])) {
+    return -1;
+  }
+  element_tokens.push_back(position);
+  const int end =
+      MatchFrom(elements, e + 1, sentence, position + 1, element_tokens);
+  if (end < 0) element_tokens.pop_back();
+  return end;
+}
+
+bool StatesNegation(const CuePattern& cue) {
+  return std::any_of(cue.elements.begin(), cue.elements.end(),
+                     [](const PatternElement& e) { return e.is_negation; });
+}
+
+}  // namespace
+
+std::vector<CueMatch> FindCues(const Lexicon& lexicon,
+                               const SentenceView& sentence) {
+  std::vector<CueMatch> matches;
+  std::vector<int> element_tokens;
+  for (int start = 0; start < sentence.size(); ++start) {
+    for (const CuePattern& cue : lexicon.cues()) {
+      element_tokens.clear();
+      const int end =
+          MatchFrom(cue.elements, 0, sentence, start, element_tokens);
+      if (end < 0) continue;
+      CueMatch match;
+      match.cue = &cue;
+      match.begin = start;
+      match.end = end;
+      match.kind = cue.kind;
+      if (!StatesNegation(cue)) {
+        // A negation word just before the match (within its clause) or in
+        // one of its gaps.
+        for (int t = start - 1; t >= 0 && t >= start - kNegationReach; --t) {
+          if (sentence.IsBoundary(t)) break;
+          if (lexicon.InSet("negation", sentence.tokens[t].lowered)) {
+            match.negated = true;
+          }
+        }
+        for (int t = start; t < end; ++t) {
+          if (std::find(element_tokens.begin(), element_tokens.end(), t) ==
+                  element_tokens.end() &&
+              lexicon.InSet("negation", sentence.tokens[t].lowered)) {
+            match.negated = true;
+          }
+        }
+      }
+      // A conditional word between the clause start and the match
+      // ("falls", "if"), or opening the clause ("sollten die Truppen ...",
+      // "should they attack").
+      for (int t = start - 1; t >= 0; --t) {
+        if (sentence.IsBoundary(t)) break;
+        const std::string& word = sentence.tokens[t].lowered;
+        if (lexicon.InSet("conditional", word) ||
+            ((t == 0 || sentence.IsBoundary(t - 1)) &&
+             lexicon.InSet("conditional_initial", word))) {
+          match.hypothetical = true;
+          break;
+        }
+      }
+      if (match.kind == "attack") {
+        for (int t = start - 1; t >= 0 && t >= start - kModalReach; --t) {
+          if (lexicon.InSet("future_modal", sentence.tokens[t].lowered)) {
+            match.kind = "threat";
+            break;
+          }
+        }
+      }
+      matches.push_back(std::move(match));
+    }
+  }
+  // The object of a rejection, warning, protest or appeal is not the
+  // actor's own step: "ruled out sending troops", "protestierten gegen die
+  // Mobilmachung". The scope runs to the clause's end or a coordinator
+  // ("condemned the attack and vowed revenge" keeps the vow).
+  for (const CueMatch& scope : matches) {
+    if (!scope.counts() || !lexicon.InSet("scope_kind", scope.kind)) continue;
+    int end = scope.begin + 1;
+    while (end < sentence.size() && !sentence.IsBoundary(end) &&
+           !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
+      ++end;
+    }
+    for (CueMatch& match : matches) {
+      if (match.cue->stance == nlpd::v1::FAVOR && match.begin > scope.begin &&
+          match.begin < end) {
+        match.negated = true;
+      }
+    }
+  }
+  return matches;
+}
+
+}  // namespace nlpd::stance

@@ -1,0 +1,35 @@
+// Finds the lexicon's cue patterns in a sentence and decides, for each
+// match, whether it counts: a match in the scope of a negation the pattern
+// does not state itself, or inside a conditional clause ("falls ...",
+// "if ..."), does not express the actor's position.
+#ifndef NLPD_PLUGINS_STANCE_CUE_MATCHER_H_
+#define NLPD_PLUGINS_STANCE_CUE_MATCHER_H_
+
+#include <string>
+#include <vector>
+
+#include "lexicon.h"
+#include "sentence_view.h"
+
+namespace nlpd::stance {
+
+struct CueMatch {
+  const CuePattern* cue = nullptr;  // owned by the Lexicon
+  int begin = 0;                    // token range in the sentence view
+  int end = 0;
+  // The cue's kind, refined: an "attack" after a future or conditional
+  // modal ("would strike", "werde angreifen") is a "threat".
+  std::string kind;
+  bool negated = false;       // in the scope of an unstated negation
+  bool hypothetical = false;  // inside a conditional clause
+  bool counts() const { return !negated && !hypothetical; }
+};
+
+// All matches in text order (by begin, then by pattern order). A pattern
+// matches at most once per start token, with the shortest gaps. Thread-safe.
+std::vector<CueMatch> FindCues(const Lexicon& lexicon,
+                               const SentenceView& sentence);
+
+}  // namespace nlpd::stance
+
+#endif  // NLPD_PLUGINS_STANCE_CUE_MATCHER_H_

@@ -1,0 +1,413 @@
+#include "stance_analyzer.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "attribution.h"
+#include "cue_matcher.h"
+#include "document_summary.h"
+#include "nlpd/language.h"
+#include "sentence_view.h"
+
+namespace nlpd::stance {
+namespace {
+
+using nlpd::v1::Document;
+using nlpd::v1::EntitiesResult;
+using nlpd::v1::Span;
+using nlpd::v1::Stance;
+
+// A position needs at least this much cue weight.
+constexpr float kMinimumScore = 1.0f;
+// Weaker cues of the same stance add this share of their weight.
+constexpr float kSecondaryShare = 0.3f;
+// How far before a cue a modal verb reaches.
+constexpr int kModalReach = 3;
+// Confidence of a statement that takes no position.
+constexpr float kNoneConfidence = 0.6f;
+
+// Cue kinds that report the actor's own escalatory deed: when they decide a
+// statement, the actor is the deed's agent, not whoever reports it.
+bool IsActionKind(const std::string& kind) {
+  return kind == "attack" || kind == "deployment" || kind == "mobilization" ||
+         kind == "exercise";
+}
+
+// Cue kinds that become EscalationEvents.
+bool IsEventKind(const std::string& kind) {
+  return IsActionKind(kind) || kind == "threat" || kind == "weapons";
+}
+
+Span TokenRangeSpan(const Document& document, int first, int last) {
+  const Span& begin = document.tokens(first).span();
+  const Span& end = document.tokens(last).span();
+  Span span;
+  span.set_byte_start(begin.byte_start());
+  span.set_byte_end(end.byte_end());
+  span.set_char_start(begin.char_start());
+  span.set_char_end(end.char_end());
+  return span;
+}
+
+std::string SpanString(const Document& document, const Span& span) {
+  return document.text().substr(span.byte_start(),
+                                span.byte_end() - span.byte_start());
+}
+
+// An actor as resolved: its phrase, name and entities.
+struct Actor {
+  Span span;
+  std::string name;
+  std::vector<uint32_t> entities;
+  bool is_person = false;
+  uint32_t char_position = 0;  // where it was named
+};
+
+// The cues of one sentence, weighed by stance.
+struct Weighing {
+  std::array<float, 4> score = {0, 0, 0, 0};  // by nlpd::v1::Stance
+  std::array<std::vector<const CueMatch*>, 4> accepted;
+};
+
+Weighing Weigh(const std::vector<CueMatch>& matches) {
+  std::vector<const CueMatch*> counted;
+  for (const CueMatch& match : matches) {
+    if (match.counts()) counted.push_back(&match);
+  }
+  std::stable_sort(counted.begin(), counted.end(),
+                   [](const CueMatch* a, const CueMatch* b) {
+                     return a->cue->weight > b->cue->weight;
+                   });
+  Weighing weighing;
+  // Negated or hypothetical matches still block weaker overlapping ones
+  // ("nicht ausschließen" must not also count as "ausschließen").
+  std::vector<const CueMatch*> blockers;
+  for (const CueMatch& match : matches) {
+    if (!match.counts()) blockers.push_back(&match);
+  }
+  for (const CueMatch* match : counted) {
+    const int stance = match->cue->stance;
+    bool overlaps = false;
+    for (const CueMatch* other : weighing.accepted[stance]) {
+      overlaps |= match->begin < other->end && other->begin < match->end;
+    }
+    if (overlaps) continue;
+    weighing.score[stance] += weighing.accepted[stance].empty()
+                                  ? match->cue->weight
+                                  : kSecondaryShare * match->cue->weight;
+    weighing.accepted[stance].push_back(match);
+  }
+  return weighing;
+}
+
+class DocumentAnalysis {
+ public:
+  DocumentAnalysis(const Lexicon& lexicon, const Document& document,
+                   const EntitiesResult& entities)
+      : lexicon_(lexicon),
+        attribution_(lexicon),
+        document_(document),
+        entities_(entities) {}
+
+  nlpd::v1::StanceResult Run() {
+    for (int s = 0; s < document_.sentences_size(); ++s) AnalyzeSentence(s);
+    SummarizeActors(&result_);
+    return std::move(result_);
+  }
+
+ private:
+  void AnalyzeSentence(int index);
+  std::optional<Actor> ResolveActor(const SentenceView& sentence,
+                                    const Phrase& phrase);
+  Span PhraseSpan(const SentenceView& sentence, const Phrase& phrase) const {
+    return TokenRangeSpan(document_, sentence.token_begin + phrase.begin,
+                          sentence.token_begin + phrase.end - 1);
+  }
+  // The subject of what `frame` reports, when it names an actor.
+  Phrase ContentSubject(const SentenceView& sentence,
+                        const SpeechFrame& frame) const;
+  // The last person entity mentioned before `char_position`, if any.
+  std::optional<Actor> LastPersonEntityBefore(uint32_t char_position) const;
+
+  const Lexicon& lexicon_;
+  Attribution attribution_;
+  const Document& document_;
+  const EntitiesResult& entities_;
+  nlpd::v1::StanceResult result_;
+  std::optional<Actor> last_actor_;
+  std::optional<Actor> last_person_;
+};
+
+std::optional<Actor> DocumentAnalysis::LastPersonEntityBefore(
+    uint32_t char_position) const {
+  std::optional<Actor> found;
+  for (int e = 0; e < entities_.entities_size(); ++e) {
+    const nlpd::v1::Entity& entity = entities_.entities(e);
+    if (entity.span().char_end() > char_position) break;
+    if (entity.label() != "PER") continue;
+    Actor actor;
+    actor.span = entity.span();
+    actor.name = entity.text();
+    actor.entities = {static_cast<uint32_t>(e)};
+    actor.is_person = true;
+    actor.char_position = entity.span().char_start();
+    found = std::move(actor);
+  }
+  return found;
+}
+
+Phrase DocumentAnalysis::ContentSubject(const SentenceView& sentence,
+                                        const SpeechFrame& frame) const {
+  const int start = frame.speaker_after_content ? 0 : frame.content_begin;
+  if (start >= sentence.size() ||
+      lexicon_.InSet("adverbial", sentence.tokens[start].lowered) ||
+      lexicon_.InSet("subordinator", sentence.tokens[start].lowered)) {
+    return {};
+  }
+  bool pronoun_person = false;
+  Phrase subject = attribution_.NounPhraseAt(sentence, start);
+  if (!attribution_.IsActorLike(sentence, subject, entities_) ||
+      attribution_.IsPronoun(sentence, subject, &pronoun_person) ||
+      subject.Overlaps(frame.speaker)) {
+    return {};
+  }
+  return subject;
+}
+
+std::optional<Actor> DocumentAnalysis::ResolveActor(
+    const SentenceView& sentence, const Phrase& phrase) {
+  if (!phrase.found()) return std::nullopt;
+  Actor actor;
+  actor.span = PhraseSpan(sentence, phrase);
+  actor.char_position = actor.span.char_start();
+  bool person_pronoun = false;
+  if (attribution_.IsPronoun(sentence, phrase, &person_pronoun)) {
+    // The last named speaker; for "er"/"he"/"she" also a person named
+    // since.
+    std::optional<Actor> antecedent =
+        person_pronoun ? last_person_ : last_actor_;
+    if (person_pronoun) {
+      std::optional<Actor> mentioned =
+          LastPersonEntityBefore(actor.span.char_start());
+      if (mentioned && (!antecedent ||
+                        mentioned->char_position > antecedent->char_position)) {
+        antecedent = mentioned;
+      }
+    }
+    // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
+    if (!antecedent) {
+      antecedent = actor;
+      antecedent->name = SpanString(document_, actor.span);
+    }
+    return antecedent;
+  }
+  // The person's name when the phrase has one, else the phrase.
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const int entity = sentence.tokens[t].entity;
+    if (entity < 0) continue;
+    if (actor.entities.empty() ||
+        actor.entities.back() != static_cast<uint32_t>(entity)) {
+      actor.entities.push_back(static_cast<uint32_t>(entity));
+    }
+    if (!actor.is_person && entities_.entities(entity).label() == "PER") {
+      actor.is_person = true;
+      actor.name = entities_.entities(entity).text();
+    }
+  }
+  if (!actor.is_person) actor.name = SpanString(document_, actor.span);
+  // A name fused into a role word ("Kremlsprecher"): the entity of that
+  // name elsewhere in the document.
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const TokenInfo& token = sentence.tokens[t];
+    if (token.entity >= 0 || !token.is_word) continue;
+    for (int e = 0; e < entities_.entities_size(); ++e) {
+      const std::string name = Lowercase(entities_.entities(e).text());
+      if (name.size() >= 4 && token.lowered.size() > name.size() + 2 &&
+          token.lowered.starts_with(name) &&
+          lexicon_.InSet("role_noun", token.lowered.substr(name.size()))) {
+        actor.entities.push_back(static_cast<uint32_t>(e));
+        break;
+      }
+    }
+  }
+  std::sort(actor.entities.begin(), actor.entities.end());
+  actor.entities.erase(
+      std::unique(actor.entities.begin(), actor.entities.end()),
+      actor.entities.end());
+  return actor;
+}
+
+void DocumentAnalysis::AnalyzeSentence(int index) {
+  const SentenceView sentence = MakeSentenceView(document_, entities_, index);
+  if (sentence.tokens.empty()) return;
+  const std::vector<CueMatch> matches = FindCues(lexicon_, sentence);
+  const Weighing weighing = Weigh(matches);
+  const std::vector<SpeechFrame> frames =
+      attribution_.FindFrames(sentence, entities_);
+
+  const float favor = weighing.score[nlpd::v1::FAVOR];
+  const float against = weighing.score[nlpd::v1::AGAINST];
+  const float none = weighing.score[nlpd::v1::NONE];
+  Stance stance = nlpd::v1::NONE;
+  const float best = std::max(favor, against);
+  if (best >= kMinimumScore && best > none) {
+    stance = favor >= against ? nlpd::v1::FAVOR : nlpd::v1::AGAINST;
+  }
+  // The cue that decides: the strongest of the winning stance, else the
+  // strongest NONE cue.
+  const CueMatch* top = nullptr;
+  if (stance != nlpd::v1::NONE) {
+    top = weighing.accepted[stance].front();
+  } else if (!weighing.accepted[nlpd::v1::NONE].empty()) {
+    top = weighing.accepted[nlpd::v1::NONE].front();
+  }
+
+  // The speaker: the frame nearest before the deciding cue whose speaker
+  // speaks for itself, else the first such frame, else a relaying frame.
+  const SpeechFrame* frame = nullptr;
+  for (const SpeechFrame& candidate : frames) {
+    if (candidate.relays) continue;
+    if (frame == nullptr || (top != nullptr && candidate.verb <= top->begin &&
+                             !candidate.speaker_after_content)) {
+      frame = &candidate;
+    }
+  }
+  const bool relayed = frame == nullptr && !frames.empty();
+  if (relayed) frame = &frames.front();
+
+  Phrase actor_phrase;
+  Phrase reporter_phrase;
+  if (frame != nullptr) actor_phrase = frame->speaker;
+  // A deed in a modal ("should send", "werde liefern") is advocated or
+  // announced by the speaker, not reported.
+  bool modal = false;
+  if (top != nullptr) {
+    for (int t = top->begin - 1; t >= 0 && t >= top->begin - kModalReach; --t) {
+      if (sentence.IsBoundary(t)) break;
+      modal |= lexicon_.InSet("modal", sentence.tokens[t].lowered);
+    }
+  }
+  // The agent of a reported deed, or of what a relaying source reports.
+  if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
+                                     IsActionKind(top->kind) && !modal))) {
+    bool pronoun_person = false;
+    Phrase agent = attribution_.SubjectOf(sentence, top->begin);
+    if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
+         !attribution_.IsNameLike(sentence, agent, /*speaker=*/false)) ||
+        attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
+      agent = {};
+    }
+    if (relayed && !agent.found() && frame != nullptr) {
+      agent = ContentSubject(sentence, *frame);
+    }
+    if (agent.found() && !agent.Overlaps(actor_phrase)) {
+      reporter_phrase = actor_phrase;
+      actor_phrase = agent;
+    }
+  } else if (relayed && frame != nullptr) {
+    // What a source relays without a named party: the content's subject.
+    Phrase agent = ContentSubject(sentence, *frame);
+    if (agent.found() && !agent.Overlaps(actor_phrase)) {
+      reporter_phrase = actor_phrase;
+      actor_phrase = agent;
+    }
+  }
+  if (frame == nullptr && top != nullptr) {
+    actor_phrase = attribution_.SubjectOf(sentence, top->begin);
+    if (!attribution_.IsActorLike(sentence, actor_phrase, entities_) &&
+        !attribution_.IsNameLike(sentence, actor_phrase, /*speaker=*/false)) {
+      actor_phrase = {};
+    }
+  }
+
+  std::optional<Actor> actor = ResolveActor(sentence, actor_phrase);
+  if (!actor) return;  // nobody holds a position: no statement
+  std::optional<Actor> reporter = ResolveActor(sentence, reporter_phrase);
+
+  nlpd::v1::StanceStatement* statement = result_.add_statements();
+  *statement->mutable_span() = document_.sentences(index).span();
+  *statement->mutable_actor_span() = actor->span;
+  statement->set_actor(actor->name);
+  for (uint32_t entity : actor->entities) statement->add_actor_entities(entity);
+  statement->set_stance(stance);
+  if (stance == nlpd::v1::NONE) {
+    statement->set_confidence(kNoneConfidence);
+  } else {
+    const float win = weighing.score[stance];
+    const float lose = stance == nlpd::v1::FAVOR ? against : favor;
+    statement->set_confidence(0.5f + 0.45f * (win - lose) / (win + lose + 1));
+    for (const CueMatch* match : weighing.accepted[stance]) {
+      *statement->add_cues() =
+          TokenRangeSpan(document_, sentence.token_begin + match->begin,
+                         sentence.token_begin + match->end - 1);
+    }
+    std::sort(statement->mutable_cues()->begin(),
+              statement->mutable_cues()->end(),
+              [](const Span& a, const Span& b) {
+                return a.char_start() < b.char_start();
+              });
+  }
+  if (stance == nlpd::v1::FAVOR) {
+    for (const CueMatch* match : weighing.accepted[stance]) {
+      if (!IsEventKind(match->kind)) continue;
+      nlpd::v1::EscalationEvent* event = result_.add_events();
+      event->set_kind(match->kind);
+      *event->mutable_span() =
+          TokenRangeSpan(document_, sentence.token_begin + match->begin,
+                         sentence.token_begin + match->end - 1);
+      event->set_actor(actor->name);
+      *event->mutable_actor_span() = actor->span;
+      if (reporter) {
+        event->set_reported_by(reporter->name);
+        *event->mutable_reported_by_span() = reporter->span;
+      }
+    }
+  }
+  // The antecedents of later pronouns: the speaker (or the reporter) named
+  // here.
+  for (const std::optional<Actor>* named : {&reporter, &actor}) {
+    if (!named->has_value()) continue;
+    last_actor_ = **named;
+    if ((*named)->is_person) last_person_ = **named;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StanceAnalyzer>> StanceAnalyzer::Create(
+    const std::map<std::string, std::string_view, std::less<>>& lexicon_texts) {
+  std::unique_ptr<StanceAnalyzer> analyzer(new StanceAnalyzer());
+  for (const auto& [language, text] : lexicon_texts) {
+    absl::StatusOr<Lexicon> lexicon = Lexicon::Parse(text);
+    if (!lexicon.ok()) {
+      return absl::InvalidArgumentError(
+          "cues_" + language +
+          ".txt: " + std::string(lexicon.status().message()));
+    }
+    analyzer->lexicons_.emplace(language, *std::move(lexicon));
+  }
+  return analyzer;
+}
+
+std::vector<std::string> StanceAnalyzer::Languages() const {
+  std::vector<std::string> languages;
+  for (const auto& [language, lexicon] : lexicons_) {
+    languages.push_back(language);
+  }
+  return languages;
+}
+
+absl::StatusOr<nlpd::v1::StanceResult> StanceAnalyzer::Analyze(
+    const Document& document, const EntitiesResult& entities) const {
+  auto it = lexicons_.find(sdk::PrimarySubtag(document.language()));
+  if (it == lexicons_.end()) {
+    return absl::InvalidArgumentError("no stance lexicon for language \"" +
+                                      document.language() + "\"");
+  }
+  return DocumentAnalysis(it->second, document, entities).Run();
+}
+
+}  // namespace nlpd::stance
