@@ -28,6 +28,7 @@ from google.protobuf import json_format
 import nlpd
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import Error, ResultNotFoundError
+from nlpd.readable import format_response
 from nlpd.v1 import nlpd_pb2
 
 EXIT_OK = 0
@@ -66,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TEXT",
         help="a target of your own for target-dependent analyses (sentiment): every "
         "occurrence of TEXT is judged; repeatable",
+    )
+    p_analyze.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json: the whole response (default); text: a readable summary of each analysis",
     )
     p_analyze.add_argument(
         "--compact", action="store_true", help="print JSON on one line instead of indented"
@@ -154,6 +161,9 @@ def _cmd_analyze(client: Client, args: argparse.Namespace, out: TextIO, stdin: T
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
     response = client.analyze(text, analyses, language=args.language, targets=args.about)
     doc = client.to_dict(response)
+    if args.format == "text":
+        out.write(format_response(response, doc.get("custom_results", {})))
+        return EXIT_OK
     json.dump(doc, out, indent=None if args.compact else 2, ensure_ascii=False)
     out.write("\n")
     return EXIT_OK
