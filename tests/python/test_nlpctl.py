@@ -84,6 +84,23 @@ def test_analyze_with_own_targets(server: Server) -> None:
     assert [(s["name"], len(s["mentions"])) for s in mine] == [("inflation", 1)]
 
 
+def test_analyze_text_format_shows_statements_readably(server: Server) -> None:
+    text = (
+        "The foreign minister of Ghana urged both sides to return to negotiations. "
+        "Heavy rain flooded several streets in the capital."
+    )
+    proc = run(
+        server, "analyze", "-", "--analyses", "stance,sentiment", "--format", "text", stdin=text
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("language en")
+    assert "entities" in lines and "sentiment" in lines
+    assert any(line.startswith("stance  balance -1.00: 0 favor, 1 against") for line in lines)
+    statement = next(line for line in lines if line.strip().startswith("AGAINST 0."))
+    assert "foreign minister of Ghana: The foreign minister of Ghana urged" in statement
+
+
 def test_analyze_unknown_analysis(server: Server) -> None:
     proc = run(server, "analyze", "-", "--analyses", "frobnicate", stdin=GERMAN)
     assert proc.returncode == 1
