@@ -3,6 +3,7 @@
 #include <lbfgs.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -37,6 +38,10 @@ struct Problem {
   std::vector<uint32_t> compact_rows;  // Per data row entry.
   const FeaturizedSet* data = nullptr;
   double l2 = 0;
+  double label_smoothing = 0;
+  // Per compact row and class: the factor the weight acts with (NB-LR); all
+  // ones without scaling.
+  std::vector<double> scale;
 };
 
 lbfgsfloatval_t Evaluate(void* instance, const lbfgsfloatval_t* x,
@@ -53,7 +58,9 @@ lbfgsfloatval_t Evaluate(void* instance, const lbfgsfloatval_t* x,
     std::array<double, kNumClasses> z{};
     for (uint32_t k = data.offsets[e]; k < data.offsets[e + 1]; ++k) {
       const size_t base = size_t{problem.compact_rows[k]} * kNumClasses;
-      for (int c = 0; c < kNumClasses; ++c) z[c] += x[base + c];
+      for (int c = 0; c < kNumClasses; ++c) {
+        z[c] += problem.scale[base + c] * x[base + c];
+      }
     }
     const double largest = *std::max_element(z.begin(), z.end());
     double sum = 0;
@@ -63,14 +70,20 @@ lbfgsfloatval_t Evaluate(void* instance, const lbfgsfloatval_t* x,
     }
     const int label = data.labels[e];
     const double weight = data.weights[e];
-    loss -= weight * std::log(std::max(z[label] / sum, 1e-300));
     std::array<double, kNumClasses> gradient{};
     for (int c = 0; c < kNumClasses; ++c) {
-      gradient[c] = weight * (z[c] / sum - (c == label ? 1.0 : 0.0));
+      const double target = (c == label ? 1.0 - problem.label_smoothing : 0.0) +
+                            problem.label_smoothing / kNumClasses;
+      if (target > 0) {
+        loss -= weight * target * std::log(std::max(z[c] / sum, 1e-300));
+      }
+      gradient[c] = weight * (z[c] / sum - target);
     }
     for (uint32_t k = data.offsets[e]; k < data.offsets[e + 1]; ++k) {
       const size_t base = size_t{problem.compact_rows[k]} * kNumClasses;
-      for (int c = 0; c < kNumClasses; ++c) g[base + c] += gradient[c];
+      for (int c = 0; c < kNumClasses; ++c) {
+        g[base + c] += problem.scale[base + c] * gradient[c];
+      }
     }
   }
   return loss;
@@ -84,6 +97,7 @@ std::vector<float> TrainLbfgs(const FeaturizedSet& data,
   Problem problem;
   problem.data = &data;
   problem.l2 = options.l2;
+  problem.label_smoothing = options.label_smoothing;
   problem.compact_rows.reserve(data.rows.size());
   for (uint32_t row : data.rows) {
     if (compact_of[row] < 0) {
@@ -93,6 +107,36 @@ std::vector<float> TrainLbfgs(const FeaturizedSet& data,
     problem.compact_rows.push_back(static_cast<uint32_t>(compact_of[row]));
   }
   const int n = static_cast<int>(used.size()) * kNumClasses;
+  problem.scale.assign(static_cast<size_t>(n), 1.0);
+  if (options.nb_floor >= 0) {
+    // Example-weighted counts of each row per class.
+    std::vector<double> counts(static_cast<size_t>(n), 0.0);
+    std::array<double, kNumClasses> totals{};
+    for (size_t e = 0; e < data.size(); ++e) {
+      const int label = data.labels[e];
+      for (uint32_t k = data.offsets[e]; k < data.offsets[e + 1]; ++k) {
+        counts[size_t{problem.compact_rows[k]} * kNumClasses + label] +=
+            data.weights[e];
+        totals[label] += data.weights[e];
+      }
+    }
+    const double all = totals[0] + totals[1] + totals[2];
+    const double smoothing = static_cast<double>(used.size());
+    for (size_t id = 0; id < used.size(); ++id) {
+      double row_all = 0;
+      for (int c = 0; c < kNumClasses; ++c) {
+        row_all += counts[id * kNumClasses + c];
+      }
+      for (int c = 0; c < kNumClasses; ++c) {
+        const double in = counts[id * kNumClasses + c];
+        const double ratio =
+            std::log((1.0 + in) / (smoothing + totals[c])) -
+            std::log((1.0 + row_all - in) / (smoothing + all - totals[c]));
+        problem.scale[id * kNumClasses + c] =
+            std::abs(ratio) + options.nb_floor;
+      }
+    }
+  }
   lbfgsfloatval_t* x = lbfgs_malloc(n);
   std::fill(x, x + n, 0.0);
   lbfgs_parameter_t parameters;
@@ -105,8 +149,8 @@ std::vector<float> TrainLbfgs(const FeaturizedSet& data,
                              0.0f);
   for (size_t id = 0; id < used.size(); ++id) {
     for (int c = 0; c < kNumClasses; ++c) {
-      weights[size_t{used[id]} * kNumClasses + c] =
-          static_cast<float>(x[id * kNumClasses + c]);
+      weights[size_t{used[id]} * kNumClasses + c] = static_cast<float>(
+          problem.scale[id * kNumClasses + c] * x[id * kNumClasses + c]);
     }
   }
   lbfgs_free(x);

@@ -37,6 +37,17 @@ struct TrainerOptions {
   uint64_t seed = 1;
   bool lbfgs = true;     // false: AdaGrad (epochs, learning_rate).
   int iterations = 200;  // L-BFGS iterations at most.
+  // >= 0: NB-LR scaling (after Wang & Manning 2012, one-vs-rest per class):
+  // feature j's class-c weight acts on |r_jc| + nb_floor times the feature,
+  // r_jc being the smoothed log-count ratio of j in class c against the
+  // other classes (example-weighted counts of the training data given,
+  // add-one smoothing). The returned weights include the scaling, so the
+  // model is still a sum of row weights. L-BFGS only. < 0: off.
+  float nb_floor = -1;
+  // Label smoothing: the target distribution puts 1 - label_smoothing on
+  // the label and spreads label_smoothing evenly over all classes (noisy
+  // crowd labels). L-BFGS only.
+  float label_smoothing = 0;
 };
 
 // Dense weights, kNumClasses per row, 2^row_bits rows.

@@ -9,10 +9,13 @@
 //   nlpd_train_sentiment --language=de --gerntsa=FILE --newsmtsc=DIR
 //       --dictionary=/usr/share/trans/de-en --english_weight=0.3 [--out=FILE]
 //   options: --groups=words,bigrams,window,target,negation,clause,contrast,
-//            intensifier,stems,translation  --class_weight=POWER
+//            intensifier,stems,translation,chargrams,fallback,speaker,quotes,
+//            predicate,mentions,heads  --class_weight=POWER
 //            --epochs=N --learning_rate=X --l2=X --seed=N --row_bits=N
-//            --folds=N --max_translations=N --speed=0|1
+//            --folds=N --max_translations=N --speed=0|1 --sentence=0|1
 //            --learner=lbfgs|adagrad --iterations=N --further_mentions=0|1
+//            --nb_floor=X (NB-LR scaling, < 0 off) --label_smoothing=X
+//            --polarity_words=X
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -56,6 +59,9 @@ struct Options {
   bool further_mentions = false;
   int folds = 5;
   bool speed = true;
+  // false: the sentence classifier is not really trained (one iteration, no
+  // calibration folds), for quick experiments on the target classifier.
+  bool sentence = true;
   TrainerOptions trainer;
 };
 
@@ -72,7 +78,12 @@ bool ParseGroups(const std::string& list, uint32_t* groups) {
       {"stems", kStems},
       {"translation", kTranslation},
       {"chargrams", kCharacterGrams},
-      {"fallback", kLexiconFallback}};
+      {"fallback", kLexiconFallback},
+      {"speaker", kSpeaker},
+      {"quotes", kQuotes},
+      {"predicate", kPredicate},
+      {"mentions", kMentionSides},
+      {"heads", kCompoundHeads}};
   *groups = 0;
   size_t start = 0;
   while (start < list.size()) {
@@ -456,8 +467,13 @@ int Run(const Options& options) {
   float target_temperature = 1, sentence_temperature = 1;
   const auto target_weights =
       TrainCalibrated("target", target_data, options, &target_temperature);
-  const auto sentence_weights = TrainCalibrated("sentence", sentence_data,
-                                                options, &sentence_temperature);
+  Options sentence_options = options;
+  if (!options.sentence) {
+    sentence_options.folds = 1;
+    sentence_options.trainer.iterations = 1;
+  }
+  const auto sentence_weights = TrainCalibrated(
+      "sentence", sentence_data, sentence_options, &sentence_temperature);
   const double train_seconds =
       std::chrono::duration<double>(Clock::now() - start).count();
   model_file.target = Quantize(target_weights, target_temperature);
@@ -535,6 +551,8 @@ int main(int argc, char** argv) {
        }},
       {"folds",
        [&](const std::string& value) { options.folds = std::stoi(value); }},
+      {"sentence",
+       [&](const std::string& value) { options.sentence = value != "0"; }},
       {"speed",
        [&](const std::string& value) { options.speed = value != "0"; }},
       {"epochs",
@@ -560,6 +578,14 @@ int main(int argc, char** argv) {
       {"iterations",
        [&](const std::string& value) {
          options.trainer.iterations = std::stoi(value);
+       }},
+      {"nb_floor",
+       [&](const std::string& value) {
+         options.trainer.nb_floor = std::stof(value);
+       }},
+      {"label_smoothing",
+       [&](const std::string& value) {
+         options.trainer.label_smoothing = std::stof(value);
        }},
       {"row_bits",
        [&](const std::string& value) {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <iterator>
 
 namespace nlpd::sentiment {
 namespace {
@@ -77,6 +79,16 @@ enum Namespace : uint64_t {
   kNegatedTarget = 18,
   kClauseLex = 19,
   kCharacterGram = 20,
+  kReportedWord = 21,
+  kSpeakerFlag = 22,
+  kObjectOf = 23,
+  kQuoteFlag = 24,
+  kQuotedWord = 25,
+  kPredicateWord = 26,
+  kOtherSideWord = 27,
+  kOwnSideWord = 28,
+  kHeadWord = 29,
+  kHeadSide = 30,
 };
 
 enum WordFlags : uint8_t {
@@ -106,10 +118,60 @@ constexpr std::array<std::string_view, 14> kGermanIntensifiers = {
     "sehr", "extrem", "äußerst", "besonders", "total",    "völlig", "höchst",
     "zu",   "so",     "stark",   "absolut",   "ziemlich", "enorm",  "massiv"};
 
+// Verbs of saying: a target right before one (or right after one that
+// follows punctuation) is the speaker.
+constexpr std::string_view kEnglishSpeechVerbs[] = {
+    "said",       "says",       "say",       "told",      "tells",
+    "argued",     "argues",     "claimed",   "claims",    "added",
+    "adds",       "wrote",      "writes",    "stated",    "states",
+    "insisted",   "insists",    "asked",     "asks",      "explained",
+    "explains",   "noted",      "notes",     "declared",  "declares",
+    "announced",  "announces",  "tweeted",   "tweets",    "testified",
+    "warned",     "warns",      "suggested", "suggests",  "acknowledged",
+    "admitted",   "contended",  "replied",   "responded", "recalled",
+    "believes",   "believed",   "thinks",    "thought",   "alleged",
+    "alleges",    "complained", "predicted", "conceded",  "countered",
+    "maintained", "maintains"};
+constexpr std::string_view kGermanSpeechVerbs[] = {
+    "sagte",   "sagt",       "sagten",    "erklärte", "erklärt",  "erklärten",
+    "betonte", "betont",     "meinte",    "meint",    "schrieb",  "schreibt",
+    "warnte",  "warnt",      "forderte",  "fordert",  "kündigte", "teilte",
+    "so",      "berichtete", "berichtet", "sagen"};
+// Skipped between a speaker and its verb ("X has also said").
+constexpr std::string_view kSpeechFillers[] = {
+    "has",  "have",    "had",      "also",      "later", "then",
+    "once", "would",   "will",     "hat",       "habe",  "hatte",
+    "auch", "bereits", "recently", "reportedly"};
+// Skipped before the target to find the verb it is the object of.
+constexpr std::string_view kDeterminersAndTitles[] = {
+    "the",  "a",      "an",        "his",     "her",  "their", "its",  "our",
+    "this", "that",   "mr",        "mr.",     "mrs",  "mrs.",  "ms",   "ms.",
+    "dr.",  "former", "president", "senator", "sen.", "rep.",  "gov.", "der",
+    "die",  "das",    "den",       "dem",     "des",  "ein",   "eine", "einen"};
+// Copulas and "as": the words after them (closely after the target) are
+// predicated of it.
+constexpr std::string_view kPredicateOpeners[] = {
+    "is",     "was",     "are",      "were",   "'s",      "be",
+    "been",   "remains", "remained", "became", "becomes", "seems",
+    "seemed", "as",      "like",     "ist",    "war",     "sind",
+    "waren",  "bleibt",  "wurde",    "gilt",   "als",     "wie"};
+// Verbs that name their object: "called X a liar".
+constexpr std::string_view kNamingVerbs[] = {
+    "called", "calls",     "call",       "labeled", "labelled", "branded",
+    "dubbed", "considers", "considered", "nannte",  "nennt",    "bezeichnete"};
+constexpr std::string_view kQuoteMarks[] = {"\"",     "\u201C", "\u201D",
+                                            "\u201E", "\u201F", "\u00AB",
+                                            "\u00BB", "``",     "''"};
+
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& list,
               std::string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+template <size_t N>
+bool Contains(const std::string_view (&list)[N], std::string_view word) {
+  return std::find(std::begin(list), std::end(list), word) != std::end(list);
 }
 
 struct WordInfo {
@@ -265,6 +327,25 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       }
     }
   }
+  // Compound heads (0: none).
+  std::vector<uint64_t> heads;
+  if (!lex_only && lexicon != nullptr && (groups & kCompoundHeads)) {
+    heads.assign(n, 0);
+    for (int i = 0; i < n; ++i) {
+      if (info[i].flags & kPunctuation) continue;
+      const std::string_view lower = info[i].lower;
+      const int length = CodePoints(lower);
+      size_t position = 0;
+      for (int skipped = 1; length - skipped >= 4 && length >= 8; ++skipped) {
+        Next(lower, position);
+        const uint64_t hash = HashText(lower.substr(position));
+        if (!lexicon->Find(Lexicon::KeyOf(hash)).empty()) {
+          heads[i] = hash;
+          break;
+        }
+      }
+    }
+  }
   // Calls visit(translation hash) for each translation of word i: the
   // lexicon's entries, or, in kLexiconOnly mode, the (English) word itself.
   auto for_each_translation = [&](int i, auto visit) {
@@ -297,6 +378,7 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
           i + 1 < n) {
         sink.Add(kIntensified, info[i + 1].hash);
       }
+      if (!heads.empty() && heads[i] != 0) sink.Add(kHeadWord, heads[i]);
       if ((groups & kStems) && !(w.flags & kPunctuation) &&
           CodePoints(w.lower) >= 7) {
         sink.Add(kPrefix, HashText(PrefixCodePoints(w.lower, 5)));
@@ -357,6 +439,9 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       sink.Add(kWindowWord, info[i].hash, side * 8 + DistanceBucket(distance));
       sink.Add(kSideWord, info[i].hash, side);
     }
+    if (!heads.empty() && heads[i] != 0 && distance <= 5) {
+      sink.Add(kHeadSide, heads[i], side);
+    }
     if (use_lex && distance <= 5) {
       for_each_translation(i, [&](uint64_t t) { sink.Add(kLexSide, t, side); });
     }
@@ -387,6 +472,114 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       if (word_side == target_side) {
         sink.Add(kContrastSide, info[i].hash, 10 + target_side);
       }
+    }
+  }
+  if (lex_only) return;
+  const auto& speech_verbs =
+      german ? std::span<const std::string_view>(kGermanSpeechVerbs)
+             : std::span<const std::string_view>(kEnglishSpeechVerbs);
+  auto is_speech_verb = [&](int i) {
+    return std::find(speech_verbs.begin(), speech_verbs.end(), info[i].lower) !=
+           speech_verbs.end();
+  };
+  // The word before the target once determiners and titles are skipped.
+  int before = target_begin - 1;
+  for (int skipped = 0; before >= 0 && skipped < 3 &&
+                        Contains(kDeterminersAndTitles, info[before].lower);
+       ++skipped) {
+    --before;
+  }
+  if (before >= 0 && (info[before].flags & kPunctuation)) before = -1;
+  if (groups & kSpeaker) {
+    bool speaker = false;
+    int after = target_end;
+    for (int skipped = 0; after < n && skipped < 3 &&
+                          Contains(kSpeechFillers, info[after].lower);
+         ++skipped) {
+      ++after;
+    }
+    if (after < n && is_speech_verb(after)) speaker = true;
+    if (before >= 0 && is_speech_verb(before) &&
+        (before == 0 || (info[before - 1].flags & kPunctuation))) {
+      speaker = true;  // "..., said X" / "..., so X".
+    }
+    if (before >= 1 && info[before].lower == "to" &&
+        info[before - 1].lower == "according") {
+      speaker = true;
+    }
+    if (german && before >= 0 && info[before].lower == "laut") speaker = true;
+    sink.Add(kSpeakerFlag, speaker ? 1 : 0);
+    if (speaker) {
+      for (int i = 0; i < n; ++i) {
+        if ((i >= target_begin && i < target_end) ||
+            (info[i].flags & kPunctuation)) {
+          continue;
+        }
+        sink.Add(kReportedWord, info[i].hash);
+      }
+    }
+    if (before >= 0) sink.Add(kObjectOf, info[before].hash);
+  }
+  if (groups & kQuotes) {
+    // Quotation number of each word: the number of quotation marks before
+    // it; odd means inside a quotation.
+    std::vector<int> quote_count(n, 0);
+    int marks = 0;
+    for (int i = 0; i < n; ++i) {
+      if (Contains(kQuoteMarks, info[i].lower)) ++marks;
+      quote_count[i] = marks;
+    }
+    const int target_quote = quote_count[target_begin];
+    const bool target_inside = target_quote % 2 == 1;
+    sink.Add(kQuoteFlag, marks == 0 ? 2 : (target_inside ? 1 : 0));
+    for (int i = 0; i < n; ++i) {
+      if (quote_count[i] % 2 == 0 || quote_count[i] == target_quote ||
+          (info[i].flags & kPunctuation)) {
+        continue;
+      }
+      sink.Add(kQuotedWord, info[i].hash);
+    }
+  }
+  if (groups & kPredicate) {
+    int predicate_begin = -1;
+    for (int j = target_end; j < n && j < target_end + 3; ++j) {
+      if (info[j].flags & (kPunctuation | kContrastWord)) break;
+      if (Contains(kPredicateOpeners, info[j].lower)) {
+        predicate_begin = j + 1;
+        break;
+      }
+    }
+    if (predicate_begin < 0 && before >= 0 &&
+        Contains(kNamingVerbs, info[before].lower)) {
+      predicate_begin = target_end;
+    }
+    for (int j = std::max(predicate_begin, 0);
+         predicate_begin >= 0 && j < n && j < predicate_begin + 8; ++j) {
+      if (info[j].flags & (kPunctuation | kContrastWord)) break;
+      sink.Add(kPredicateWord, info[j].hash);
+    }
+  }
+  if ((groups & kMentionSides) && !german) {
+    // Other mentions: capitalized words outside the target, not the first.
+    std::vector<int> mentions;
+    for (int i = 1; i < n; ++i) {
+      if (i >= target_begin && i < target_end) continue;
+      const std::string_view word = words[i];
+      if (!word.empty() && word[0] >= 'A' && word[0] <= 'Z' && word != "I") {
+        mentions.push_back(i);
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      if ((i >= target_begin && i < target_end) ||
+          (info[i].flags & kPunctuation)) {
+        continue;
+      }
+      const int to_target =
+          i < target_begin ? target_begin - i : i - target_end + 1;
+      int to_other = n;
+      for (int m : mentions) to_other = std::min(to_other, std::abs(m - i));
+      sink.Add(to_other < to_target ? kOtherSideWord : kOwnSideWord,
+               info[i].hash);
     }
   }
 }

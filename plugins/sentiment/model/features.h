@@ -52,6 +52,29 @@ enum FeatureGroup : uint32_t {
   // suffix of at least four characters that has one (the head of a compound:
   // "Schwerverletzten" -> "verletzten"). Needs kTranslation.
   kLexiconFallback = 1u << 11,
+  // The target as a speaker ("X said", "X argued", "according to X",
+  // "..., said X"): the other words of the sentence marked as reported
+  // (what a speaker says is often not about the speaker); and the word
+  // before the target after skipping determiners and titles ("praised the
+  // senator X": "praised") as the verb the target is the object of.
+  kSpeaker = 1u << 12,
+  // Quotation marks: whether the target is inside a quotation, and the
+  // words of quotations the target is not in.
+  kQuotes = 1u << 13,
+  // What is predicated of the target: the words after a copula ("X is a
+  // liar") or after "as" ("condemned X as a liar", German "ist", "als")
+  // that follows the target closely, up to the next punctuation.
+  kPredicate = 1u << 14,
+  // Other mentions (capitalized words that are not the target, not the
+  // first word; English only): each word closer to another mention than to
+  // the target, marked as such, and the other words as the target's own.
+  kMentionSides = 1u << 15,
+  // Compound heads: for a word of eight or more code points, its longest
+  // proper suffix of at least four code points that is a lexicon word
+  // ("Kinderarzt" -> "arzt"), as a word feature of the sentence and of the
+  // +-5 window with side, so that unseen compounds share their head's
+  // weights. Needs a lexicon.
+  kCompoundHeads = 1u << 16,
 };
 
 // The languages with their own word lists (negation, contrast, intensifiers).

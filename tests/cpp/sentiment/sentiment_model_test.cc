@@ -90,6 +90,26 @@ TEST(SentimentFeaturesTest, RowsAreInRangeAndDeterministic) {
   EXPECT_EQ(LowerCase("ÄRGER Straße"), "ärger straße");
 }
 
+TEST(SentimentFeaturesTest, RoleGroupsAddRowsOnlyWhenTheyApply) {
+  FeatureConfig plain{Language::kEnglish, kSentenceWords, 16};
+  FeatureConfig roles = plain;
+  roles.groups |= kSpeaker | kQuotes | kPredicate;
+  // A speaker of a quotation with a copula after the target.
+  const std::vector<std::string_view> words = {
+      "Smith", "said", "\u201C", "Jones", "is", "a", "liar", "\u201D", "."};
+  std::vector<uint32_t> without, with;
+  ExtractFeatures(plain, nullptr, FeatureMode::kTarget, words, 0, 1, &without);
+  ExtractFeatures(roles, nullptr, FeatureMode::kTarget, words, 0, 1, &with);
+  // Speaker flag + 5 reported words, quote flag + 4 quoted words; no
+  // predicate after "Smith".
+  EXPECT_EQ(with.size(), without.size() + 11);
+  with.clear();
+  ExtractFeatures(roles, nullptr, FeatureMode::kTarget, words, 3, 4, &with);
+  // Not a speaker (flag only), inside the quotation (flag only), "a liar"
+  // predicated of "Jones".
+  EXPECT_EQ(with.size(), without.size() + 4);
+}
+
 // The committed models on sentences written for the test.
 class CommittedModelTest : public ::testing::Test {
  protected:
@@ -149,9 +169,13 @@ TEST_F(CommittedModelTest, EnglishActorPraisedCondemnedReported) {
                         "leadership and his remarkable success.",
                         "Johnson"),
             kPositive);
-  // Known misses of this bag-of-words model (docs/MODELS.md): "Critics
-  // condemned Johnson as a corrupt liar who failed his voters." and
-  // "Johnson is a corrupt liar." come out positive.
+  // A known miss of this bag-of-words model (docs/MODELS.md): "Johnson is a
+  // corrupt liar." comes out neutral, with nearly even probabilities.
+  EXPECT_EQ(TargetClass(*english_, "en",
+                        "Critics condemned Johnson as a corrupt liar who "
+                        "failed his voters.",
+                        "Johnson"),
+            kNegative);
   EXPECT_EQ(TargetClass(*english_, "en",
                         "Critics slammed Johnson for his disastrous and "
                         "dishonest handling of the crisis.",
@@ -162,6 +186,14 @@ TEST_F(CommittedModelTest, EnglishActorPraisedCondemnedReported) {
                         "meeting with the committee.",
                         "Johnson"),
             kNeutral);
+}
+
+TEST_F(CommittedModelTest, EnglishTopicTarget) {
+  EXPECT_EQ(TargetClass(*english_, "en",
+                        "The ceasefire has failed and the fighting is worse "
+                        "than ever.",
+                        "ceasefire"),
+            kNegative);
 }
 
 TEST_F(CommittedModelTest, GermanActorPraisedCondemnedReported) {
