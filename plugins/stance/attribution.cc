@@ -147,6 +147,46 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
   return WithApposition(sentence, phrase);
 }
 
+Phrase Attribution::PassiveAgent(
+    const SentenceView& sentence, int cue,
+    const nlpd::v1::EntitiesResult& entities) const {
+  int begin = cue;
+  while (begin > 0 && !sentence.IsBoundary(begin - 1)) --begin;
+  int end = cue;
+  while (end < sentence.size() && !sentence.IsBoundary(end)) ++end;
+  bool passive = false;
+  for (int t = begin; t < end; ++t) {
+    const std::string& word = sentence.tokens[t].lowered;
+    if (lexicon_.InSet("passive_auxiliary", word)) {
+      passive = true;
+    } else if (passive && lexicon_.InSet("passive_agent", word)) {
+      Phrase agent = NounPhraseAt(sentence, t + 1);
+      if (IsActorLike(sentence, agent, entities)) return agent;
+    }
+  }
+  return {};
+}
+
+Phrase Attribution::SentenceSubject(
+    const SentenceView& sentence,
+    const nlpd::v1::EntitiesResult& entities) const {
+  if (sentence.tokens.empty() || !sentence.tokens[0].is_word) return {};
+  const std::string& first = sentence.tokens[0].lowered;
+  if (lexicon_.InSet("adverbial", first) ||
+      lexicon_.InSet("subordinator", first) ||
+      lexicon_.InSet("conditional", first) ||
+      lexicon_.InSet("conditional_initial", first)) {
+    return {};
+  }
+  Phrase subject = NounPhraseAt(sentence, 0);
+  bool person = false;
+  if (!IsActorLike(sentence, subject, entities) ||
+      IsPronoun(sentence, subject, &person)) {
+    return {};
+  }
+  return subject;
+}
+
 std::vector<SpeechFrame> Attribution::FindFrames(
     const SentenceView& sentence,
     const nlpd::v1::EntitiesResult& entities) const {
@@ -182,6 +222,12 @@ std::vector<SpeechFrame> Attribution::FindFrames(
         if (lexicon_.InSet("agency", sentence.tokens[t].lowered)) {
           frame.relays = true;
         }
+      }
+      // Unnamed officials or sources alone ("..., officials said") relay.
+      if (frame.speaker.end - frame.speaker.begin == 1 &&
+          lexicon_.InSet("anonymous_source",
+                         sentence.tokens[frame.speaker.begin].lowered)) {
+        frame.relays = true;
       }
       if (!frame.speaker_after_content) {
         int content = std::max(i, frame.speaker.end - 1) + 1;

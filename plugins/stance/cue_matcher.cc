@@ -127,9 +127,9 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
     const bool predicative =
         scope.kind == "rejection" || scope.kind == "warning";
     if (predicative) {
-      while (begin > 0 && !sentence.IsBoundary(begin - 1) &&
-             !lexicon.InSet("coordinator",
-                            sentence.tokens[begin - 1].lowered)) {
+      while (
+          begin > 0 && !sentence.IsBoundary(begin - 1) &&
+          !lexicon.InSet("coordinator", sentence.tokens[begin - 1].lowered)) {
         --begin;
       }
     }
@@ -148,9 +148,8 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
     if (!negating.counts() || !StatesNegation(*negating.cue)) continue;
     for (CueMatch& match : matches) {
       if (match.cue->stance != negating.cue->stance &&
-          match.cue->stance != nlpd::v1::NONE &&
-          !StatesNegation(*match.cue) && match.begin < negating.end &&
-          negating.begin < match.end) {
+          match.cue->stance != nlpd::v1::NONE && !StatesNegation(*match.cue) &&
+          match.begin < negating.end && negating.begin < match.end) {
         match.negated = true;
       }
     }
