@@ -110,6 +110,11 @@ Phrase Attribution::PhraseAfterVerb(const SentenceView& sentence,
     ++i;
   }
   if (i >= sentence.size()) return {};
+  // An inverted subject pronoun ("Dort kündigte er an").
+  if (lexicon_.InSet("pronoun", sentence.tokens[i].lowered) ||
+      lexicon_.InSet("person_pronoun", sentence.tokens[i].lowered)) {
+    return {i, i + 1};
+  }
   if (!capitalized_nouns_ &&
       !lexicon_.InSet("determiner", sentence.tokens[i].lowered) &&
       !sentence.tokens[i].is_capitalized) {
@@ -135,7 +140,17 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
   const TokenInfo& first = sentence.tokens[start];
   if (lexicon_.InSet("adverbial", first.lowered) ||
       lexicon_.InSet("subordinator", first.lowered)) {
-    return verb_second_ ? PhraseAfterVerb(sentence, verb) : Phrase{};
+    if (!verb_second_) return {};
+    // Verb-second: the subject follows the finite verb, which may be an
+    // auxiliary before the cue ("Laut X haben russische Truppen ihre
+    // Angriffe verstärkt").
+    for (int t = start + 1; t < verb; ++t) {
+      if (lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+          lexicon_.InSet("speech", sentence.tokens[t].lowered)) {
+        return PhraseAfterVerb(sentence, t);
+      }
+    }
+    return PhraseAfterVerb(sentence, verb);
   }
   if (lexicon_.InSet("pronoun", first.lowered) ||
       lexicon_.InSet("person_pronoun", first.lowered)) {

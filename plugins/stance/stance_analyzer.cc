@@ -72,7 +72,8 @@ struct Actor {
   std::string name;
   std::vector<uint32_t> entities;
   bool is_person = false;
-  uint32_t char_position = 0;  // where it was named
+  uint32_t char_position = 0;      // where it was named
+  uint32_t sentence_char_end = 0;  // end of the sentence that named it
 };
 
 // The cues of one sentence, weighed by stance.
@@ -192,16 +193,19 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
   Actor actor;
   actor.span = PhraseSpan(sentence, phrase);
   actor.char_position = actor.span.char_start();
+  actor.sentence_char_end =
+      document_.sentences(sentence.sentence).span().char_end();
   bool person_pronoun = false;
   if (attribution_.IsPronoun(sentence, phrase, &person_pronoun)) {
     // The last speaker or sentence subject named before, a role phrase
     // as much as a name ("Der Verteidigungsminister warnte ... Er rief
-    // ..."), or a person named since, whichever comes later.
+    // ..."), or a person named in a later sentence: within one sentence
+    // the subject is preferred over a person named after it.
     std::optional<Actor> antecedent = last_actor_;
     std::optional<Actor> mentioned =
         LastPersonEntityBefore(actor.span.char_start());
-    if (mentioned &&
-        (!antecedent || mentioned->char_position > antecedent->char_position)) {
+    if (mentioned && (!antecedent || mentioned->char_position >=
+                                         antecedent->sentence_char_end)) {
       antecedent = mentioned;
     }
     // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
