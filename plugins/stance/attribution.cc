@@ -110,6 +110,11 @@ Phrase Attribution::PhraseAfterVerb(const SentenceView& sentence,
     ++i;
   }
   if (i >= sentence.size()) return {};
+  // An inverted subject pronoun ("Dort kündigte er an").
+  if (lexicon_.InSet("pronoun", sentence.tokens[i].lowered) ||
+      lexicon_.InSet("person_pronoun", sentence.tokens[i].lowered)) {
+    return {i, i + 1};
+  }
   if (!capitalized_nouns_ &&
       !lexicon_.InSet("determiner", sentence.tokens[i].lowered) &&
       !sentence.tokens[i].is_capitalized) {
@@ -135,7 +140,17 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
   const TokenInfo& first = sentence.tokens[start];
   if (lexicon_.InSet("adverbial", first.lowered) ||
       lexicon_.InSet("subordinator", first.lowered)) {
-    return verb_second_ ? PhraseAfterVerb(sentence, verb) : Phrase{};
+    if (!verb_second_) return {};
+    // Verb-second: the subject follows the finite verb, which may be an
+    // auxiliary before the cue ("Laut X haben russische Truppen ihre
+    // Angriffe verstärkt").
+    for (int t = start + 1; t < verb; ++t) {
+      if (lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+          lexicon_.InSet("speech", sentence.tokens[t].lowered)) {
+        return PhraseAfterVerb(sentence, t);
+      }
+    }
+    return PhraseAfterVerb(sentence, verb);
   }
   if (lexicon_.InSet("pronoun", first.lowered) ||
       lexicon_.InSet("person_pronoun", first.lowered)) {
@@ -145,6 +160,46 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
   if (phrase.found() && phrase.end > verb) phrase.end = verb;
   if (phrase.found() && phrase.end <= phrase.begin) return {};
   return WithApposition(sentence, phrase);
+}
+
+Phrase Attribution::PassiveAgent(
+    const SentenceView& sentence, int cue,
+    const nlpd::v1::EntitiesResult& entities) const {
+  int begin = cue;
+  while (begin > 0 && !sentence.IsBoundary(begin - 1)) --begin;
+  int end = cue;
+  while (end < sentence.size() && !sentence.IsBoundary(end)) ++end;
+  bool passive = false;
+  for (int t = begin; t < end; ++t) {
+    const std::string& word = sentence.tokens[t].lowered;
+    if (lexicon_.InSet("passive_auxiliary", word)) {
+      passive = true;
+    } else if (passive && lexicon_.InSet("passive_agent", word)) {
+      Phrase agent = NounPhraseAt(sentence, t + 1);
+      if (IsActorLike(sentence, agent, entities)) return agent;
+    }
+  }
+  return {};
+}
+
+Phrase Attribution::SentenceSubject(
+    const SentenceView& sentence,
+    const nlpd::v1::EntitiesResult& entities) const {
+  if (sentence.tokens.empty() || !sentence.tokens[0].is_word) return {};
+  const std::string& first = sentence.tokens[0].lowered;
+  if (lexicon_.InSet("adverbial", first) ||
+      lexicon_.InSet("subordinator", first) ||
+      lexicon_.InSet("conditional", first) ||
+      lexicon_.InSet("conditional_initial", first)) {
+    return {};
+  }
+  Phrase subject = NounPhraseAt(sentence, 0);
+  bool person = false;
+  if (!IsActorLike(sentence, subject, entities) ||
+      IsPronoun(sentence, subject, &person)) {
+    return {};
+  }
+  return subject;
 }
 
 std::vector<SpeechFrame> Attribution::FindFrames(
@@ -182,6 +237,12 @@ std::vector<SpeechFrame> Attribution::FindFrames(
         if (lexicon_.InSet("agency", sentence.tokens[t].lowered)) {
           frame.relays = true;
         }
+      }
+      // Unnamed officials or sources alone ("..., officials said") relay.
+      if (frame.speaker.end - frame.speaker.begin == 1 &&
+          lexicon_.InSet("anonymous_source",
+                         sentence.tokens[frame.speaker.begin].lowered)) {
+        frame.relays = true;
       }
       if (!frame.speaker_after_content) {
         int content = std::max(i, frame.speaker.end - 1) + 1;

@@ -56,6 +56,21 @@ class Attribution {
   // the clause has none (a coordinated verb) or it cannot be told.
   Phrase SubjectOf(const SentenceView& sentence, int verb) const;
 
+  // The agent of a passive clause: the actor-like phrase after the first
+  // agent marker ("by", "von") that follows a passive auxiliary ("was",
+  // "wurden") in the clause of token `cue` ("was accepted by Hamas",
+  // "wurden von der Armee bombardiert"). Empty when the clause is not
+  // passive or names no agent.
+  Phrase PassiveAgent(const SentenceView& sentence, int cue,
+                      const nlpd::v1::EntitiesResult& entities) const;
+
+  // The subject of the sentence's first clause when it opens with an
+  // actor-like phrase ("Hundreds of students rallied ..., calling for"):
+  // the holder of a position stated in a participle or coordinated clause.
+  // Empty when the sentence opens with an adverbial or subordinate clause.
+  Phrase SentenceSubject(const SentenceView& sentence,
+                         const nlpd::v1::EntitiesResult& entities) const;
+
   // The frames of reported speech in the sentence, in text order; only
   // frames whose speaker IsActorLike or IsNameLike.
   std::vector<SpeechFrame> FindFrames(

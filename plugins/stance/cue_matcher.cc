@@ -119,9 +119,37 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
            !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
       ++end;
     }
+    // A predicative rejection or warning also covers the deed named
+    // before it in its clause: "Sending troops is not an option", "Ein
+    // Einmarsch wäre ein Fehler". Threats stay: they are the speaker's own
+    // words ("any attack would be met with a response").
+    int begin = scope.begin;
+    const bool predicative =
+        scope.kind == "rejection" || scope.kind == "warning";
+    if (predicative) {
+      while (
+          begin > 0 && !sentence.IsBoundary(begin - 1) &&
+          !lexicon.InSet("coordinator", sentence.tokens[begin - 1].lowered)) {
+        --begin;
+      }
+    }
     for (CueMatch& match : matches) {
-      if (match.cue->stance == nlpd::v1::FAVOR && match.begin > scope.begin &&
-          match.begin < end) {
+      if (match.cue->stance != nlpd::v1::FAVOR) continue;
+      const bool after = match.begin > scope.begin && match.begin < end;
+      const bool before = predicative && match.kind != "threat" &&
+                          match.begin >= begin && match.end <= scope.begin;
+      if (after || before) match.negated = true;
+    }
+  }
+  // A counted pattern that states its negation overrules the overlapping
+  // matches of the other stance that do not: "threatens no one" is not a
+  // threat, "did not rule out" is not "ruled out".
+  for (const CueMatch& negating : matches) {
+    if (!negating.counts() || !StatesNegation(*negating.cue)) continue;
+    for (CueMatch& match : matches) {
+      if (match.cue->stance != negating.cue->stance &&
+          match.cue->stance != nlpd::v1::NONE && !StatesNegation(*match.cue) &&
+          match.begin < negating.end && negating.begin < match.end) {
         match.negated = true;
       }
     }

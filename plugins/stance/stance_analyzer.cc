@@ -41,6 +41,15 @@ bool IsEventKind(const std::string& kind) {
   return IsActionKind(kind) || kind == "threat" || kind == "weapons";
 }
 
+// True when token `cue` lies in a clause after the sentence's first one
+// (a boundary precedes it).
+bool InLaterClause(const SentenceView& sentence, int cue) {
+  for (int t = 0; t < cue; ++t) {
+    if (sentence.IsBoundary(t)) return true;
+  }
+  return false;
+}
+
 Span TokenRangeSpan(const Document& document, int first, int last) {
   const Span& begin = document.tokens(first).span();
   const Span& end = document.tokens(last).span();
@@ -63,7 +72,8 @@ struct Actor {
   std::string name;
   std::vector<uint32_t> entities;
   bool is_person = false;
-  uint32_t char_position = 0;  // where it was named
+  uint32_t char_position = 0;      // where it was named
+  uint32_t sentence_char_end = 0;  // end of the sentence that named it
 };
 
 // The cues of one sentence, weighed by stance.
@@ -183,19 +193,20 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
   Actor actor;
   actor.span = PhraseSpan(sentence, phrase);
   actor.char_position = actor.span.char_start();
+  actor.sentence_char_end =
+      document_.sentences(sentence.sentence).span().char_end();
   bool person_pronoun = false;
   if (attribution_.IsPronoun(sentence, phrase, &person_pronoun)) {
-    // The last named speaker; for "er"/"he"/"she" also a person named
-    // since.
-    std::optional<Actor> antecedent =
-        person_pronoun ? last_person_ : last_actor_;
-    if (person_pronoun) {
-      std::optional<Actor> mentioned =
-          LastPersonEntityBefore(actor.span.char_start());
-      if (mentioned && (!antecedent ||
-                        mentioned->char_position > antecedent->char_position)) {
-        antecedent = mentioned;
-      }
+    // The last speaker or sentence subject named before, a role phrase
+    // as much as a name ("Der Verteidigungsminister warnte ... Er rief
+    // ..."), or a person named in a later sentence: within one sentence
+    // the subject is preferred over a person named after it.
+    std::optional<Actor> antecedent = last_actor_;
+    std::optional<Actor> mentioned =
+        LastPersonEntityBefore(actor.span.char_start());
+    if (mentioned && (!antecedent || mentioned->char_position >=
+                                         antecedent->sentence_char_end)) {
+      antecedent = mentioned;
     }
     // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
     if (!antecedent) {
@@ -298,7 +309,7 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
          !attribution_.IsNameLike(sentence, agent, /*speaker=*/false)) ||
         attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
-      agent = {};
+      agent = attribution_.PassiveAgent(sentence, top->begin, entities_);
     }
     if (relayed && !agent.found() && frame != nullptr) {
       agent = ContentSubject(sentence, *frame);
@@ -319,12 +330,30 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     actor_phrase = attribution_.SubjectOf(sentence, top->begin);
     if (!attribution_.IsActorLike(sentence, actor_phrase, entities_) &&
         !attribution_.IsNameLike(sentence, actor_phrase, /*speaker=*/false)) {
-      actor_phrase = {};
+      actor_phrase = attribution_.PassiveAgent(sentence, top->begin, entities_);
+    }
+    // A position in a later participle or coordinated clause without a
+    // subject of its own ("..., calling for an end to the fighting"): the
+    // subject the sentence opens with.
+    if (!actor_phrase.found() && stance != nlpd::v1::NONE &&
+        InLaterClause(sentence, top->begin)) {
+      actor_phrase = attribution_.SentenceSubject(sentence, entities_);
     }
   }
 
   std::optional<Actor> actor = ResolveActor(sentence, actor_phrase);
-  if (!actor) return;  // nobody holds a position: no statement
+  if (!actor) {
+    // Nobody holds a position: no statement, but the subject the sentence
+    // opens with ("Die Ministerpräsidentin reiste nach Narva.") is the
+    // antecedent of a pronoun in the next one.
+    std::optional<Actor> subject = ResolveActor(
+        sentence, attribution_.SentenceSubject(sentence, entities_));
+    if (subject) {
+      last_actor_ = *subject;
+      if (subject->is_person) last_person_ = *subject;
+    }
+    return;
+  }
   std::optional<Actor> reporter = ResolveActor(sentence, reporter_phrase);
 
   nlpd::v1::StanceStatement* statement = result_.add_statements();

@@ -1,0 +1,73 @@
+// The stance analyzer on the project's own probe sets (tests/data/
+// stance_probe_{a,b,c}.jsonl, sentences written for GUIDELINES.md, not taken
+// from dev), with the evaluation rules of training/stance/stance_eval.h.
+// Set A was written before the round-2 changes and used to find gaps; set B
+// was written after round 2 and its misses drove round 3; set C was written
+// after round 3 and not tuned on, so its figures are the honest estimate.
+// Holds floors a little below the figures in docs/MODELS.md, so a
+// regression fails. The files are in the repository, so nothing is skipped.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "stance_eval.h"
+
+namespace nlpd::stance {
+namespace {
+
+Evaluation EvaluateProbe(const std::string& name) {
+  const std::string path = std::string(NLPD_PROBE_DIR) + "/" + name;
+  auto evaluation = EvaluateStance(path);
+  EXPECT_TRUE(evaluation.ok()) << evaluation.status();
+  if (!evaluation.ok()) return {};
+  std::printf("%s: %s", name.c_str(), evaluation->Table().c_str());
+  return *std::move(evaluation);
+}
+
+double Share(int part, int whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
+}
+
+TEST(StanceProbeTest, SetAHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_a.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 74);
+  EXPECT_GE(all.f_avg, 0.95);                                  // measured 0.993
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.95);           // measured 0.985
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.95);           // measured 1.000
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.93);  // 0.970
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.92);  // measured 57/59 = 0.966
+}
+
+TEST(StanceProbeTest, SetBHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_b.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 50);
+  // Before round 3 (held out): F_avg 0.808, de 0.757, en 0.846.
+  EXPECT_GE(all.f_avg, 0.95);                                  // measured 1.000
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.95);           // measured 1.000
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.95);           // measured 1.000
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.93);  // 0.977
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.94);  // measured 38/38 = 1.000
+}
+
+TEST(StanceProbeTest, SetCHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_c.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 44);
+  EXPECT_GE(all.f_avg, 0.76);                                  // measured 0.793
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.83);           // measured 0.866
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.68);           // measured 0.714
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.87);  // 0.900
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.61);  // measured 22/34 = 0.647
+}
+
+}  // namespace
+}  // namespace nlpd::stance
