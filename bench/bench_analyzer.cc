@@ -1,7 +1,8 @@
-// nlpd::Analyzer with the real plugin registry (the keywords and entities
-// plugins from the build tree): documents per second for "document only"
-// (text pipeline plus response assembly) vs "keywords" / "entities" (plus the
-// plugin call across the C ABI). The difference of the medians is the
+// nlpd::Analyzer with the real plugin registry (the built-in plugins from
+// the build tree): documents per second for "document only" (text pipeline
+// plus response assembly) vs "keywords" / "entities" / "sentiment" /
+// "stance" (plus the plugin calls across the C ABI; sentiment and stance
+// include the entities they depend on). The difference of the medians is the
 // plugin's own cost; tokens/s lets docs/MODELS.md state the tagger's speed.
 #include <benchmark/benchmark.h>
 
@@ -21,7 +22,7 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
   request.set_text(text);
   for (const std::string& a : analyses) request.add_analyses(a);
   const CallContext call;
-  int64_t tokens = 0;
+  int64_t tokens = 0, sentences = 0, targets = 0;
   for (auto _ : state) {
     v1::AnalyzeResponse response;
     absl::Status status = analyzer.Analyze(request, call, &response);
@@ -30,6 +31,8 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
       return;
     }
     tokens = response.document().tokens_size();
+    sentences = response.document().sentences_size();
+    targets = response.sentiment().targets_size();
     benchmark::DoNotOptimize(response);
   }
   state.SetBytesProcessed(static_cast<int64_t>(text.size()) *
@@ -39,11 +42,21 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
   state.counters["tokens/s"] =
       benchmark::Counter(static_cast<double>(tokens * state.iterations()),
                          benchmark::Counter::kIsRate);
+  state.counters["sentences/s"] =
+      benchmark::Counter(static_cast<double>(sentences * state.iterations()),
+                         benchmark::Counter::kIsRate);
+  if (targets > 0) {  // sentiment: entity mentions judged
+    state.counters["targets/s"] = benchmark::Counter(
+        static_cast<double>(targets * state.iterations()),
+        benchmark::Counter::kIsRate);
+  }
 }
 
 const std::vector<std::string> kNone;
 const std::vector<std::string> kKeywords = {"keywords"};
 const std::vector<std::string> kEntities = {"entities"};
+const std::vector<std::string> kSentiment = {"sentiment"};  // + entities
+const std::vector<std::string> kStance = {"stance"};        // + entities
 
 void BM_Analyzer_German_DocumentOnly(benchmark::State& s) {
   RunAnalyze(s, kGermanArticle, kNone);
@@ -69,9 +82,25 @@ void BM_Analyzer_German_Entities(benchmark::State& s) {
 void BM_Analyzer_English_Entities(benchmark::State& s) {
   RunAnalyze(s, kEnglishArticle, kEntities);
 }
+void BM_Analyzer_German_Sentiment(benchmark::State& s) {
+  RunAnalyze(s, kGermanArticle, kSentiment);
+}
+void BM_Analyzer_English_Sentiment(benchmark::State& s) {
+  RunAnalyze(s, kEnglishArticle, kSentiment);
+}
+void BM_Analyzer_German_Stance(benchmark::State& s) {
+  RunAnalyze(s, kGermanArticle, kStance);
+}
+void BM_Analyzer_English_Stance(benchmark::State& s) {
+  RunAnalyze(s, kEnglishArticle, kStance);
+}
 BENCHMARK(BM_Analyzer_German_DocumentOnly);
 BENCHMARK(BM_Analyzer_German_Entities);
 BENCHMARK(BM_Analyzer_English_Entities);
+BENCHMARK(BM_Analyzer_German_Sentiment);
+BENCHMARK(BM_Analyzer_English_Sentiment);
+BENCHMARK(BM_Analyzer_German_Stance);
+BENCHMARK(BM_Analyzer_English_Stance);
 BENCHMARK(BM_Analyzer_German_Keywords);
 BENCHMARK(BM_Analyzer_English_DocumentOnly);
 BENCHMARK(BM_Analyzer_English_Keywords);
