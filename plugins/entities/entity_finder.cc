@@ -1,5 +1,7 @@
 #include "entity_finder.h"
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -74,7 +76,34 @@ nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
           text.substr(first.byte_start(), byte_end - first.byte_start()));
     }
   }
+  HarmonizeLabels(&result);
   return result;
+}
+
+void HarmonizeLabels(nlpd::v1::EntitiesResult* result) {
+  struct LabelVotes {
+    double confidence = 0;
+    int mentions = 0;
+  };
+  // text -> label -> votes; std::map keeps ties deterministic.
+  std::map<std::string, std::map<std::string, LabelVotes>> votes;
+  for (const nlpd::v1::Entity& entity : result->entities()) {
+    LabelVotes& label = votes[entity.text()][entity.label()];
+    label.confidence += entity.confidence();
+    ++label.mentions;
+  }
+  for (nlpd::v1::Entity& entity : *result->mutable_entities()) {
+    const auto& labels = votes[entity.text()];
+    if (labels.size() < 2) continue;
+    auto best = labels.begin();
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+      if (it->second.confidence > best->second.confidence) best = it;
+    }
+    if (best->first == entity.label()) continue;
+    entity.set_label(best->first);
+    entity.set_confidence(
+        static_cast<float>(best->second.confidence / best->second.mentions));
+  }
 }
 
 }  // namespace nlpd::entities

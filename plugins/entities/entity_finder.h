@@ -13,10 +13,19 @@
 namespace nlpd::entities {
 
 // Finds the entities of `document` with `tagger`, leaving out those with a
-// confidence below `min_confidence`. Thread-safe.
+// confidence below `min_confidence`, and makes the labels of one name
+// consistent over the document (HarmonizeLabels). Thread-safe.
 nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
                                       const nlpd::v1::Document& document,
                                       float min_confidence = 0.0f);
+
+// One name, one label per document: where the same text is tagged with
+// different labels ("Reuters" ORG twice, PER once after "berichtete"), every
+// mention gets the label with the highest summed confidence, and a relabeled
+// mention gets the mean confidence of the mentions that had that label. A
+// document-level consistency step, as in Krishnan and Manning (2006); the
+// tagger itself sees one sentence at a time. Pure; thread-safe.
+void HarmonizeLabels(nlpd::v1::EntitiesResult* result);
 
 }  // namespace nlpd::entities
 

@@ -50,3 +50,19 @@ def test_entities_skip_unsupported_language(client: nlpd.Client) -> None:
     response = client.analyze("El gobierno de España aprobó el presupuesto.", ["entities"])
     assert response.analyses[0].outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert not response.HasField("entities")
+
+
+def test_institutions_are_organizations_and_world_capitals_places(client: nlpd.Client) -> None:
+    # The project's convention (docs/MODELS.md): ministries and seats of power named for
+    # their institution are ORG; capitals GermEval never saw are found through CLDR names.
+    text = (
+        "Das Außenministerium in Taschkent bestellte am Montag den Botschafter ein. "
+        "Der Kreml wies die Vorwürfe zurück, und das Pentagon schwieg."
+    )
+    found = _entities(client.analyze(text, ["entities"]))
+    assert {
+        ("ORG", "Außenministerium"),
+        ("LOC", "Taschkent"),
+        ("ORG", "Kreml"),
+        ("ORG", "Pentagon"),
+    } <= found

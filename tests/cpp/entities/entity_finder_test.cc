@@ -174,3 +174,45 @@ TEST_F(EntityFinderTest, CompoundPartSpanOffsets) {
 
 }  // namespace
 }  // namespace nlpd::entities
+
+namespace nlpd::entities {
+namespace {
+
+v1::Entity MakeEntity(const std::string& text, const std::string& label,
+                      float confidence) {
+  v1::Entity entity;
+  entity.set_text(text);
+  entity.set_label(label);
+  entity.set_confidence(confidence);
+  return entity;
+}
+
+TEST(HarmonizeLabelsTest, OneNameGetsOneLabelPerDocument) {
+  v1::EntitiesResult result;
+  *result.add_entities() = MakeEntity("Reuters", "ORG", 0.5f);
+  *result.add_entities() = MakeEntity("Berlin", "LOC", 0.9f);
+  *result.add_entities() = MakeEntity("Reuters", "PER", 0.45f);
+  *result.add_entities() = MakeEntity("Reuters", "ORG", 0.7f);
+  HarmonizeLabels(&result);
+  EXPECT_EQ(result.entities(0).label(), "ORG");
+  EXPECT_FLOAT_EQ(result.entities(0).confidence(), 0.5f);
+  EXPECT_EQ(result.entities(1).label(), "LOC");
+  // Relabeled, with the mean confidence of the ORG mentions.
+  EXPECT_EQ(result.entities(2).label(), "ORG");
+  EXPECT_FLOAT_EQ(result.entities(2).confidence(), 0.6f);
+  EXPECT_EQ(result.entities(3).label(), "ORG");
+}
+
+TEST(HarmonizeLabelsTest, ConfidenceOutweighsCount) {
+  v1::EntitiesResult result;
+  *result.add_entities() = MakeEntity("Jordan", "PER", 0.3f);
+  *result.add_entities() = MakeEntity("Jordan", "PER", 0.3f);
+  *result.add_entities() = MakeEntity("Jordan", "LOC", 0.95f);
+  HarmonizeLabels(&result);
+  for (const v1::Entity& entity : result.entities()) {
+    EXPECT_EQ(entity.label(), "LOC");
+  }
+}
+
+}  // namespace
+}  // namespace nlpd::entities
