@@ -25,7 +25,7 @@ class EntitiesPlugin {
 
   static sdk::PluginInfo Info() {
     return {.name = "entities",
-            .version = "0.2.0",
+            .version = "0.3.0",
             .description =
                 "Named entities (PER, LOC, ORG, MISC) with confidences: "
                 "averaged perceptron, Viterbi",
