@@ -138,6 +138,21 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
     return {};
   }
   const TokenInfo& first = sentence.tokens[start];
+  // A fronted object ("Einen Angriff ... wollte der Minister nicht
+  // ausschließen"), adverbial or clause: in verb-second order the subject
+  // follows the finite verb.
+  if (lexicon_.InSet("object_determiner", first.lowered)) {
+    // Only a sentence's first phrase is fronted; later, "den Kampf ...
+    // fortzuführen" is the object of an infinitive without a subject.
+    if (!verb_second_ || start != 0) return {};
+    for (int t = start + 1; t < verb; ++t) {
+      if (lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+          lexicon_.InSet("speech", sentence.tokens[t].lowered)) {
+        return PhraseAfterVerb(sentence, t);
+      }
+    }
+    return {};
+  }
   if (lexicon_.InSet("adverbial", first.lowered) ||
       lexicon_.InSet("subordinator", first.lowered)) {
     if (!verb_second_) return {};
