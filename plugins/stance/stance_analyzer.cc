@@ -167,6 +167,11 @@ class DocumentAnalysis {
   // `pronoun_feminine`, `pronoun_neuter`, `pronoun_plural`); 0 when the
   // lexicon does not say.
   int PronounGender(std::string_view word) const;
+  // Who holds the cue starting at token `cue` without a speech frame: the
+  // agent of a passive ("were struck ... by the Russian military") when the
+  // cue follows a passive auxiliary, else the subject of its predicate when
+  // it names an actor, else a passive agent. Not found when none does.
+  Phrase CueSubject(const SentenceView& sentence, int cue) const;
   // Records `actor` as the most recent antecedent of later pronouns.
   void RememberAntecedent(const Actor& actor);
 
@@ -246,6 +251,25 @@ int DocumentAnalysis::PhraseGender(const SentenceView& sentence,
     if (head.lowered.ends_with("e")) return kGenderFeminine | kGenderPlural;
   }
   return 0;
+}
+
+Phrase DocumentAnalysis::CueSubject(const SentenceView& sentence,
+                                    int cue) const {
+  constexpr int kAuxiliaryReach = 2;
+  for (int t = cue - 1; t >= 0 && t >= cue - kAuxiliaryReach; --t) {
+    if (sentence.IsBoundary(t)) break;
+    if (lexicon_.InSet("passive_auxiliary", sentence.tokens[t].lowered)) {
+      Phrase agent = attribution_.PassiveAgent(sentence, cue, entities_);
+      if (agent.found()) return agent;
+      break;
+    }
+  }
+  Phrase subject = attribution_.SubjectOf(sentence, cue);
+  if (attribution_.IsActorLike(sentence, subject, entities_) ||
+      attribution_.IsNameLike(sentence, subject, /*speaker=*/false)) {
+    return subject;
+  }
+  return attribution_.PassiveAgent(sentence, cue, entities_);
 }
 
 void DocumentAnalysis::RememberAntecedent(const Actor& actor) {
@@ -427,9 +451,8 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
                                      IsActionKind(top->kind) && !modal))) {
     bool pronoun_person = false;
-    Phrase agent = attribution_.SubjectOf(sentence, top->begin);
-    if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
-         !attribution_.IsNameLike(sentence, agent, /*speaker=*/false)) ||
+    Phrase agent = CueSubject(sentence, top->begin);
+    if (agent.found() &&
         attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
       agent = attribution_.PassiveAgent(sentence, top->begin, entities_);
     }
@@ -449,10 +472,15 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     }
   }
   if (frame == nullptr && top != nullptr) {
-    actor_phrase = attribution_.SubjectOf(sentence, top->begin);
-    if (!attribution_.IsActorLike(sentence, actor_phrase, entities_) &&
-        !attribution_.IsNameLike(sentence, actor_phrase, /*speaker=*/false)) {
-      actor_phrase = attribution_.PassiveAgent(sentence, top->begin, entities_);
+    actor_phrase = CueSubject(sentence, top->begin);
+    // The deciding cue may sit inside the subject ("A hacking group ...
+    // has breached"): another counted cue of the stance may name the actor.
+    if (!actor_phrase.found() && stance != nlpd::v1::NONE) {
+      for (const CueMatch* other : weighing.accepted[stance]) {
+        if (other == top) continue;
+        actor_phrase = CueSubject(sentence, other->begin);
+        if (actor_phrase.found()) break;
+      }
     }
     // A position in a later participle or coordinated clause without a
     // subject of its own ("..., calling for an end to the fighting"): the
