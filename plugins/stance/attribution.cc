@@ -137,6 +137,23 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
     }
     return {};
   }
+  // A German infinitive clause after a comma ("..., der Ukraine auch
+  // Kampfflugzeuge zu liefern") has no subject of its own: its first phrase
+  // is an object.
+  if (verb_second_ && start > 0 && sentence.IsBoundary(start - 1)) {
+    int end = verb;
+    while (end < sentence.size() && !sentence.IsBoundary(end)) ++end;
+    int last = end - 1;  // the clause's last word (a full stop is no boundary)
+    while (last > start && !sentence.tokens[last].is_word) --last;
+    if (last - 1 >= start && sentence.tokens[last - 1].lowered == "zu") {
+      bool finite = false;
+      for (int t = start; t < last - 1; ++t) {
+        finite |= lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+                  lexicon_.InSet("speech", sentence.tokens[t].lowered);
+      }
+      if (!finite) return {};
+    }
+  }
   const TokenInfo& first = sentence.tokens[start];
   // A fronted object ("Einen Angriff ... wollte der Minister nicht
   // ausschließen"), adverbial or clause: in verb-second order the subject
