@@ -137,7 +137,39 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
     }
     return {};
   }
+  // A German infinitive clause after a comma ("..., der Ukraine auch
+  // Kampfflugzeuge zu liefern") has no subject of its own: its first phrase
+  // is an object.
+  if (verb_second_ && start > 0 && sentence.IsBoundary(start - 1)) {
+    int end = verb;
+    while (end < sentence.size() && !sentence.IsBoundary(end)) ++end;
+    int last = end - 1;  // the clause's last word (a full stop is no boundary)
+    while (last > start && !sentence.tokens[last].is_word) --last;
+    if (last - 1 >= start && sentence.tokens[last - 1].lowered == "zu") {
+      bool finite = false;
+      for (int t = start; t < last - 1; ++t) {
+        finite |= lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+                  lexicon_.InSet("speech", sentence.tokens[t].lowered);
+      }
+      if (!finite) return {};
+    }
+  }
   const TokenInfo& first = sentence.tokens[start];
+  // A fronted object ("Einen Angriff ... wollte der Minister nicht
+  // ausschließen"), adverbial or clause: in verb-second order the subject
+  // follows the finite verb.
+  if (lexicon_.InSet("object_determiner", first.lowered)) {
+    // Only a sentence's first phrase is fronted; later, "den Kampf ...
+    // fortzuführen" is the object of an infinitive without a subject.
+    if (!verb_second_ || start != 0) return {};
+    for (int t = start + 1; t < verb; ++t) {
+      if (lexicon_.InSet("verb", sentence.tokens[t].lowered) ||
+          lexicon_.InSet("speech", sentence.tokens[t].lowered)) {
+        return PhraseAfterVerb(sentence, t);
+      }
+    }
+    return {};
+  }
   if (lexicon_.InSet("adverbial", first.lowered) ||
       lexicon_.InSet("subordinator", first.lowered)) {
     if (!verb_second_) return {};

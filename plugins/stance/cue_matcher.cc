@@ -119,13 +119,13 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
            !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
       ++end;
     }
-    // A predicative rejection or warning also covers the deed named
-    // before it in its clause: "Sending troops is not an option", "Ein
-    // Einmarsch wäre ein Fehler". Threats stay: they are the speaker's own
-    // words ("any attack would be met with a response").
+    // A predicative rejection, warning or reassurance (lexicon set
+    // `predicative_kind`) also covers the deed named before it in its
+    // clause: "Sending troops is not an option", "Ein Einmarsch wäre ein
+    // Fehler", "the units are deployed solely for defense". Threats stay: they
+    // are the speaker's own words ("any attack would be met with a response").
     int begin = scope.begin;
-    const bool predicative =
-        scope.kind == "rejection" || scope.kind == "warning";
+    const bool predicative = lexicon.InSet("predicative_kind", scope.kind);
     if (predicative) {
       while (
           begin > 0 && !sentence.IsBoundary(begin - 1) &&

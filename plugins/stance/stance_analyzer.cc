@@ -72,9 +72,24 @@ struct Actor {
   std::string name;
   std::vector<uint32_t> entities;
   bool is_person = false;
+  // The grammatical gender and number the phrase shows (kGender* bits); 0
+  // when it does not tell, which agrees with every pronoun.
+  int gender = 0;
   uint32_t char_position = 0;      // where it was named
   uint32_t sentence_char_end = 0;  // end of the sentence that named it
 };
+
+// Gender and number bits of an antecedent and of the pronouns that may
+// refer to it. In English "masculine | feminine" marks a person ("he",
+// "she") and "neuter | plural" a body or a group ("it", "they").
+constexpr int kGenderMasculine = 1;
+constexpr int kGenderFeminine = 2;
+constexpr int kGenderNeuter = 4;
+constexpr int kGenderPlural = 8;
+constexpr int kGenderPerson = kGenderMasculine | kGenderFeminine;
+constexpr int kGenderBody = kGenderNeuter | kGenderPlural;
+// How many earlier speakers and subjects a pronoun may refer back to.
+constexpr size_t kMaxAntecedents = 8;
 
 // The cues of one sentence, weighed by stance.
 struct Weighing {
@@ -141,6 +156,24 @@ class DocumentAnalysis {
                         const SpeechFrame& frame) const;
   // The last person entity mentioned before `char_position`, if any.
   std::optional<Actor> LastPersonEntityBefore(uint32_t char_position) const;
+  // The kGender* bits `phrase` shows: in German its determiner or
+  // adjective ending ("der", "die", "das"; "chinesische") or a role noun's
+  // feminine suffix ("Ministerpräsidentin"); in English whether its nouns
+  // name a person (lexicon set `person_noun`). A person entity alone, or a
+  // phrase that shows nothing, gives 0.
+  int PhraseGender(const SentenceView& sentence, const Phrase& phrase,
+                   bool is_person) const;
+  // The kGender* bits of the pronoun `word` (sets `pronoun_masculine`,
+  // `pronoun_feminine`, `pronoun_neuter`, `pronoun_plural`); 0 when the
+  // lexicon does not say.
+  int PronounGender(std::string_view word) const;
+  // Who holds the cue starting at token `cue` without a speech frame: the
+  // agent of a passive ("were struck ... by the Russian military") when the
+  // cue follows a passive auxiliary, else the subject of its predicate when
+  // it names an actor, else a passive agent. Not found when none does.
+  Phrase CueSubject(const SentenceView& sentence, int cue) const;
+  // Records `actor` as the most recent antecedent of later pronouns.
+  void RememberAntecedent(const Actor& actor);
 
   const Lexicon& lexicon_;
   Attribution attribution_;
@@ -149,7 +182,104 @@ class DocumentAnalysis {
   nlpd::v1::StanceResult result_;
   std::optional<Actor> last_actor_;
   std::optional<Actor> last_person_;
+  // Earlier speakers and subjects, oldest first, at most kMaxAntecedents.
+  std::vector<Actor> antecedents_;
 };
+
+bool GenderAgrees(int antecedent, int pronoun) {
+  return antecedent == 0 || pronoun == 0 || (antecedent & pronoun) != 0;
+}
+
+int DocumentAnalysis::PronounGender(std::string_view word) const {
+  int gender = 0;
+  if (lexicon_.InSet("pronoun_masculine", word)) gender |= kGenderMasculine;
+  if (lexicon_.InSet("pronoun_feminine", word)) gender |= kGenderFeminine;
+  if (lexicon_.InSet("pronoun_neuter", word)) gender |= kGenderNeuter;
+  if (lexicon_.InSet("pronoun_plural", word)) gender |= kGenderPlural;
+  return gender;
+}
+
+int DocumentAnalysis::PhraseGender(const SentenceView& sentence,
+                                   const Phrase& phrase, bool is_person) const {
+  if (!phrase.found()) return 0;
+  const bool person_noun_found = [&] {
+    for (int t = phrase.begin; t < phrase.end; ++t) {
+      const TokenInfo& token = sentence.tokens[t];
+      if (token.is_word && token.entity < 0 &&
+          lexicon_.InSet("person_noun", token.lowered)) {
+        return true;
+      }
+    }
+    return false;
+  }();
+  if (!lexicon_.InSet("option", "capitalized-nouns")) {
+    // English: only person or not.
+    if (is_person || person_noun_found) return kGenderPerson;
+    return kGenderBody;
+  }
+  // German: the determiner, else the feminine suffix of a role noun, else
+  // the ending of a leading adjective (strong declension).
+  // The phrase may leave its determiner out ("Regierung" for "Die
+  // Regierung").
+  const int determiner =
+      phrase.begin > 0 &&
+              lexicon_.InSet("determiner",
+                             sentence.tokens[phrase.begin - 1].lowered)
+          ? phrase.begin - 1
+          : phrase.begin;
+  const std::string& first = sentence.tokens[determiner].lowered;
+  if (first == "der" || first == "dieser") return kGenderMasculine;
+  if (first == "die" || first == "diese") {
+    return kGenderFeminine | kGenderPlural;
+  }
+  if (first == "das" || first == "dieses") return kGenderNeuter;
+  if (first == "ein") return kGenderMasculine | kGenderNeuter;
+  if (first == "eine") return kGenderFeminine;
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const TokenInfo& token = sentence.tokens[t];
+    if (!token.is_word || token.entity >= 0 ||
+        !lexicon_.InSet("person_noun", token.lowered)) {
+      continue;
+    }
+    if (token.lowered.ends_with("in")) return kGenderFeminine;
+    return kGenderMasculine;
+  }
+  const TokenInfo& head = sentence.tokens[phrase.begin];
+  if (head.is_word && !head.is_capitalized && phrase.end - phrase.begin > 1) {
+    if (head.lowered.ends_with("er")) return kGenderMasculine;
+    if (head.lowered.ends_with("es")) return kGenderNeuter;
+    if (head.lowered.ends_with("e")) return kGenderFeminine | kGenderPlural;
+  }
+  return 0;
+}
+
+Phrase DocumentAnalysis::CueSubject(const SentenceView& sentence,
+                                    int cue) const {
+  constexpr int kAuxiliaryReach = 2;
+  for (int t = cue - 1; t >= 0 && t >= cue - kAuxiliaryReach; --t) {
+    if (sentence.IsBoundary(t)) break;
+    if (lexicon_.InSet("passive_auxiliary", sentence.tokens[t].lowered)) {
+      Phrase agent = attribution_.PassiveAgent(sentence, cue, entities_);
+      if (agent.found()) return agent;
+      break;
+    }
+  }
+  Phrase subject = attribution_.SubjectOf(sentence, cue);
+  if (attribution_.IsActorLike(sentence, subject, entities_) ||
+      attribution_.IsNameLike(sentence, subject, /*speaker=*/false)) {
+    return subject;
+  }
+  return attribution_.PassiveAgent(sentence, cue, entities_);
+}
+
+void DocumentAnalysis::RememberAntecedent(const Actor& actor) {
+  last_actor_ = actor;
+  if (actor.is_person) last_person_ = actor;
+  antecedents_.push_back(actor);
+  if (antecedents_.size() > kMaxAntecedents) {
+    antecedents_.erase(antecedents_.begin());
+  }
+}
 
 std::optional<Actor> DocumentAnalysis::LastPersonEntityBefore(
     uint32_t char_position) const {
@@ -201,11 +331,26 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
     // as much as a name ("Der Verteidigungsminister warnte ... Er rief
     // ..."), or a person named in a later sentence: within one sentence
     // the subject is preferred over a person named after it.
+    // The antecedent must agree in gender and number: "Er" skips "Die
+    // Regierung", "she" skips "the foreign ministry". Without an agreeing
+    // one, the last speaker or subject as before.
+    const int pronoun_gender =
+        PronounGender(sentence.tokens[phrase.begin].lowered);
     std::optional<Actor> antecedent = last_actor_;
+    for (auto it = antecedents_.rbegin(); it != antecedents_.rend(); ++it) {
+      if (GenderAgrees(it->gender, pronoun_gender)) {
+        antecedent = *it;
+        break;
+      }
+    }
     std::optional<Actor> mentioned =
         LastPersonEntityBefore(actor.span.char_start());
-    if (mentioned && (!antecedent || mentioned->char_position >=
-                                         antecedent->sentence_char_end)) {
+    if (mentioned && !lexicon_.InSet("option", "capitalized-nouns")) {
+      mentioned->gender = kGenderPerson;
+    }
+    if (mentioned && GenderAgrees(kGenderPerson, pronoun_gender) &&
+        (!antecedent ||
+         mentioned->char_position >= antecedent->sentence_char_end)) {
       antecedent = mentioned;
     }
     // Nobody named before: the pronoun itself (GUIDELINES.md section 4).
@@ -229,6 +374,7 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
     }
   }
   if (!actor.is_person) actor.name = SpanString(document_, actor.span);
+  actor.gender = PhraseGender(sentence, phrase, actor.is_person);
   // A name fused into a role word ("Kremlsprecher"): the entity of that
   // name elsewhere in the document.
   for (int t = phrase.begin; t < phrase.end; ++t) {
@@ -305,9 +451,8 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
                                      IsActionKind(top->kind) && !modal))) {
     bool pronoun_person = false;
-    Phrase agent = attribution_.SubjectOf(sentence, top->begin);
-    if ((!attribution_.IsActorLike(sentence, agent, entities_) &&
-         !attribution_.IsNameLike(sentence, agent, /*speaker=*/false)) ||
+    Phrase agent = CueSubject(sentence, top->begin);
+    if (agent.found() &&
         attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
       agent = attribution_.PassiveAgent(sentence, top->begin, entities_);
     }
@@ -327,10 +472,15 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     }
   }
   if (frame == nullptr && top != nullptr) {
-    actor_phrase = attribution_.SubjectOf(sentence, top->begin);
-    if (!attribution_.IsActorLike(sentence, actor_phrase, entities_) &&
-        !attribution_.IsNameLike(sentence, actor_phrase, /*speaker=*/false)) {
-      actor_phrase = attribution_.PassiveAgent(sentence, top->begin, entities_);
+    actor_phrase = CueSubject(sentence, top->begin);
+    // The deciding cue may sit inside the subject ("A hacking group ...
+    // has breached"): another counted cue of the stance may name the actor.
+    if (!actor_phrase.found() && stance != nlpd::v1::NONE) {
+      for (const CueMatch* other : weighing.accepted[stance]) {
+        if (other == top) continue;
+        actor_phrase = CueSubject(sentence, other->begin);
+        if (actor_phrase.found()) break;
+      }
     }
     // A position in a later participle or coordinated clause without a
     // subject of its own ("..., calling for an end to the fighting"): the
@@ -348,10 +498,7 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     // antecedent of a pronoun in the next one.
     std::optional<Actor> subject = ResolveActor(
         sentence, attribution_.SentenceSubject(sentence, entities_));
-    if (subject) {
-      last_actor_ = *subject;
-      if (subject->is_person) last_person_ = *subject;
-    }
+    if (subject) RememberAntecedent(*subject);
     return;
   }
   std::optional<Actor> reporter = ResolveActor(sentence, reporter_phrase);
@@ -399,8 +546,7 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
   // here.
   for (const std::optional<Actor>* named : {&reporter, &actor}) {
     if (!named->has_value()) continue;
-    last_actor_ = **named;
-    if ((*named)->is_person) last_person_ = **named;
+    RememberAntecedent(**named);
   }
 }
 

@@ -1,6 +1,7 @@
 // The stance analysis of one document: per sentence, the cues that carry a
 // position on escalation (cue_matcher.h), the actor who holds it
-// (attribution.h; pronouns resolved to the last named speaker), and the
+// (attribution.h; pronouns resolved to the last named speaker or subject
+// that agrees in gender and number), and the
 // statement with its stance and confidence; then the per-actor summaries,
 // the document balance and the reported escalation events
 // (document_summary.h).

@@ -277,6 +277,47 @@ TEST_F(StanceAnalyzerTest, PronounTakesTheLastNamedSpeaker) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(StanceAnalyzerTest, PronounAgreesInGenderWithItsAntecedent) {
+  // "Er" skips the feminine "die Marine" named last and takes the minister.
+  auto analysis =
+      Run("Der Verteidigungsminister besuchte am Montag den Hafen. Die "
+          "chinesische Marine kündigte an, ein Manöver abzuhalten. Er rief "
+          "beide Seiten zur Zurückhaltung auf.",
+          "de");
+  bool found = false;
+  for (const auto& statement : analysis.stance.statements()) {
+    if (statement.stance() != nlpd::v1::AGAINST) continue;
+    EXPECT_EQ(statement.actor(), "Verteidigungsminister");
+    found = true;
+  }
+  EXPECT_TRUE(found);
+
+  // "She" skips the ministry and takes the prime minister.
+  auto english =
+      Run("The Estonian prime minister met NATO commanders in Tallinn. The "
+          "defense ministry said the exercise was scheduled. She urged both "
+          "sides to show restraint.",
+          "en");
+  found = false;
+  for (const auto& statement : english.stance.statements()) {
+    if (statement.stance() != nlpd::v1::AGAINST) continue;
+    EXPECT_EQ(statement.actor(), "Estonian prime minister");
+    found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(StanceAnalyzerTest, FrontedObjectLeavesTheSubjectAfterTheVerb) {
+  auto analysis =
+      Run("Einen Angriff auf den Hafen wollte der saudische "
+          "Verteidigungsminister nicht ausschließen.",
+          "de");
+  ASSERT_EQ(analysis.stance.statements_size(), 1);
+  EXPECT_EQ(analysis.stance.statements(0).actor(),
+            "saudische Verteidigungsminister");
+  EXPECT_EQ(analysis.stance.statements(0).stance(), nlpd::v1::FAVOR);
+}
+
 TEST_F(StanceAnalyzerTest, RolePhraseLinksPersonAndInstitution) {
   auto analysis =
       Run("Die NATO tagte am Morgen. NATO-Sprecherin Maria Olsen sagte, das "
