@@ -203,7 +203,8 @@ lbfgsfloatval_t Evaluate(void* instance, const lbfgsfloatval_t* x,
 void Convert(const lbfgsfloatval_t* x, size_t num_weights,
              std::vector<float>& weights, std::vector<float>& transitions) {
   weights.assign(x, x + num_weights);
-  transitions.assign(x + num_weights, x + num_weights + (T + 1) * T);
+  transitions.assign(x + num_weights,
+                     x + num_weights + static_cast<ptrdiff_t>((T + 1) * T));
 }
 
 int Progress(void* instance, const lbfgsfloatval_t* x,
@@ -246,18 +247,21 @@ CrfResult TrainCrf(std::span<const SentenceFeatures> features,
     problem.usable[s] = ok;
     result.skipped_sentences += ok ? 0 : 1;
   }
-  const int size = static_cast<int>(problem.num_weights + (T + 1) * T);
+  const int size =
+      static_cast<int>(problem.num_weights + static_cast<size_t>((T + 1) * T));
   // Blocks of about equal token counts.
-  long total_tokens = 0;
-  for (const std::vector<int>* t : tags) total_tokens += t->size();
+  int64_t total_tokens = 0;
+  for (const std::vector<int>* t : tags) {
+    total_tokens += static_cast<int64_t>(t->size());
+  }
   problem.blocks.resize(kBlocks);
   size_t sentence = 0;
-  long tokens = 0;
+  int64_t tokens = 0;
   for (int b = 0; b < kBlocks; ++b) {
     problem.blocks[b].begin = sentence;
     while (sentence < tags.size() &&
            (b == kBlocks - 1 || tokens < total_tokens * (b + 1) / kBlocks)) {
-      tokens += tags[sentence++]->size();
+      tokens += static_cast<int64_t>(tags[sentence++]->size());
     }
     problem.blocks[b].end = sentence;
     if (b > 0) problem.blocks[b].gradient.resize(size);

@@ -586,7 +586,7 @@ bool ReadGum(const std::string& directory, std::vector<Sentence>& out,
               GumMention m = open[k].second;
               m.end = index + 1;
               mentions.push_back(m);
-              open.erase(open.begin() + k);
+              open.erase(open.begin() + static_cast<ptrdiff_t>(k));
               break;
             }
           }

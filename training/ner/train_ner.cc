@@ -89,7 +89,7 @@ Evaluation Evaluate(const Tagger& tagger, const std::vector<Sentence>& data) {
 // Brier score of entity confidences against exact correctness.
 double Brier(const Tagger& tagger, const std::vector<Sentence>& data) {
   double sum = 0;
-  long n = 0;
+  int64_t n = 0;
   for (const Sentence& s : data) {
     auto words = s.Views();
     auto gold = SpansFromTags(s.tags);
@@ -100,14 +100,14 @@ double Brier(const Tagger& tagger, const std::vector<Sentence>& data) {
       ++n;
     }
   }
-  return n ? sum / n : 0;
+  return n ? sum / static_cast<double>(n) : 0;
 }
 
 // Brier score of the part decision's confidences on the compounds the tagger
 // leaves O (FeatureExtractor::CompoundPart), against the *part tags.
 struct PartBrier {
   double brier = 0;
-  long candidates = 0;
+  int64_t candidates = 0;
 };
 PartBrier PartDecisionBrier(const Tagger& tagger,
                             const std::vector<Sentence>& data) {
@@ -129,7 +129,9 @@ PartBrier PartDecisionBrier(const Tagger& tagger,
       ++result.candidates;
     }
   }
-  if (result.candidates > 0) result.brier = sum / result.candidates;
+  if (result.candidates > 0) {
+    result.brier = sum / static_cast<double>(result.candidates);
+  }
   return result;
 }
 
@@ -225,9 +227,9 @@ int Run(const Options& options) {
     std::printf("institution convention: %d training tokens relabeled ORG\n",
                 ApplyInstitutionConvention(train, seats));
   }
-  long train_tokens = 0, dev_tokens = 0;
-  for (auto& s : train) train_tokens += s.words.size();
-  for (auto& s : dev) dev_tokens += s.words.size();
+  int64_t train_tokens = 0, dev_tokens = 0;
+  for (auto& s : train) train_tokens += static_cast<int64_t>(s.words.size());
+  for (auto& s : dev) dev_tokens += static_cast<int64_t>(s.words.size());
   std::printf(
       "train: %zu sentences, %ld tokens; dev: %zu sentences, %ld tokens\n",
       train.size(), train_tokens, dev.size(), dev_tokens);
@@ -288,7 +290,7 @@ int Run(const Options& options) {
 
   constexpr int T = kNumTags;
   const size_t n_weights = (size_t{1} << options.row_bits) * T;
-  const size_t n_trans = (T + 1) * T;
+  const size_t n_trans = size_t{T + 1} * T;
   std::vector<float> w(n_weights, 0), u(n_weights, 0), tw(n_trans, 0),
       tu(n_trans, 0);
   double c = 1;
@@ -303,9 +305,12 @@ int Run(const Options& options) {
     data.row_bits = options.row_bits;
     data.weights.resize(n_weights);
     data.transitions.resize(n_trans);
-    for (size_t k = 0; k < n_weights; ++k) data.weights[k] = w[k] - u[k] / c;
+    // Averaged weights, computed in double and stored as float.
+    for (size_t k = 0; k < n_weights; ++k) {
+      data.weights[k] = static_cast<float>(w[k] - u[k] / c);
+    }
     for (size_t k = 0; k < n_trans; ++k) {
-      data.transitions[k] = tw[k] - tu[k] / c;
+      data.transitions[k] = static_cast<float>(tw[k] - tu[k] / c);
     }
     data.lower_classes = vocabulary.classes();
     return data;
@@ -361,12 +366,12 @@ int Run(const Options& options) {
     for (size_t i = order.size() - 1; i > 0; --i) {
       std::swap(order[i], order[random() % (i + 1)]);
     }
-    long errors = 0;
+    int64_t errors = 0;
     for (size_t index : order) {
       const Sentence& s = train[index];
       const SentenceFeatures& f = features[index];
       const int n = static_cast<int>(s.words.size());
-      emissions.assign(n * T, 0);
+      emissions.assign(static_cast<size_t>(n) * T, 0);
       for (int i = 0; i < n; ++i) {
         for (uint32_t k = f.offsets[i]; k < f.offsets[i + 1]; ++k) {
           const float* row = &w[size_t{f.rows[k]} * T];
@@ -383,16 +388,16 @@ int Run(const Options& options) {
             for (uint32_t k = f.offsets[i]; k < f.offsets[i + 1]; ++k) {
               size_t r = size_t{f.rows[k]} * T;
               w[r + g] += 1;
-              u[r + g] += c;
+              u[r + g] = static_cast<float>(u[r + g] + c);
               w[r + p] -= 1;
-              u[r + p] -= c;
+              u[r + p] = static_cast<float>(u[r + p] - c);
             }
           }
           if (g != p || gp != pp) {
             tw[(gp + 1) * T + g] += 1;
-            tu[(gp + 1) * T + g] += c;
+            tu[(gp + 1) * T + g] = static_cast<float>(tu[(gp + 1) * T + g] + c);
             tw[(pp + 1) * T + p] -= 1;
-            tu[(pp + 1) * T + p] -= c;
+            tu[(pp + 1) * T + p] = static_cast<float>(tu[(pp + 1) * T + p] - c);
           }
         }
       }
@@ -466,9 +471,9 @@ int Run(const Options& options) {
             size_t g = size_t{r} * T + column(e.label),
                    p = size_t{r} * T + column(best);
             pw[g] += 1;
-            pu[g] += pc;
+            pu[g] = static_cast<float>(pu[g] + pc);
             pw[p] -= 1;
-            pu[p] -= pc;
+            pu[p] = static_cast<float>(pu[p] - pc);
           }
         }
         pc += 1;
@@ -484,7 +489,8 @@ int Run(const Options& options) {
       // Undivided, they cost the CRF 0.007 F1 on held-out train.
       ModelData with_part = data;
       for (size_t k = 0; k < n_weights; ++k) {
-        with_part.weights[k] += pw[k] - pu[k] / pc;
+        with_part.weights[k] =
+            static_cast<float>(with_part.weights[k] + (pw[k] - pu[k] / pc));
       }
       with_part.part_model = true;
       double best = 1e9;
@@ -501,7 +507,8 @@ int Run(const Options& options) {
       }
     }
     for (size_t k = 0; k < n_weights; ++k) {
-      data.weights[k] += (pw[k] - pu[k] / pc) * part_scale;
+      data.weights[k] = static_cast<float>(data.weights[k] +
+                                           (pw[k] - pu[k] / pc) * part_scale);
     }
     data.part_model = true;
     std::printf("part decision: %zu training compounds, weights x %g\n",
@@ -565,7 +572,8 @@ int Run(const Options& options) {
       tagger->Tag(words, tags);
     }
   }
-  const double tokens_per_second = 3.0 * dev_tokens / Seconds(tag_start);
+  const double tokens_per_second =
+      3.0 * static_cast<double>(dev_tokens) / Seconds(tag_start);
   // The plugin's path: tags plus forward-backward confidences.
   const auto entities_start = Clock::now();
   size_t found = 0;
@@ -575,7 +583,8 @@ int Run(const Options& options) {
       found += tagger->Entities(words).size();
     }
   }
-  const double entities_per_second = 3.0 * dev_tokens / Seconds(entities_start);
+  const double entities_per_second =
+      3.0 * static_cast<double>(dev_tokens) / Seconds(entities_start);
 
   for (const auto& [name, sentences] : devs) {
     std::printf("\nmodel %s (quantized, as written) on %s\n%s",
@@ -584,7 +593,7 @@ int Run(const Options& options) {
     if (!data.part_model) continue;
     // Part decision on compounds the tagger leaves O, against *part tags
     // (exact type); `all_parts` counts every *part token (recall ceiling).
-    long gold = 0, pred = 0, correct = 0, all_parts = 0;
+    int64_t gold = 0, pred = 0, correct = 0, all_parts = 0;
     std::vector<int> tags;
     for (const Sentence& s : sentences) {
       if (s.parts.empty()) continue;
@@ -602,23 +611,30 @@ int Run(const Options& options) {
         correct += p >= 0 && p == s.parts[k];
       }
     }
-    double P = pred ? double(correct) / pred : 0,
-           R = gold ? double(correct) / gold : 0;
+    const double precision =
+        pred ? static_cast<double>(correct) / static_cast<double>(pred) : 0;
+    const double recall =
+        gold ? static_cast<double>(correct) / static_cast<double>(gold) : 0;
+    const double f1 = precision + recall > 0
+                          ? 2 * precision * recall / (precision + recall)
+                          : 0;
     std::printf(
-        "part decision: %ld *part tokens; %ld among candidate compounds, "
-        "%ld predicted, %ld correct: P %.4f R %.4f F1 %.4f\n",
-        all_parts, gold, pred, correct, P, R, P + R ? 2 * P * R / (P + R) : 0);
+        "part decision: %lld *part tokens; %lld among candidate compounds, "
+        "%lld predicted, %lld correct: P %.4f R %.4f F1 %.4f\n",
+        static_cast<long long>(all_parts), static_cast<long long>(gold),
+        static_cast<long long>(pred), static_cast<long long>(correct),
+        precision, recall, f1);
   }
   std::printf(
       "training time %.1f s; model %.2f MB; tagging %.0f tokens/s (one "
       "thread), "
       "%.0f tokens/s with confidences (%zu entities); confidence temperature "
       "%.1f\n",
-      train_seconds, bytes.size() / 1e6, tokens_per_second, entities_per_second,
-      found / 3, data.temperature);
+      train_seconds, static_cast<double>(bytes.size()) / 1e6, tokens_per_second,
+      entities_per_second, found / 3, data.temperature);
   if (!options.out.empty()) {
     std::ofstream out(options.out, std::ios::binary);
-    out.write(bytes.data(), bytes.size());
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       std::fprintf(stderr, "cannot write %s\n", options.out.c_str());
       return 1;
