@@ -46,9 +46,9 @@ void RunAnalyze(benchmark::State& state, const std::string& text,
       benchmark::Counter(static_cast<double>(sentences * state.iterations()),
                          benchmark::Counter::kIsRate);
   if (targets > 0) {  // sentiment: entity mentions judged
-    state.counters["targets/s"] = benchmark::Counter(
-        static_cast<double>(targets * state.iterations()),
-        benchmark::Counter::kIsRate);
+    state.counters["targets/s"] =
+        benchmark::Counter(static_cast<double>(targets * state.iterations()),
+                           benchmark::Counter::kIsRate);
   }
 }
 
