@@ -13,10 +13,18 @@ constexpr int kMaxPhraseTokens = 12;
 // content, not a fronted subordinate clause ("Nachdem ..., kündigte X an").
 bool HasContentBefore(const Lexicon& lexicon, const SentenceView& sentence,
                       int boundary) {
-  int start = boundary;
-  while (start > 0 && !sentence.IsBoundary(start - 1)) --start;
-  return start < boundary &&
-         !lexicon.InSet("subordinator", sentence.tokens[start].lowered);
+  // Subordinate clauses in between are skipped: "Japan zog ... zurück, um
+  // die Lage zu entspannen, teilte das Ministerium mit".
+  while (boundary > 0) {
+    int start = boundary;
+    while (start > 0 && !sentence.IsBoundary(start - 1)) --start;
+    if (start >= boundary) return false;
+    if (!lexicon.InSet("subordinator", sentence.tokens[start].lowered)) {
+      return true;
+    }
+    boundary = start - 1;
+  }
+  return false;
 }
 
 }  // namespace

@@ -36,6 +36,19 @@ bool IsActionKind(const std::string& kind) {
          kind == "exercise";
 }
 
+// True when a cue of `kind` deciding a statement of `stance` reports the
+// actor's own deed: an escalatory action (FAVOR), or a pull-back of forces
+// (AGAINST "withdrawal") reported by a speaker named after it ("Japan zog
+// seinen Zerstörer ... zurück, teilte das Ministerium mit"); a speaker
+// named before a withdrawal usually demands it ("forderte Peking auf, ...
+// abzuziehen"), and then holds the position.
+bool IsDeed(nlpd::v1::Stance stance, const std::string& kind,
+            bool speaker_after_content) {
+  if (stance == nlpd::v1::FAVOR) return IsActionKind(kind);
+  return stance == nlpd::v1::AGAINST && kind == "withdrawal" &&
+         speaker_after_content;
+}
+
 // Cue kinds that become EscalationEvents.
 bool IsEventKind(const std::string& kind) {
   return IsActionKind(kind) || kind == "threat" || kind == "weapons";
@@ -448,8 +461,10 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
     }
   }
   // The agent of a reported deed, or of what a relaying source reports.
-  if (top != nullptr && (relayed || (stance == nlpd::v1::FAVOR &&
-                                     IsActionKind(top->kind) && !modal))) {
+  if (top != nullptr &&
+      (relayed || (IsDeed(stance, top->kind,
+                          frame != nullptr && frame->speaker_after_content) &&
+                   !modal))) {
     bool pronoun_person = false;
     Phrase agent = CueSubject(sentence, top->begin);
     if (agent.found() &&

@@ -97,6 +97,36 @@ TEST(StanceProbeTest, SetEHoldsItsScores) {
   EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.68);  // 0.717
   EXPECT_GE(Share(all.statements_found, all.stance_items),
             0.50);  // measured 22/41 = 0.537
+  // After round 5 (E's misses named in its brief): 0.986, de 1.000,
+  // en 0.971, actor 0.935, 38/41; floors kept at the held-out figures.
+}
+
+TEST(StanceProbeTest, SetFHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_f.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 60);
+  // Before round 5 (held out): F_avg 0.874, de 0.810, en 0.933.
+  EXPECT_GE(all.f_avg, 0.95);                                  // measured 0.989
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.94);           // measured 0.978
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.95);           // measured 1.000
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.92);  // 0.962
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.91);  // measured 44/46 = 0.957
+}
+
+TEST(StanceProbeTest, SetGHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_g.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 40);
+  // Written after round 5 and held out: nothing was tuned on it.
+  EXPECT_GE(all.f_avg, 0.66);                                  // measured 0.690
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.48);           // measured 0.508
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.77);           // measured 0.804
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.80);  // 0.842
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.50);  // measured 17/32 = 0.531
 }
 
 }  // namespace
