@@ -386,7 +386,19 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
       actor.name = entities_.entities(entity).text();
     }
   }
-  if (!actor.is_person) actor.name = SpanString(document_, actor.span);
+  if (!actor.is_person) {
+    actor.name = SpanString(document_, actor.span);
+    // An unrecognized name in apposition ("Der Außenminister Ägyptens, Badr
+    // Abdelatty,"): the name after the comma.
+    for (int t = phrase.begin + 1; t + 1 < phrase.end; ++t) {
+      if (sentence.tokens[t].text != ",") continue;
+      actor.is_person = true;
+      actor.name = SpanString(
+          document_, TokenRangeSpan(document_, sentence.token_begin + t + 1,
+                                    sentence.token_begin + phrase.end - 1));
+      break;
+    }
+  }
   actor.gender = PhraseGender(sentence, phrase, actor.is_person);
   // A name fused into a role word ("Kremlsprecher"): the entity of that
   // name elsewhere in the document.
