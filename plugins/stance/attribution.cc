@@ -100,11 +100,45 @@ Phrase Attribution::WithApposition(const SentenceView& sentence,
     return phrase;
   }
   const int entity = sentence.tokens[i + 1].entity;
-  if (entity < 0) return phrase;
+  if (entity < 0) return WithNameApposition(sentence, phrase);
   int j = i + 1;
   while (j < sentence.size() && sentence.tokens[j].entity == entity) ++j;
   if (j == sentence.size() || sentence.IsBoundary(j) ||
       sentence.tokens[j].text == ".") {
+    phrase.end = j;
+  }
+  return phrase;
+}
+
+Phrase Attribution::WithNameApposition(const SentenceView& sentence,
+                                       Phrase phrase) const {
+  constexpr int kMaxNameTokens = 4;
+  // Only a phrase naming a person's office takes an unrecognized name.
+  bool names_office = false;
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const std::string& word = sentence.tokens[t].lowered;
+    if (lexicon_.InSet("role_noun", word) ||
+        lexicon_.InSet("person_noun", word)) {
+      names_office = true;
+    }
+  }
+  if (!names_office) return phrase;
+  int j = phrase.end + 1;
+  while (j < sentence.size() && j - phrase.end - 1 < kMaxNameTokens) {
+    const TokenInfo& token = sentence.tokens[j];
+    if (!token.is_word || !token.is_capitalized ||
+        lexicon_.InSet("determiner", token.lowered) ||
+        lexicon_.InSet("pronoun", token.lowered) ||
+        lexicon_.InSet("person_pronoun", token.lowered) ||
+        lexicon_.InSet("adverbial", token.lowered) ||
+        lexicon_.InSet("subordinator", token.lowered)) {
+      break;
+    }
+    ++j;
+  }
+  // At least a first name and a surname, closed by a comma.
+  if (j - phrase.end - 1 >= 2 && j < sentence.size() &&
+      sentence.tokens[j].text == ",") {
     phrase.end = j;
   }
   return phrase;
@@ -131,6 +165,23 @@ Phrase Attribution::PhraseAfterVerb(const SentenceView& sentence,
   return WithApposition(sentence, NounPhraseAt(sentence, i));
 }
 
+Phrase Attribution::PhraseBeforeApposition(const SentenceView& sentence,
+                                           int verb) const {
+  const int comma = verb - 1;
+  if (comma < 1 || sentence.tokens[comma].text != ",") return {};
+  int name_begin = comma;
+  while (name_begin > 0 && !sentence.IsBoundary(name_begin - 1)) --name_begin;
+  const int head_comma = name_begin - 1;
+  if (head_comma < 1 || sentence.tokens[head_comma].text != ",") return {};
+  int head_begin = head_comma;
+  while (head_begin > 0 && !sentence.IsBoundary(head_begin - 1)) --head_begin;
+  const Phrase head = NounPhraseAt(sentence, head_begin);
+  if (!head.found() || head.end != head_comma) return {};
+  const Phrase extended = WithApposition(sentence, head);
+  if (extended.end != comma) return {};
+  return extended;
+}
+
 Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
   int start = verb;
   while (start > 0 && !sentence.IsBoundary(start - 1) &&
@@ -141,6 +192,8 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
     // Nothing before the verb in its clause: inverted speech after a quote
     // or a comma ("..., warnte X"), or a coordinated verb (no subject).
     if (start == 0 || sentence.IsBoundary(start - 1)) {
+      const Phrase apposed = PhraseBeforeApposition(sentence, start);
+      if (apposed.found()) return apposed;
       return PhraseAfterVerb(sentence, verb);
     }
     return {};

@@ -100,6 +100,15 @@ class Attribution {
   // Extends `phrase` by an apposition naming a person ("der Außenminister,
   // Anna Keller,").
   Phrase WithApposition(const SentenceView& sentence, Phrase phrase) const;
+  // Extends `phrase`, when it names an office (a role or person noun), by
+  // an apposition of two to four capitalized words the entities plugin did
+  // not recognize, closed by a comma ("Der Verteidigungsminister Lettlands,
+  // Artis Kalniņš, sprach").
+  // The subject phrase with its apposition when the predicate at `verb`
+  // directly follows a closed apposition ("Der Außenminister Ägyptens, Badr
+  // Abdelatty, rief"); empty otherwise.
+  Phrase PhraseBeforeApposition(const SentenceView& sentence, int verb) const;
+  Phrase WithNameApposition(const SentenceView& sentence, Phrase phrase) const;
 
   const Lexicon& lexicon_;
   bool capitalized_nouns_;  // option capitalized-nouns (German)

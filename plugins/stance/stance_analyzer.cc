@@ -49,6 +49,22 @@ bool IsDeed(nlpd::v1::Stance stance, const std::string& kind,
          speaker_after_content;
 }
 
+// True when `phrase` has an entity that is a person (`person`) or, when
+// `person` is false, a place or organisation.
+bool HasEntityLabel(const SentenceView& sentence, const Phrase& phrase,
+                    bool person, const nlpd::v1::EntitiesResult& entities) {
+  if (!phrase.found()) return false;
+  for (int t = phrase.begin; t < phrase.end; ++t) {
+    const int entity = sentence.tokens[t].entity;
+    if (entity < 0) continue;
+    const std::string& label = entities.entities(entity).label();
+    if (person ? label == "PER" : (label == "LOC" || label == "ORG")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Cue kinds that become EscalationEvents.
 bool IsEventKind(const std::string& kind) {
   return IsActionKind(kind) || kind == "threat" || kind == "weapons";
@@ -386,7 +402,19 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
       actor.name = entities_.entities(entity).text();
     }
   }
-  if (!actor.is_person) actor.name = SpanString(document_, actor.span);
+  if (!actor.is_person) {
+    actor.name = SpanString(document_, actor.span);
+    // An unrecognized name in apposition ("Der Außenminister Ägyptens, Badr
+    // Abdelatty,"): the name after the comma.
+    for (int t = phrase.begin + 1; t + 1 < phrase.end; ++t) {
+      if (sentence.tokens[t].text != ",") continue;
+      actor.is_person = true;
+      actor.name = SpanString(
+          document_, TokenRangeSpan(document_, sentence.token_begin + t + 1,
+                                    sentence.token_begin + phrase.end - 1));
+      break;
+    }
+  }
   actor.gender = PhraseGender(sentence, phrase, actor.is_person);
   // A name fused into a role word ("Kremlsprecher"): the entity of that
   // name elsewhere in the document.
@@ -460,13 +488,28 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
       modal |= lexicon_.InSet("modal", sentence.tokens[t].lowered);
     }
   }
+  // An unnamed office-holder named after the content announcing a state's
+  // escalatory step ("Britain will send ... missiles, the prime minister
+  // announced"): the state named as the step's subject holds the position.
+  const bool announced_for_state =
+      top != nullptr && stance == nlpd::v1::FAVOR && frame != nullptr &&
+      frame->speaker_after_content && !relayed &&
+      (IsActionKind(top->kind) || top->kind == "weapons") &&
+      !HasEntityLabel(sentence, frame->speaker, /*person=*/true, entities_);
   // The agent of a reported deed, or of what a relaying source reports.
   if (top != nullptr &&
-      (relayed || (IsDeed(stance, top->kind,
-                          frame != nullptr && frame->speaker_after_content) &&
-                   !modal))) {
+      (relayed ||
+       (IsDeed(stance, top->kind,
+               frame != nullptr && frame->speaker_after_content) &&
+        !modal) ||
+       announced_for_state)) {
     bool pronoun_person = false;
     Phrase agent = CueSubject(sentence, top->begin);
+    // An announced step goes to a state or organisation only.
+    if (announced_for_state && modal &&
+        !HasEntityLabel(sentence, agent, /*person=*/false, entities_)) {
+      agent = {};
+    }
     if (agent.found() &&
         attribution_.IsPronoun(sentence, agent, &pronoun_person)) {
       agent = attribution_.PassiveAgent(sentence, top->begin, entities_);

@@ -1,11 +1,14 @@
 // The stance analyzer on the project's own probe sets (tests/data/
-// stance_probe_{a,b,c,d,e}.jsonl, sentences written for GUIDELINES.md, not
+// stance_probe_{a,...,i}.jsonl, sentences written for GUIDELINES.md, not
 // taken from dev), with the evaluation rules of training/stance/stance_eval.h.
 // Set A was written before the round-2 changes and used to find gaps; set B
 // was written after round 2 and its misses drove round 3; set C was written
 // after round 3 and held out until round 4 (its floors stay at the held-out
 // figures); set D was written before round 4 and drove it; set E was written
-// after round 4 and not tuned on, so its figures are the honest estimate.
+// after round 4 and held out until round 5; sets F and H were written before
+// rounds 5 and 6 and drove them; sets G and I were written after rounds 5
+// and 6 and held out (I is the current honest estimate; G's misses were
+// named in the round-6 brief, its floors stay at the held-out figures).
 // Holds floors a little below the figures in docs/MODELS.md, so a
 // regression fails. The files are in the repository, so nothing is skipped.
 #include <gtest/gtest.h>
@@ -127,6 +130,35 @@ TEST(StanceProbeTest, SetGHoldsItsScores) {
   EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.80);  // 0.842
   EXPECT_GE(Share(all.statements_found, all.stance_items),
             0.50);  // measured 17/32 = 0.531
+}
+
+TEST(StanceProbeTest, SetHHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_h.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 60);
+  // Before round 6 (held out): F_avg 0.850, de 0.792, en 0.967; its misses
+  // drove round 6.
+  EXPECT_GE(all.f_avg, 0.96);                                  // measured 1.000
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.96);           // measured 1.000
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.96);           // measured 1.000
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.91);  // 0.948
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.92);  // measured 51/53 = 0.962
+}
+
+TEST(StanceProbeTest, SetIHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_i.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 45);
+  // Written after round 6 and held out: nothing was tuned on it.
+  EXPECT_GE(all.f_avg, 0.71);                                  // measured 0.736
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.71);           // measured 0.741
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.67);           // measured 0.700
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.80);  // 0.837
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.58);  // measured 24/39 = 0.615
 }
 
 }  // namespace
