@@ -108,12 +108,42 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
       matches.push_back(std::move(match));
     }
   }
+  // A rejection whose object names a de-escalation step (lexicon set
+  // `deescalation_word`: disarmament, withdrawal, talks, a ceasefire) refuses
+  // de-escalation, which the guidelines count as FAVOR ("refuses talks or a
+  // ceasefire"): "lehnten eine Entwaffnung ab", "rejected calls to withdraw".
+  // The object runs from the verb to the match end, or to the clause end or a
+  // coordinator when the match is the verb alone. Such a refusal does not
+  // scope over what follows.
+  for (CueMatch& match : matches) {
+    if (match.cue->stance != nlpd::v1::AGAINST || match.kind != "rejection") {
+      continue;
+    }
+    if (StatesNegation(*match.cue)) continue;
+    int end = match.end;
+    if (end - match.begin <= 1) {
+      while (end < sentence.size() && !sentence.IsBoundary(end) &&
+             !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
+        ++end;
+      }
+    }
+    for (int t = match.begin + 1; t < end; ++t) {
+      if (lexicon.InSet("deescalation_word", sentence.tokens[t].lowered)) {
+        match.inverted = true;
+        match.kind = "refusal";
+        break;
+      }
+    }
+  }
   // The object of a rejection, warning, protest or appeal is not the
   // actor's own step: "ruled out sending troops", "protestierten gegen die
   // Mobilmachung". The scope runs to the clause's end or a coordinator
   // ("condemned the attack and vowed revenge" keeps the vow).
   for (const CueMatch& scope : matches) {
-    if (!scope.counts() || !lexicon.InSet("scope_kind", scope.kind)) continue;
+    if (!scope.counts() || scope.inverted ||
+        !lexicon.InSet("scope_kind", scope.kind)) {
+      continue;
+    }
     int end = scope.begin + 1;
     while (end < sentence.size() && !sentence.IsBoundary(end) &&
            !lexicon.InSet("coordinator", sentence.tokens[end].lowered)) {
@@ -134,7 +164,7 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
       }
     }
     for (CueMatch& match : matches) {
-      if (match.cue->stance != nlpd::v1::FAVOR) continue;
+      if (match.stance() != nlpd::v1::FAVOR) continue;
       const bool after = match.begin > scope.begin && match.begin < end;
       const bool before = predicative && match.kind != "threat" &&
                           match.begin >= begin && match.end <= scope.begin;
@@ -147,10 +177,35 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
   for (const CueMatch& negating : matches) {
     if (!negating.counts() || !StatesNegation(*negating.cue)) continue;
     for (CueMatch& match : matches) {
-      if (match.cue->stance != negating.cue->stance &&
-          match.cue->stance != nlpd::v1::NONE && !StatesNegation(*match.cue) &&
+      if (match.stance() != negating.stance() &&
+          match.stance() != nlpd::v1::NONE && !StatesNegation(*match.cue) &&
           match.begin < negating.end && negating.begin < match.end) {
         match.negated = true;
+      }
+    }
+  }
+  // A NONE cue of a clause-bound kind (lexicon set `clause_bound_kind`:
+  // scheduling) speaks only for its own clause: "Die Gespräche wurden auf
+  // kommende Woche verschoben, die Schweiz rief ... zur Zurückhaltung auf"
+  // keeps the appeal. It stops counting when a counted FAVOR or AGAINST
+  // match lies in another clause of the sentence.
+  for (CueMatch& bound : matches) {
+    if (bound.cue->stance != nlpd::v1::NONE || !bound.counts() ||
+        !lexicon.InSet("clause_bound_kind", bound.kind)) {
+      continue;
+    }
+    for (const CueMatch& match : matches) {
+      if (!match.counts() || match.stance() == nlpd::v1::NONE) continue;
+      const int from = std::min(match.end, bound.end) - 1;
+      const int to = std::max(match.begin, bound.begin);
+      bool separated = false;
+      for (int t = std::max(from, 0); t < to; ++t) {
+        separated |= sentence.IsBoundary(t) ||
+                     lexicon.InSet("coordinator", sentence.tokens[t].lowered);
+      }
+      if (separated) {
+        bound.negated = true;
+        break;
       }
     }
   }

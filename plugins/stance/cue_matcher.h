@@ -22,7 +22,14 @@ struct CueMatch {
   std::string kind;
   bool negated = false;       // in the scope of an unstated negation
   bool hypothetical = false;  // inside a conditional clause
+  // A rejection whose object is a de-escalation step ("lehnte eine
+  // Entwaffnung ab", "rejected calls to withdraw") is a refusal: FAVOR.
+  bool inverted = false;
   bool counts() const { return !negated && !hypothetical; }
+  // The stance the match expresses: the pattern's, or FAVOR when inverted.
+  nlpd::v1::Stance stance() const {
+    return inverted ? nlpd::v1::FAVOR : cue->stance;
+  }
 };
 
 // All matches in text order (by begin, then by pattern order). A pattern

@@ -143,7 +143,7 @@ Weighing Weigh(const std::vector<CueMatch>& matches) {
     if (!match.counts()) blockers.push_back(&match);
   }
   for (const CueMatch* match : counted) {
-    const int stance = match->cue->stance;
+    const int stance = match->stance();
     bool overlaps = false;
     for (const CueMatch* other : weighing.accepted[stance]) {
       overlaps |= match->begin < other->end && other->begin < match->end;
