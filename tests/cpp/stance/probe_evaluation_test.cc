@@ -153,12 +153,41 @@ TEST(StanceProbeTest, SetIHoldsItsScores) {
   const LanguageScores& all = evaluation.scores.at("all");
   EXPECT_EQ(all.items, 45);
   // Written after round 6 and held out: nothing was tuned on it.
-  EXPECT_GE(all.f_avg, 0.71);                                  // measured 0.736
+  EXPECT_GE(all.f_avg, 0.71);  // measured 0.736, after round 7 0.758
   EXPECT_GE(evaluation.scores.at("de").f_avg, 0.71);           // measured 0.741
   EXPECT_GE(evaluation.scores.at("en").f_avg, 0.67);           // measured 0.700
   EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.80);  // 0.837
   EXPECT_GE(Share(all.statements_found, all.stance_items),
             0.58);  // measured 24/39 = 0.615
+}
+
+TEST(StanceProbeTest, SetJHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_j.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 44);
+  // Before round 7: F_avg 0.738, de 0.791, en 0.657; its constructions
+  // drove round 7.
+  EXPECT_GE(all.f_avg, 0.81);                                  // measured 0.840
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.82);           // measured 0.847
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.80);           // measured 0.829
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.81);  // 0.846
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.67);  // measured 24/34 = 0.706
+}
+
+TEST(StanceProbeTest, SetKHoldsItsScores) {
+  const Evaluation evaluation = EvaluateProbe("stance_probe_k.jsonl");
+  ASSERT_EQ(evaluation.scores.count("all"), 1u);
+  const LanguageScores& all = evaluation.scores.at("all");
+  EXPECT_EQ(all.items, 31);
+  // Written after round 7 and scored once: nothing was tuned on it.
+  EXPECT_GE(all.f_avg, 0.89);                                  // measured 0.920
+  EXPECT_GE(evaluation.scores.at("de").f_avg, 0.89);           // measured 0.923
+  EXPECT_GE(evaluation.scores.at("en").f_avg, 0.88);           // measured 0.916
+  EXPECT_GE(Share(all.actor_lenient, all.actor_items), 0.85);  // 0.893
+  EXPECT_GE(Share(all.statements_found, all.stance_items),
+            0.84);  // measured 22/25 = 0.880
 }
 
 }  // namespace
