@@ -2,22 +2,10 @@
 
 #include <algorithm>
 
+#include "common/word_text.h"
 #include "lexicon.h"
-#include "unicode/uchar.h"
-#include "unicode/utf8.h"
 
 namespace nlpd::stance {
-namespace {
-
-bool StartsUpper(std::string_view text) {
-  if (text.empty()) return false;
-  int32_t offset = 0;
-  UChar32 c = 0;
-  U8_NEXT(text.data(), offset, static_cast<int32_t>(text.size()), c);
-  return c >= 0 && u_isupper(c);
-}
-
-}  // namespace
 
 bool SentenceView::IsBoundary(int token) const {
   const TokenInfo& info = tokens[token];
@@ -50,7 +38,7 @@ SentenceView MakeSentenceView(const nlpd::v1::Document& document,
                    token.kind() == nlpd::v1::TOKEN_KIND_IDEOGRAPHIC ||
                    token.kind() == nlpd::v1::TOKEN_KIND_OTHER;
     info.is_punctuation = token.kind() == nlpd::v1::TOKEN_KIND_PUNCTUATION;
-    info.is_capitalized = StartsUpper(info.text);
+    info.is_capitalized = word_text::StartsUpper(info.text);
     // Entities are in text order; advance past those that end before.
     while (entity < entities.entities_size() &&
            entities.entities(entity).span().char_end() <=

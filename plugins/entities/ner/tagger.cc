@@ -12,49 +12,13 @@
 namespace nlpd::ner {
 namespace {
 
+using word_text::NextCodePoint;
+using word_text::PrefixCodePoints;
+using word_text::StartsLower;
+using word_text::StartsUpper;
+using word_text::SuffixCodePoints;
+
 constexpr char kMagic[8] = {'N', 'L', 'P', 'D', 'N', 'E', 'R', '1'};
-
-// Decodes one code point at text[i], advancing i; U+FFFD on bad input.
-UChar32 Next(std::string_view text, size_t& i) {
-  auto offset = static_cast<int32_t>(i);
-  UChar32 c;
-  U8_NEXT(text.data(), offset, static_cast<int32_t>(text.size()), c);
-  i = static_cast<size_t>(offset);
-  return c < 0 ? 0xFFFD : c;
-}
-
-void Append(std::string& out, UChar32 c) {
-  char bytes[U8_MAX_LENGTH];
-  int32_t length = 0;
-  U8_APPEND_UNSAFE(bytes, length, c);
-  out.append(bytes, static_cast<size_t>(length));
-}
-
-bool StartsUpper(std::string_view word) {
-  if (word.empty()) return false;
-  size_t i = 0;
-  return u_isupper(Next(word, i));
-}
-bool StartsLower(std::string_view word) {
-  if (word.empty()) return false;
-  size_t i = 0;
-  return u_islower(Next(word, i));
-}
-
-// Prefix / suffix of k code points.
-std::string_view Prefix(std::string_view w, int k) {
-  size_t i = 0;
-  for (int n = 0; n < k && i < w.size(); ++n) Next(w, i);
-  return w.substr(0, i);
-}
-std::string_view Suffix(std::string_view w, int k) {
-  size_t i = w.size();
-  for (int n = 0; n < k && i > 0; ++n) {
-    --i;
-    while (i > 0 && (static_cast<uint8_t>(w[i]) & 0xC0) == 0x80) --i;
-  }
-  return w.substr(i);
-}
 
 struct TokenView {
   std::string_view word;
@@ -121,27 +85,12 @@ uint64_t Hash(std::string_view text, uint64_t seed) {
   return h;
 }
 
-std::string Lower(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  for (size_t i = 0; i < word.size();) {
-    const auto b = static_cast<uint8_t>(word[i]);
-    if (b < 0x80) {
-      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      ++i;
-    } else {
-      Append(out, u_tolower(Next(word, i)));
-    }
-  }
-  return out;
-}
-
 std::string Shape(std::string_view word) {
   std::string out;
   char last = 0;
   int run = 0;
   for (size_t i = 0; i < word.size();) {
-    UChar32 c = Next(word, i);
+    UChar32 c = NextCodePoint(word, i);
     char s;
     if (u_isupper(c)) {
       s = 'X';
@@ -175,7 +124,7 @@ void LowerVocabulary::Count(std::span<const std::string_view> words) {
     }
     bool lower = StartsLower(w), upper = StartsUpper(w);
     if (!lower && !upper) continue;
-    auto& c = counts_[static_cast<uint32_t>(Hash(Lower(w)))];
+    auto& c = counts_[static_cast<uint32_t>(Hash(LowerCase(w)))];
     (lower ? c.first : c.second)++;
   }
 }
@@ -194,7 +143,7 @@ void LowerVocabulary::AddDictionary(std::span<const std::string_view> words) {
   for (std::string_view w : words) {
     if (w.empty()) continue;
     uint8_t flag = StartsUpper(w) ? 8 : StartsLower(w) ? 4 : 0;
-    if (flag) classes_[static_cast<uint32_t>(Hash(Lower(w)))] |= flag;
+    if (flag) classes_[static_cast<uint32_t>(Hash(LowerCase(w)))] |= flag;
   }
 }
 
@@ -211,7 +160,7 @@ void LowerVocabulary::AddPlaceNames(std::span<const std::string> names) {
       start = space + 1;
     }
     for (std::string_view w : words) {
-      classes_[static_cast<uint32_t>(Hash(Lower(w)))] |=
+      classes_[static_cast<uint32_t>(Hash(LowerCase(w)))] |=
           words.size() == 1 ? 32 : 16;
     }
   }
@@ -230,7 +179,7 @@ void LowerVocabulary::CountNames(std::span<const std::string_view> words,
          !std::isdigit(static_cast<unsigned char>(words[i][0])))) {
       continue;
     }
-    NameCounts& c = name_counts_[GazetteerKey(Lower(words[i]))];
+    NameCounts& c = name_counts_[GazetteerKey(LowerCase(words[i]))];
     ++c.total;
     if (tags[i] != kOutside) {
       ++c.type[TagType(tags[i])];
@@ -276,7 +225,7 @@ void FeatureExtractor::Extract(std::span<const std::string_view> words,
   std::vector<TokenView> t(n);
   for (int i = 0; i < n; ++i) {
     t[i].word = words[i];
-    t[i].lower = Lower(words[i]);
+    t[i].lower = LowerCase(words[i]);
     t[i].shape = Shape(words[i]);
     t[i].lower_hash = Hash(t[i].lower);
     t[i].lower_class = vocabulary_ ? vocabulary_->Class(t[i].lower_hash) : 0;
@@ -322,8 +271,8 @@ void FeatureExtractor::Extract(std::span<const std::string_view> words,
     add(2, w.word);
     add(3, w.lower);
     for (int k = 1; k <= 4; ++k) {
-      add(10 + k, Prefix(w.lower, k));
-      add(20 + k, Suffix(w.lower, k));
+      add(10 + k, PrefixCodePoints(w.lower, k));
+      add(20 + k, SuffixCodePoints(w.lower, k));
     }
     add(4, w.shape);
     add2(5, w.shape, initial ? "1" : "0");
@@ -333,7 +282,7 @@ void FeatureExtractor::Extract(std::span<const std::string_view> words,
                    StartsUpper(w.word) ? 'U' : 'l', initial ? 'I' : 'n', 0};
     add(7, cls);
     add2(8, cls, w.shape);
-    add2(9, cls, Suffix(w.lower, 3));
+    add2(9, cls, SuffixCodePoints(w.lower, 3));
     // Context.
     for (int d = -2; d <= 2; ++d) {
       if (d == 0) continue;
@@ -348,7 +297,7 @@ void FeatureExtractor::Extract(std::span<const std::string_view> words,
     add2(63, w.shape, shape_at(i + 1));
     add2(64, lower_at(i - 1), w.shape);
     add2(65, w.shape, lower_at(i + 1));
-    add2(66, Suffix(lower_at(i - 1), 3), w.shape);
+    add2(66, SuffixCodePoints(lower_at(i - 1), 3), w.shape);
     // Character trigrams of the lower-cased word with boundaries, for
     // unseen names ("^ko", "ski", "rg$").
     if (kCharNgrams) {
@@ -408,7 +357,7 @@ void FeatureExtractor::PartFeatures(std::span<const std::string_view> words,
   };
   std::string_view part = words[i].substr(0, h);
   std::string_view rest = words[i].substr(h + 1);
-  const std::string lower = Lower(part), rest_lower = Lower(rest);
+  const std::string lower = LowerCase(part), rest_lower = LowerCase(rest);
   const std::string shape = Shape(part);
   const uint8_t gaz = gazetteer_ ? gazetteer_->Gazetteer(lower) : 0;
   const uint8_t cls = vocabulary_ ? vocabulary_->Class(Hash(lower)) : 0;
@@ -430,11 +379,11 @@ void FeatureExtractor::PartFeatures(std::span<const std::string_view> words,
   add(7, c);
   add2(8, c, shape);
   add(9, rest_lower);
-  add(10, Suffix(rest_lower, 3));
-  add(11, Suffix(rest_lower, 5));
-  add(12, Suffix(lower, 3));
-  add(13, Prefix(lower, 3));
-  add(14, i > 0 ? Lower(words[i - 1]) : std::string("<s>"));
+  add(10, SuffixCodePoints(rest_lower, 3));
+  add(11, SuffixCodePoints(rest_lower, 5));
+  add(12, SuffixCodePoints(lower, 3));
+  add(13, PrefixCodePoints(lower, 3));
+  add(14, i > 0 ? LowerCase(words[i - 1]) : std::string("<s>"));
   add(15,
       std::count(words[i].begin(), words[i].end(), '-') > 1 ? "multi" : "one");
 }
@@ -697,7 +646,9 @@ std::vector<TaggedEntity> Tagger::Entities(
       // letters as O and 2 as one-token names. (Also dropping PER/LOC/ORG
       // without a capitalized word cost 0.002 F1 on dev: not done.)
       size_t first_end = 0;
-      if (!words[span.begin].empty()) Next(words[span.begin], first_end);
+      if (!words[span.begin].empty()) {
+        NextCodePoint(words[span.begin], first_end);
+      }
       if (span.end - span.begin == 1 && first_end == words[span.begin].size()) {
         continue;
       }

@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/word_text.h"
+
 namespace nlpd::ner {
 
 // Tags: O, then B-/I- for each type in kTypes order.
@@ -98,8 +100,9 @@ class LowerVocabulary {
   std::unordered_map<uint32_t, NameCounts> name_counts_;
 };
 
-// Lower-cases UTF-8 (Unicode simple case mapping).
-std::string Lower(std::string_view word);
+// Lower-cases UTF-8 (Unicode simple case mapping), as every plugin model
+// does.
+using word_text::LowerCase;
 // Word shape, runs collapsed: "Merkel" -> "Xx", "G20" -> "Xd", "3,5" -> "d,d".
 std::string Shape(std::string_view word);
 uint64_t Hash(std::string_view text, uint64_t seed = 0);

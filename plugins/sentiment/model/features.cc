@@ -11,42 +11,10 @@
 namespace nlpd::sentiment {
 namespace {
 
-// Decodes one code point at text[i], advancing i; U+FFFD on bad input.
-UChar32 Next(std::string_view text, size_t& i) {
-  auto offset = static_cast<int32_t>(i);
-  UChar32 c;
-  U8_NEXT(text.data(), offset, static_cast<int32_t>(text.size()), c);
-  i = static_cast<size_t>(offset);
-  return c < 0 ? 0xFFFD : c;
-}
-
-void Append(std::string& out, UChar32 c) {
-  char bytes[U8_MAX_LENGTH];
-  int32_t length = 0;
-  U8_APPEND_UNSAFE(bytes, length, c);
-  out.append(bytes, static_cast<size_t>(length));
-}
-
-int CodePoints(std::string_view text) {
-  int n = 0;
-  for (size_t i = 0; i < text.size(); ++n) Next(text, i);
-  return n;
-}
-
-std::string_view PrefixCodePoints(std::string_view w, int k) {
-  size_t i = 0;
-  for (int n = 0; n < k && i < w.size(); ++n) Next(w, i);
-  return w.substr(0, i);
-}
-
-std::string_view SuffixCodePoints(std::string_view w, int k) {
-  size_t i = w.size();
-  for (int n = 0; n < k && i > 0; ++n) {
-    --i;
-    while (i > 0 && (static_cast<uint8_t>(w[i]) & 0xC0) == 0x80) --i;
-  }
-  return w.substr(i);
-}
+using word_text::CountCodePoints;
+using word_text::NextCodePoint;
+using word_text::PrefixCodePoints;
+using word_text::SuffixCodePoints;
 
 uint64_t Mix(uint64_t h) {
   h ^= h >> 31;
@@ -184,7 +152,7 @@ uint8_t Classify(Language language, std::string_view lower) {
   uint8_t flags = 0;
   bool has_word_char = false;
   for (size_t i = 0; i < lower.size();) {
-    const UChar32 c = Next(lower, i);
+    const UChar32 c = NextCodePoint(lower, i);
     if (u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK) {
       has_word_char = true;
       break;
@@ -231,21 +199,6 @@ int DistanceBucket(int distance) {
 }
 
 }  // namespace
-
-std::string LowerCase(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  for (size_t i = 0; i < word.size();) {
-    const auto b = static_cast<uint8_t>(word[i]);
-    if (b < 0x80) {
-      out += static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-      ++i;
-    } else {
-      Append(out, u_tolower(Next(word, i)));
-    }
-  }
-  return out;
-}
 
 uint64_t HashText(std::string_view text, uint64_t seed) {
   uint64_t h = 1469598103934665603ull ^ (seed * 0x9E3779B97F4A7C15ull);
@@ -318,10 +271,10 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       }
       // Longest proper suffix of >= 4 code points with a translation.
       size_t position = 0;
-      const int length = CodePoints(lower);
+      const int length = CountCodePoints(lower);
       for (int skipped = 1; translations[i].empty() && length - skipped >= 4;
            ++skipped) {
-        Next(lower, position);
+        NextCodePoint(lower, position);
         translations[i] =
             lexicon->Find(Lexicon::KeyOf(HashText(lower.substr(position))));
       }
@@ -334,10 +287,10 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
     for (int i = 0; i < n; ++i) {
       if (info[i].flags & kPunctuation) continue;
       const std::string_view lower = info[i].lower;
-      const int length = CodePoints(lower);
+      const int length = CountCodePoints(lower);
       size_t position = 0;
       for (int skipped = 1; length - skipped >= 4 && length >= 8; ++skipped) {
-        Next(lower, position);
+        NextCodePoint(lower, position);
         const uint64_t hash = HashText(lower.substr(position));
         if (!lexicon->Find(Lexicon::KeyOf(hash)).empty()) {
           heads[i] = hash;
@@ -380,7 +333,7 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
       }
       if (!heads.empty() && heads[i] != 0) sink.Add(kHeadWord, heads[i]);
       if ((groups & kStems) && !(w.flags & kPunctuation) &&
-          CodePoints(w.lower) >= 7) {
+          CountCodePoints(w.lower) >= 7) {
         sink.Add(kPrefix, HashText(PrefixCodePoints(w.lower, 5)));
         sink.Add(kSuffix, HashText(SuffixCodePoints(w.lower, 5)));
       }
@@ -390,7 +343,7 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
         std::vector<size_t> starts;
         for (size_t p = 0; p < marked.size();) {
           starts.push_back(p);
-          Next(marked, p);
+          NextCodePoint(marked, p);
         }
         starts.push_back(marked.size());
         for (size_t k = 0; k + 4 < starts.size(); ++k) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/word_text.h"
 #include "model/lexicon.h"
 
 namespace nlpd::sentiment {
@@ -109,8 +110,8 @@ void ExtractFeatures(const FeatureConfig& config, const Lexicon* lexicon,
                      int target_begin, int target_end,
                      std::vector<uint32_t>* rows);
 
-// Lower-cases a UTF-8 word (ICU simple case mapping). Pure; thread-safe.
-std::string LowerCase(std::string_view word);
+// Lower-cases a word, as every plugin model does (common/word_text.h).
+using word_text::LowerCase;
 
 // 64-bit FNV-1a with a final mix, the hash of the feature and lexicon keys.
 uint64_t HashText(std::string_view text, uint64_t seed = 0);

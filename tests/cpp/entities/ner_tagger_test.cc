@@ -26,8 +26,8 @@ TEST(NerTaggerTest, ShapeAndLower) {
   EXPECT_EQ(Shape("CDU-Chef"), "XX-Xxx");
   EXPECT_EQ(Shape("a"), "x");
   EXPECT_EQ(Shape("Öl"), "Xx");
-  EXPECT_EQ(Lower("ÖSTERREICH"), "österreich");
-  EXPECT_EQ(Lower("Straße"), "straße");
+  EXPECT_EQ(LowerCase("ÖSTERREICH"), "österreich");
+  EXPECT_EQ(LowerCase("Straße"), "straße");
 }
 
 TEST(NerTaggerTest, TagNames) {
