@@ -142,8 +142,8 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     plugin_request.resize(document_part);
     dependencies.AppendToString(&plugin_request);
     const absl::Time start = absl::Now();
-    absl::StatusOr<std::string> result =
-        plugin.Analyze(plugin_request, doc.text(), doc.language());
+    absl::StatusOr<std::string> result = plugin.Analyze(
+        {plugin_request, doc.text(), &doc.language(), &call});
     info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
     if (!result.ok()) return result.status();
     info->set_outcome(v1::AnalysisInfo::OK);

@@ -14,16 +14,10 @@
 #include "google/protobuf/descriptor.h"
 #include "nlpd/v1/nlpd.pb.h"
 #include "plugins/plugin_registry.h"
+#include "runtime/call_context.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd {
-
-// What the transport knows about the call, checked between pipeline steps.
-struct CallContext {
-  absl::Time deadline = absl::InfiniteFuture();
-  // Returns true once the caller has gone away; may be empty.
-  std::function<bool()> is_cancelled;
-};
 
 class Analyzer {
  public:

@@ -45,6 +45,11 @@ void PluginLog(nlpd_log_level level, const char* message) {
   Log(server_level, current_plugin, message != nullptr ? message : "");
 }
 
+int IsCancelled(const nlpd_result_sink* sink) {
+  return sink != nullptr && sink->call != nullptr && sink->call->Over() ? 1
+                                                                        : 0;
+}
+
 absl::StatusCode StatusCodeOf(nlpd_error_code code) {
   int value = static_cast<int>(code);
   // nlpd_error_code values are google.rpc.Code values; anything else a
@@ -60,9 +65,9 @@ absl::StatusCode StatusCodeOf(nlpd_error_code code) {
 
 const nlpd_host_api* HostApi() {
   static const nlpd_host_api api = {
-      sizeof(nlpd_host_api),  NLPD_ABI_VERSION_MAJOR,
-      NLPD_ABI_VERSION_MINOR, &ErrorNew,
-      &ResultWrite,           &PluginLog};
+      sizeof(nlpd_host_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
+      &ErrorNew,             &ResultWrite,           &PluginLog,
+      &IsCancelled};
   return &api;
 }
 

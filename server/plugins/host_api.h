@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "nlpd/plugin.h"
+#include "runtime/call_context.h"
 
 // Definitions of the ABI's opaque types (global namespace, as declared in
 // nlpd/plugin.h). Only the server creates and reads them.
@@ -19,6 +20,9 @@ struct nlpd_error {
 struct nlpd_result_sink {
   std::string bytes;
   bool written = false;
+  // The call this analyze() serves, for is_cancelled; null means never
+  // cancelled.
+  const nlpd::CallContext* call = nullptr;
 };
 
 namespace nlpd {

@@ -1,30 +1,40 @@
-// One loaded plugin instance, seen from the server: its description and a
-// thread-safe Analyze over the C ABI.
+// One loaded plugin, seen from the server: its description and a
+// thread-safe Analyze. How the plugin runs (in this process, over the C ABI,
+// or isolated in a child process) is the implementation's business.
 #ifndef NLPD_SERVER_PLUGINS_PLUGIN_H_
 #define NLPD_SERVER_PLUGINS_PLUGIN_H_
 
 #include <string>
 #include <string_view>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "nlpd/plugin.h"
 #include "nlpd/v1/nlpd.pb.h"
+#include "runtime/call_context.h"
 
 namespace nlpd {
 
+// One document for a plugin. Every view must stay valid during Analyze.
+struct PluginCall {
+  // A serialized nlpd.v1.PluginRequest.
+  std::string_view request;
+  // Shortcuts of nlpd_analyze_input: the document's text and language
+  // (`language` NUL-terminated, as std::string is).
+  std::string_view text;
+  const std::string* language = nullptr;
+  // Deadline and cancellation of the call; never null.
+  const CallContext* context = nullptr;
+};
+
 class Plugin {
  public:
-  // Takes ownership of `instance` (destroyed through `api` in ~Plugin).
-  // `api` is the plugin library's static table and must outlive this object.
-  Plugin(v1::PluginInfo info, const nlpd_plugin_api* api,
-         nlpd_plugin_instance* instance);
-  ~Plugin();
+  explicit Plugin(v1::PluginInfo info) : info_(std::move(info)) {}
+  virtual ~Plugin() = default;
 
   Plugin(const Plugin&) = delete;
   Plugin& operator=(const Plugin&) = delete;
 
+  // What the plugin is; immutable. Fields that change while the plugin is
+  // loaded (restarts) come from Status().
   const v1::PluginInfo& info() const { return info_; }
   const std::string& name() const { return info_.name(); }
 
@@ -32,27 +42,17 @@ class Plugin {
   // ("de" serves "de-AT"), compared case-insensitively.
   bool SupportsLanguage(std::string_view language) const;
 
-  // Runs the plugin on one document. `request` is a serialized
-  // nlpd.v1.PluginRequest; `text` and `language` are the shortcuts of
-  // nlpd_analyze_input (`language` must be NUL-terminated, as std::string
-  // is). Returns the serialized result (a message of info().result_type()),
-  // or the plugin's error with the plugin's name in the message.
-  // Thread-safe: calls of a plugin that is not thread-safe are serialized.
-  absl::StatusOr<std::string> Analyze(std::string_view request,
-                                      std::string_view text,
-                                      const std::string& language) const;
+  // Runs the plugin on one document. Returns the serialized result (a
+  // message of info().result_type()), or an error whose message names the
+  // plugin. Thread-safe.
+  virtual absl::StatusOr<std::string> Analyze(const PluginCall& call) const = 0;
+
+  // info() plus what changes at run time (restarts of an isolated plugin).
+  // Thread-safe.
+  virtual v1::PluginInfo Status() const { return info_; }
 
  private:
-  absl::StatusOr<std::string> CallAnalyze(std::string_view request,
-                                          std::string_view text,
-                                          const std::string& language) const;
-
   const v1::PluginInfo info_;
-  const nlpd_plugin_api* const api_;
-  nlpd_plugin_instance* const instance_;
-  const bool thread_safe_;
-  // Serializes Analyze calls when !thread_safe_.
-  mutable absl::Mutex serial_mutex_;
 };
 
 }  // namespace nlpd

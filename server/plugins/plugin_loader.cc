@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <utility>
@@ -11,6 +14,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "plugins/host_api.h"
+#include "plugins/in_process_plugin.h"
 
 namespace nlpd {
 namespace {
@@ -58,12 +62,31 @@ bool DescriptorSetHasMessage(std::string_view descriptor_set,
   return pool.FindMessageTypeByName(type_name) != nullptr;
 }
 
+// The smallest struct sizes the server accepts: those of ABI 1.0. Fields
+// added by later minor versions are read only when struct_size covers them.
+constexpr size_t kApiSize10 =
+    offsetof(nlpd_plugin_api, destroy) + sizeof(nlpd_plugin_api::destroy);
+constexpr size_t kDescriptorSize10 =
+    offsetof(nlpd_plugin_descriptor, thread_safe) +
+    sizeof(nlpd_plugin_descriptor::thread_safe);
+
+// Copies the plugin's descriptor into a struct of this server's size:
+// fields the plugin's (older) ABI version lacks are zero.
+nlpd_plugin_descriptor CopyDescriptor(const nlpd_plugin_descriptor& d) {
+  nlpd_plugin_descriptor copy{};
+  std::memcpy(&copy, &d, std::min(d.struct_size, sizeof(copy)));
+  copy.struct_size = sizeof(copy);
+  return copy;
+}
+
 absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
                                               const nlpd_plugin_api& api) {
-  const nlpd_plugin_descriptor* d = api.descriptor;
-  if (d == nullptr || d->struct_size < sizeof(nlpd_plugin_descriptor)) {
+  if (api.descriptor == nullptr ||
+      api.descriptor->struct_size < kDescriptorSize10) {
     return Refuse(path, "missing or truncated nlpd_plugin_descriptor");
   }
+  const nlpd_plugin_descriptor descriptor = CopyDescriptor(*api.descriptor);
+  const nlpd_plugin_descriptor* d = &descriptor;
   if (d->name == nullptr || !IsValidName(d->name)) {
     return Refuse(path, absl::StrCat("invalid plugin name '",
                                      d->name != nullptr ? d->name : "(null)",
@@ -90,6 +113,8 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
                             d->descriptor_set_size);
   }
   info.set_path(path);
+  info.set_checks_cancellation(d->checks_cancellation != 0);
+  info.set_abi_version(absl::StrCat(api.abi_major, ".", api.abi_minor));
 
   const bool built_in =
       google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
@@ -146,13 +171,14 @@ absl::StatusOr<PluginLibrary> OpenPluginLibrary(const std::string& path) {
                      ", server speaks ", NLPD_ABI_VERSION_MAJOR, ".",
                      NLPD_ABI_VERSION_MINOR, ": upgrade the server"));
   }
-  if (api->struct_size < sizeof(nlpd_plugin_api) || api->create == nullptr ||
+  if (api->struct_size < kApiSize10 || api->create == nullptr ||
       api->analyze == nullptr || api->destroy == nullptr) {
     return Refuse(path, "incomplete nlpd_plugin_api table");
   }
   absl::StatusOr<v1::PluginInfo> info = ReadDescriptor(path, *api);
   if (!info.ok()) return info.status();
-  return PluginLibrary{*std::move(info), api};
+  return PluginLibrary{*std::move(info), api,
+                       api->descriptor->thread_safe != 0};
 }
 
 absl::StatusOr<std::unique_ptr<Plugin>> InstantiatePlugin(
@@ -174,7 +200,8 @@ absl::StatusOr<std::unique_ptr<Plugin>> InstantiatePlugin(
       return absl::FailedPreconditionError(status.message());
     }
   }
-  return std::make_unique<Plugin>(library.info, library.api, instance);
+  return std::make_unique<InProcessPlugin>(library.info, library.api,
+                                           instance, library.thread_safe);
 }
 
 }  // namespace nlpd

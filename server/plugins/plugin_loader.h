@@ -20,6 +20,8 @@ struct PluginLibrary {
   v1::PluginInfo info;
   // The library's static table; valid for the life of the process.
   const nlpd_plugin_api* api = nullptr;
+  // The descriptor's thread_safe flag.
+  bool thread_safe = false;
 };
 
 // Opens the library at `path` (RTLD_NOW | RTLD_LOCAL), finds the entry

@@ -47,7 +47,10 @@ TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
       InstantiatePlugin(*library, "");
   ASSERT_TRUE(plugin.ok()) << plugin.status();
 
-  absl::StatusOr<std::string> result = (*plugin)->Analyze("", "Hallo", "de");
+  const std::string de = "de";
+  const CallContext context;
+  absl::StatusOr<std::string> result =
+      (*plugin)->Analyze({"", "Hallo", &de, &context});
   ASSERT_TRUE(result.ok()) << result.status();
   v1::EntitiesResult entities;
   ASSERT_TRUE(entities.ParseFromString(*result));
@@ -56,7 +59,7 @@ TEST(PluginLoaderTest, AnalyzeReturnsResultBytesAndPluginErrors) {
   EXPECT_EQ(entities.entities(0).span().byte_end(), 5u);
 
   absl::StatusOr<std::string> failed =
-      (*plugin)->Analyze("", "FAIL_PLUGIN", "de");
+      (*plugin)->Analyze({"", "FAIL_PLUGIN", &de, &context});
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(failed.status().message()),
               HasSubstr("plugin 'test_echo': asked to fail"));
@@ -69,7 +72,7 @@ TEST(PluginLoaderTest, RefusesWrongAbiVersion) {
   EXPECT_THAT(std::string(library.status().message()),
               HasSubstr("libnlpd_test_wrong_abi.so"));
   EXPECT_THAT(std::string(library.status().message()),
-              HasSubstr("ABI version 2.0, server speaks 1.0"));
+              HasSubstr("ABI version 2.0, server speaks 1.1"));
 }
 
 TEST(PluginLoaderTest, NamesTheAbiOfAFutureEntrySymbol) {

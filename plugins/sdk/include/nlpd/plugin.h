@@ -28,10 +28,24 @@
  * Static strings in the descriptor must live as long as the library is
  * loaded.
  *
+ * Cancellation. A call whose caller has gone (deadline passed, call
+ * cancelled, server stopping) should stop early: a plugin with loops over
+ * sentences or tokens asks host->is_cancelled(sink) now and then (ABI 1.1)
+ * and returns NLPD_ERROR_CANCELLED. A plugin that never asks still works,
+ * but keeps its worker thread busy until it returns; run such plugins
+ * isolated (a child process the server kills when the deadline passes).
+ *
  * Versioning. The major version is part of the entry symbol's name: an ABI
  * v2 plugin exports nlpd_plugin_v2 and a v1 server refuses it with a clear
  * message. Minor versions only add fields at the end of structs; every
  * struct starts with its size so both sides can tell which fields exist.
+ * A server accepts structs from plugins built against an older minor
+ * version (smaller struct_size; the missing fields take their defaults,
+ * zero), and a plugin checks NLPD_HAS_FIELD before using a field a newer
+ * minor version added, since an older server's table lacks it.
+ *
+ * History. 1.0: first version. 1.1: nlpd_host_api.is_cancelled,
+ * nlpd_plugin_descriptor.checks_cancellation.
  */
 #ifndef NLPD_PLUGIN_H_
 #define NLPD_PLUGIN_H_
@@ -44,7 +58,15 @@ extern "C" {
 #endif
 
 #define NLPD_ABI_VERSION_MAJOR 1
-#define NLPD_ABI_VERSION_MINOR 0
+#define NLPD_ABI_VERSION_MINOR 1
+
+/* True when `ptr`, a pointer to a struct of type `type` below, was made by a
+ * side that knows `field`: its struct_size reaches past the field. Check it
+ * before reading a field that a later minor version added:
+ *   if (NLPD_HAS_FIELD(nlpd_host_api, host, is_cancelled) &&
+ *       host->is_cancelled(sink)) ... */
+#define NLPD_HAS_FIELD(type, ptr, field) \
+  ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
 
 #if defined(__GNUC__)
 #define NLPD_EXPORT __attribute__((visibility("default")))
@@ -106,6 +128,14 @@ typedef struct nlpd_host_api {
                               size_t size);
   /* Writes `message` to the server's log, tagged with the plugin's name. */
   void (*log)(nlpd_log_level level, const char* message);
+
+  /* Since ABI 1.1. Returns non-zero when the result of the analyze() call
+   * that was given `sink` is no longer wanted: the caller's deadline has
+   * passed, the caller cancelled, or the server is stopping the call. The
+   * plugin should then return an NLPD_ERROR_CANCELLED error soon. Cheap (a
+   * clock read and an atomic load): call it once per sentence or every few
+   * milliseconds of work. Valid only during that analyze() call. */
+  int (*is_cancelled)(const nlpd_result_sink* sink);
 } nlpd_host_api;
 
 /* What the plugin is. All pointers are static: they must stay valid while
@@ -139,6 +169,12 @@ typedef struct nlpd_plugin_descriptor {
   /* Non-zero when analyze() may be called concurrently on one instance.
    * Zero makes the server serialize the calls of each instance. */
   int thread_safe;
+
+  /* Since ABI 1.1. Non-zero when analyze() polls host->is_cancelled, so
+   * that a deadline reaches into the plugin. The server reports it in
+   * ListPlugins and names plugins that do not check in its log when one
+   * holds a worker past its call's deadline. */
+  int checks_cancellation;
 } nlpd_plugin_descriptor;
 
 /* Arguments of create(). Valid only during the call; copy what you keep. */

@@ -11,9 +11,15 @@
 //     static absl::StatusOr<std::unique_ptr<ShoutPlugin>> Create(
 //         const nlpd::sdk::CreateContext& context);  // once, at load
 //     absl::StatusOr<Result> Analyze(                // per document
-//         const nlpd::v1::PluginRequest& request) const;
+//         const nlpd::v1::PluginRequest& request,
+//         const nlpd::sdk::Call& call) const;         // (call is optional)
 //   };
 //   NLPD_PLUGIN(ShoutPlugin)
+//
+// A plugin whose Analyze takes the Call checks call.Cancelled() in its loops
+// (once per sentence, say) and returns call.CancelledError() when it is
+// true, so that a call's deadline reaches into the plugin; the SDK then sets
+// the descriptor's checks_cancellation flag.
 //
 // The SDK decodes the request, encodes the result, ships the FileDescriptorSet
 // of Result's .proto file, and turns absl::Status errors and escaping C++
@@ -80,6 +86,33 @@ struct CreateContext {
   // Directory of the plugin's shared library (for model files).
   std::string plugin_dir;
   Logger logger;
+};
+
+// The analyze() call a plugin is working on, as far as the plugin needs to
+// know it. Valid only during that call. Thread-compatible.
+class Call {
+ public:
+  Call(const nlpd_host_api* host, const nlpd_result_sink* sink)
+      : host_(host), sink_(sink) {}
+
+  // True once the server no longer wants the result: the caller's deadline
+  // passed, the caller cancelled, or the server is stopping the call. Costs
+  // a clock read and an atomic load; always false on servers older than
+  // ABI 1.1.
+  bool Cancelled() const {
+    return host_ != nullptr &&
+           NLPD_HAS_FIELD(nlpd_host_api, host_, is_cancelled) &&
+           host_->is_cancelled != nullptr && host_->is_cancelled(sink_) != 0;
+  }
+
+  // The status to return once Cancelled() is true.
+  static absl::Status CancelledError() {
+    return absl::CancelledError("the call is no longer wanted; stopped early");
+  }
+
+ private:
+  const nlpd_host_api* host_;
+  const nlpd_result_sink* sink_;
 };
 
 // Returns the result of dependency `name` in `request`, decoded as Message.
@@ -170,6 +203,14 @@ struct Instance {
   std::unique_ptr<Plugin> plugin;
 };
 
+// True when Plugin::Analyze takes the Call as its second argument.
+template <typename Plugin>
+constexpr bool kTakesCall = requires(const Plugin& plugin,
+                                     const v1::PluginRequest& request,
+                                     const Call& call) {
+  plugin.Analyze(request, call);
+};
+
 template <typename Plugin>
 class Adapter {
  public:
@@ -218,6 +259,7 @@ class Adapter {
           reinterpret_cast<const uint8_t*>(s->descriptor_set.data());
       d.descriptor_set_size = s->descriptor_set.size();
       d.thread_safe = s->info.thread_safe ? 1 : 0;
+      d.checks_cancellation = kTakesCall<Plugin> ? 1 : 0;
       return s;
     }();
     return storage->descriptor;
@@ -264,7 +306,13 @@ class Adapter {
         return host->error_new(NLPD_ERROR_INVALID_ARGUMENT,
                                "cannot parse nlpd.v1.PluginRequest");
       }
-      absl::StatusOr<Result> result = instance->plugin->Analyze(*request);
+      absl::StatusOr<Result> result = [&] {
+        if constexpr (kTakesCall<Plugin>) {
+          return instance->plugin->Analyze(*request, Call(host, sink));
+        } else {
+          return instance->plugin->Analyze(*request);
+        }
+      }();
       if (!result.ok()) return ToError(host, result.status());
       const std::string bytes = result->SerializeAsString();
       return host->result_write(
