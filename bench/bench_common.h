@@ -9,7 +9,7 @@
 #include <string>
 
 #include "pipeline/analyzer.h"
-#include "plugins/plugin_registry.h"
+#include "plugins/plugin_manager.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd::bench {
@@ -27,7 +27,7 @@ inline std::string PluginDir() {
 // plugin is missing, since every "keywords" number would be meaningless.
 struct DirectAnalyzer {
   std::unique_ptr<text::TextPipeline> pipeline;
-  std::unique_ptr<PluginRegistry> registry;
+  std::unique_ptr<PluginManager> plugins;
   std::unique_ptr<Analyzer> analyzer;
 };
 
@@ -41,18 +41,16 @@ inline const Analyzer& SharedAnalyzer() {
       std::abort();
     }
     d->pipeline = *std::move(pipeline);
-    d->registry = PluginRegistry::Load({PluginDir()}, {});
-    bool has_keywords = false;
-    for (const auto& plugin : d->registry->plugins()) {
-      has_keywords |= plugin->name() == "keywords";
-    }
+    d->plugins = LoadPlugins({PluginDir()}, NLPD_PLUGIN_HOST);
+    const bool has_keywords =
+        d->plugins->Current()->Find("keywords") != nullptr;
     if (!has_keywords) {
       std::fprintf(stderr, "no keywords plugin in %s (build nlpd_keywords)\n",
                    PluginDir().c_str());
       std::abort();
     }
     d->analyzer = std::make_unique<Analyzer>(d->pipeline.get(),
-                                             d->registry.get(), kMaxTextBytes);
+                                             d->plugins.get(), kMaxTextBytes);
     return d;
   }();
   return *direct->analyzer;

@@ -48,7 +48,7 @@ Running& TheServer() {
     config.set_workers(kWorkers);
     config.set_max_text_bytes(kMaxTextBytes);
     ApplyDefaults({}, &config);
-    auto server = Server::Start(config);
+    auto server = Server::Start(config, NLPD_PLUGIN_HOST);
     if (!server.ok()) {
       std::fprintf(stderr, "Server::Start: %s\n",
                    server.status().ToString().c_str());

@@ -25,3 +25,5 @@ add_library(nlpd_cld2 INTERFACE)
 target_include_directories(nlpd_cld2 INTERFACE ${NLPD_CLD2_INCLUDE_DIR})
 target_link_libraries(nlpd_cld2 INTERFACE ${NLPD_CLD2_LIBRARY})
 find_package(Threads REQUIRED)
+# SHA-256 of plugin files (libssl-dev, which gRPC already depends on).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

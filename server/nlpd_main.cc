@@ -1,8 +1,10 @@
 // nlpd: the text-analysis server. Parses flags, loads the config, starts the
-// server, and shuts it down gracefully on SIGINT or SIGTERM.
+// server, reloads its plugins on SIGHUP, and shuts it down gracefully on
+// SIGINT or SIGTERM.
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,19 @@ ABSL_FLAG(uint32_t, stream_window, 0,
 ABSL_FLAG(double, shutdown_grace_seconds, 30,
           "On SIGINT/SIGTERM, time given to in-flight calls before they are "
           "cancelled");
+ABSL_FLAG(std::vector<std::string>, isolate, {},
+          "Plugins to run in a child process each (NAME,NAME,... or 'all'): "
+          "a crash, hang or memory overrun then loses only the child, which "
+          "the server restarts");
+ABSL_FLAG(uint64_t, plugin_memory_limit_mb, 0,
+          "Largest resident memory of an isolated plugin's process in MiB; "
+          "above it the process is killed and restarted (default: no limit)");
+ABSL_FLAG(double, deadline_grace_seconds, 0,
+          "Time a plugin may run past its call's deadline before an isolated "
+          "plugin's process is killed or a stuck worker is replaced "
+          "(default: 1)");
+ABSL_FLAG(bool, strict_plugins, false,
+          "Exit with status 1 when any plugin file found cannot be loaded");
 ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
@@ -75,12 +90,13 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_verbose)) nlpd::SetLogLevel(nlpd::LogLevel::kDebug);
 
-  // Block the shutdown signals in every thread; the main thread waits for
-  // them with sigwait below.
+  // Block the signals the server handles in every thread; the main thread
+  // waits for them with sigwait below.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   nlpd::v1::ServerConfig config;
@@ -105,22 +121,49 @@ int main(int argc, char** argv) {
   if (uint32_t v = absl::GetFlag(FLAGS_stream_window)) {
     config.set_stream_window(v);
   }
+  for (const std::string& name : absl::GetFlag(FLAGS_isolate)) {
+    if (name == "all") {
+      config.set_default_isolation(nlpd::v1::PROCESS);
+    } else if (!name.empty()) {
+      (*config.mutable_plugins())[name].set_isolation(nlpd::v1::PROCESS);
+    }
+  }
+  if (uint64_t v = absl::GetFlag(FLAGS_plugin_memory_limit_mb)) {
+    config.set_plugin_memory_limit_mb(v);
+  }
+  if (double v = absl::GetFlag(FLAGS_deadline_grace_seconds); v > 0) {
+    config.set_deadline_grace_seconds(v);
+  }
+  if (absl::GetFlag(FLAGS_strict_plugins)) config.set_strict_plugins(true);
   nlpd::ApplyDefaults(nlpd::BuiltInPluginDirs("/proc/self/exe"), &config);
 
-  absl::StatusOr<std::unique_ptr<nlpd::Server>> server =
-      nlpd::Server::Start(config);
+  absl::StatusOr<std::unique_ptr<nlpd::Server>> server = nlpd::Server::Start(
+      config, nlpd::PluginHostBinary("/proc/self/exe"));
   if (!server.ok()) return Fail(server.status().message());
   // Scripts and tests wait for this line to learn the bound port.
   std::printf("nlpd listening on %s\n", (*server)->address().c_str());
   std::fflush(stdout);
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    nlpd::Log(nlpd::LogLevel::kInfo,
+              "received SIGHUP, rescanning the plugin directories");
+    (*server)->ReloadPluginsInBackground();
+  }
   nlpd::Log(nlpd::LogLevel::kInfo,
             absl::StrCat("received ", strsignal(signal_number),
                          ", finishing in-flight calls"));
-  (*server)->Shutdown(
+  const size_t stuck = (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  if (stuck > 0) {
+    // Their threads still run plugin code: destroying the plugins under
+    // them could crash, so leave without destructors.
+    nlpd::Log(nlpd::LogLevel::kWarning,
+              absl::StrCat("stopped; ", stuck,
+                           " worker(s) were stuck in a plugin"));
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
   server->reset();
   nlpd::Log(nlpd::LogLevel::kInfo, "stopped");
   return 0;

@@ -64,10 +64,21 @@ void ApplyDefaults(const std::vector<std::string>& default_plugin_dirs,
   if (config->max_text_bytes() == 0) {
     config->set_max_text_bytes(kDefaultMaxTextBytes);
   }
+  if (config->deadline_grace_seconds() <= 0) {
+    config->set_deadline_grace_seconds(kDefaultDeadlineGraceSeconds);
+  }
   if (config->stream_window() == 0) {
     config->set_stream_window(kDefaultStreamWindowPerWorker *
                               config->workers());
   }
+}
+
+std::string PluginHostBinary(const std::string& binary_path) {
+  std::error_code error;
+  std::filesystem::path binary =
+      std::filesystem::weakly_canonical(binary_path, error);
+  if (error) binary = binary_path;
+  return (binary.parent_path() / "nlpd-plugin-host").string();
 }
 
 std::vector<std::string> BuiltInPluginDirs(const std::string& binary_path) {

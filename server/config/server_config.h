@@ -15,6 +15,7 @@ inline constexpr char kDefaultListen[] = "127.0.0.1:50051";
 inline constexpr uint64_t kDefaultMaxTextBytes = 1 << 20;
 inline constexpr uint32_t kDefaultQueuePerWorker = 64;
 inline constexpr uint32_t kDefaultStreamWindowPerWorker = 2;
+inline constexpr double kDefaultDeadlineGraceSeconds = 1.0;
 
 // Parses the text-format ServerConfig in `path`. Errors: NOT_FOUND when the
 // file cannot be read, INVALID_ARGUMENT with line and column of a syntax
@@ -25,6 +26,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
 // are used when no plugin directory was configured. Pure.
 void ApplyDefaults(const std::vector<std::string>& default_plugin_dirs,
                    v1::ServerConfig* config);
+
+// The nlpd-plugin-host binary beside the server binary at `binary_path`.
+std::string PluginHostBinary(const std::string& binary_path);
 
 // The built-in plugin directories for a server binary at `binary_path`:
 // <bindir>/../plugins (build tree) and <bindir>/../lib/nlpd/plugins

@@ -10,6 +10,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "nlpd/v1/plugin.pb.h"
 #include "pipeline/target_resolver.h"
+#include "runtime/worker_pool.h"
 
 namespace nlpd {
 namespace {
@@ -35,21 +36,34 @@ void AppendDocumentField(const v1::Document& document, std::string* out) {
 }  // namespace
 
 Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
-                   const PluginRegistry* registry, uint64_t max_text_bytes)
+                   const PluginManager* plugins, uint64_t max_text_bytes)
     : text_pipeline_(text_pipeline),
-      registry_(registry),
-      max_text_bytes_(max_text_bytes) {
-  const google::protobuf::Descriptor* response =
-      v1::AnalyzeResponse::descriptor();
-  for (const auto& plugin : registry_->plugins()) {
-    for (int i = 0; i < response->field_count(); ++i) {
-      const google::protobuf::FieldDescriptor* field = response->field(i);
-      if (!field->is_repeated() && field->message_type() != nullptr &&
-          field->message_type()->full_name() == plugin->info().result_type()) {
-        typed_fields_[plugin.get()] = field;
-      }
-    }
+      plugins_(plugins),
+      max_text_bytes_(max_text_bytes) {}
+
+absl::Status Analyzer::StoreResult(const RegisteredPlugin& entry,
+                                   const std::string& bytes,
+                                   v1::AnalyzeResponse* response) {
+  const Plugin& plugin = *entry.plugin;
+  google::protobuf::Message* result = nullptr;
+  if (entry.typed_field != nullptr) {
+    result = response->GetReflection()->MutableMessage(response,
+                                                       entry.typed_field);
+  } else {
+    // Custom results travel as bytes in an Any; parsing them here proves
+    // they are what the plugin declared before a client trips over them.
+    result = entry.schema->New(response->GetArena());
   }
+  const bool parsed = result->ParseFromString(bytes);
+  if (entry.typed_field == nullptr && response->GetArena() == nullptr) {
+    delete result;
+  }
+  if (!parsed) {
+    return absl::InternalError(absl::StrCat(
+        "plugin '", plugin.name(), "' returned bytes that are not a valid ",
+        plugin.info().result_type()));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Analyzer::CheckCall(const CallContext& call,
@@ -72,9 +86,11 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
         "text is ", request.text().size(), " bytes, over the limit of ",
         max_text_bytes_, " bytes (max_text_bytes)"));
   }
+  // The plugin set this request runs on, whatever reloads happen meanwhile.
+  const std::shared_ptr<const PluginRegistry> registry = plugins_->Current();
   absl::StatusOr<std::vector<PlannedAnalysis>> plan =
-      registry_->Plan(std::vector<std::string>(request.analyses().begin(),
-                                               request.analyses().end()));
+      registry->Plan(std::vector<std::string>(request.analyses().begin(),
+                                              request.analyses().end()));
   if (!plan.ok()) return plan.status();
   if (absl::Status status = CheckCall(call, "the text pipeline");
       !status.ok()) {
@@ -112,7 +128,7 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
   std::vector<std::string> custom;
 
   for (const PlannedAnalysis& step : *plan) {
-    const Plugin& plugin = *step.plugin;
+    const Plugin& plugin = *step.entry->plugin;
     if (absl::Status status =
             CheckCall(call, absl::StrCat("analysis '", plugin.name(), "'"));
         !status.ok()) {
@@ -142,28 +158,24 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     plugin_request.resize(document_part);
     dependencies.AppendToString(&plugin_request);
     const absl::Time start = absl::Now();
-    absl::StatusOr<std::string> result = plugin.Analyze(
-        {plugin_request, doc.text(), &doc.language(), &call});
+    absl::StatusOr<std::string> result;
+    {
+      ScopedWorkerActivity activity(plugin.name());
+      result = plugin.Analyze(
+          {plugin_request, doc.text(), &doc.language(), &call});
+    }
     info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
     if (!result.ok()) return result.status();
+    if (absl::Status stored = StoreResult(*step.entry, *result, response);
+        !stored.ok()) {
+      return stored;
+    }
     info->set_outcome(v1::AnalysisInfo::OK);
 
     google::protobuf::Any& any = results[plugin.name()];
     any.set_type_url(absl::StrCat(kTypeUrlPrefix, plugin.info().result_type()));
     any.set_value(*std::move(result));
-    if (auto typed = typed_fields_.find(&plugin);
-        typed != typed_fields_.end()) {
-      google::protobuf::Message* field =
-          response->GetReflection()->MutableMessage(response, typed->second);
-      if (!field->ParseFromString(any.value())) {
-        return absl::InternalError(absl::StrCat("plugin '", plugin.name(),
-                                                "' returned bytes that are "
-                                                "not a valid ",
-                                                plugin.info().result_type()));
-      }
-    } else {
-      custom.push_back(plugin.name());
-    }
+    if (step.entry->typed_field == nullptr) custom.push_back(plugin.name());
   }
   for (const std::string& name : custom) {
     (*response->mutable_custom_results())[name] = std::move(results[name]);

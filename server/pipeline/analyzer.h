@@ -5,15 +5,13 @@
 #define NLPD_SERVER_PIPELINE_ANALYZER_H_
 
 #include <cstdint>
-#include <functional>
-#include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "nlpd/v1/nlpd.pb.h"
-#include "plugins/plugin_registry.h"
+#include "plugins/plugin_manager.h"
 #include "runtime/call_context.h"
 #include "text/text_pipeline.h"
 
@@ -21,9 +19,10 @@ namespace nlpd {
 
 class Analyzer {
  public:
-  // Borrows `text_pipeline` and `registry`, which must outlive the analyzer.
+  // Borrows `text_pipeline` and `plugins`, which must outlive the analyzer.
+  // Each request runs on the plugin set that is current when it starts.
   Analyzer(const text::TextPipeline* text_pipeline,
-           const PluginRegistry* registry, uint64_t max_text_bytes);
+           const PluginManager* plugins, uint64_t max_text_bytes);
 
   // Analyzes `request` into `response` (which must be empty; put it on a
   // protobuf Arena to allocate the document's messages there). Errors:
@@ -43,14 +42,15 @@ class Analyzer {
   static absl::Status CheckCall(const CallContext& call,
                                 absl::string_view next_step);
 
+  // Parses a plugin's result into its typed response field or a custom
+  // result, checking that it is a valid message of the plugin's type.
+  static absl::Status StoreResult(const RegisteredPlugin& entry,
+                                  const std::string& bytes,
+                                  v1::AnalyzeResponse* response);
+
   const text::TextPipeline* const text_pipeline_;
-  const PluginRegistry* const registry_;
+  const PluginManager* const plugins_;
   const uint64_t max_text_bytes_;
-  // The typed AnalyzeResponse field of each plugin with a built-in result
-  // type (entities, sentiment, stance); plugins absent here are custom and
-  // go to custom_results. Computed once at construction.
-  std::map<const Plugin*, const google::protobuf::FieldDescriptor*>
-      typed_fields_;
 };
 
 }  // namespace nlpd

@@ -10,11 +10,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/descriptor.pb.h"
 #include "plugins/host_api.h"
 #include "plugins/in_process_plugin.h"
+#include "plugins/result_schema.h"
 
 namespace nlpd {
 namespace {
@@ -41,25 +42,6 @@ std::string NewerEntrySymbol(void* handle) {
     if (dlsym(handle, symbol.c_str()) != nullptr) return symbol;
   }
   return "";
-}
-
-// True when `type_name` is a message in the serialized FileDescriptorSet.
-bool DescriptorSetHasMessage(std::string_view descriptor_set,
-                             const std::string& type_name) {
-  google::protobuf::FileDescriptorSet set;
-  if (!set.ParseFromArray(descriptor_set.data(),
-                          static_cast<int>(descriptor_set.size()))) {
-    return false;
-  }
-  google::protobuf::DescriptorPool pool(
-      google::protobuf::DescriptorPool::generated_pool());
-  for (const google::protobuf::FileDescriptorProto& file : set.file()) {
-    // Files the generated pool already holds (nlpd.v1, well-known types)
-    // resolve through the underlay; building them again would conflict.
-    if (pool.FindFileByName(file.name()) != nullptr) continue;
-    if (pool.BuildFile(file) == nullptr) return false;
-  }
-  return pool.FindMessageTypeByName(type_name) != nullptr;
 }
 
 // The smallest struct sizes the server accepts: those of ABI 1.0. Fields
@@ -116,14 +98,9 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
   info.set_checks_cancellation(d->checks_cancellation != 0);
   info.set_abi_version(absl::StrCat(api.abi_major, ".", api.abi_minor));
 
-  const bool built_in =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-          info.result_type()) != nullptr &&
-      info.result_type().rfind("nlpd.v1.", 0) == 0;
-  if (!built_in &&
-      !DescriptorSetHasMessage(info.descriptor_set(), info.result_type())) {
-    return Refuse(path, absl::StrCat("result_type ", info.result_type(),
-                                     " is not in the plugin's descriptor_set"));
+  if (absl::Status schema = ResultSchema::Create(info).status();
+      !schema.ok()) {
+    return Refuse(path, schema.message());
   }
   if (info.languages().empty()) {
     return Refuse(path, "descriptor lists no languages (use \"*\" for any)");

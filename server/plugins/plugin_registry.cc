@@ -1,133 +1,70 @@
 #include "plugins/plugin_registry.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/log.h"
 #include "plugins/dependency_order.h"
-#include "plugins/plugin_loader.h"
 
 namespace nlpd {
 namespace {
 
-// The plugin files of `directory`, sorted by name.
-absl::StatusOr<std::vector<std::string>> PluginFiles(
-    const std::string& directory) {
-  std::error_code error;
-  std::filesystem::directory_iterator it(directory, error);
-  if (error) {
-    return absl::NotFoundError(
-        absl::StrCat("plugin directory ", directory, ": ", error.message()));
-  }
-  std::vector<std::string> files;
-  for (const std::filesystem::directory_entry& entry : it) {
-    const std::string file_name = entry.path().filename().string();
-    if (absl::StartsWith(file_name, "libnlpd_") &&
-        absl::EndsWith(file_name, ".so")) {
-      files.push_back(entry.path().string());
+// The AnalyzeResponse field whose message type is `result_type`, if any.
+const google::protobuf::FieldDescriptor* TypedField(
+    const std::string& result_type) {
+  const google::protobuf::Descriptor* response =
+      v1::AnalyzeResponse::descriptor();
+  for (int i = 0; i < response->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = response->field(i);
+    if (!field->is_repeated() && field->message_type() != nullptr &&
+        field->message_type()->full_name() == result_type) {
+      return field;
     }
   }
-  std::sort(files.begin(), files.end());
-  return files;
+  return nullptr;
 }
 
 }  // namespace
 
-void PluginRegistry::AddLoadError(const std::string& path,
-                                  const std::string& message) {
-  Log(LogLevel::kError, message);
-  v1::PluginLoadError& error = load_errors_.emplace_back();
-  error.set_path(path);
-  error.set_message(message);
-}
-
-std::unique_ptr<PluginRegistry> PluginRegistry::Load(
-    const std::vector<std::string>& directories,
-    const google::protobuf::Map<std::string, v1::PluginConfig>& configs) {
-  std::unique_ptr<PluginRegistry> registry(new PluginRegistry());
-  std::map<std::string, PluginLibrary> libraries;
-  for (const std::string& directory : directories) {
-    absl::StatusOr<std::vector<std::string>> files = PluginFiles(directory);
-    if (!files.ok()) {
-      registry->AddLoadError(directory, std::string(files.status().message()));
-      continue;
-    }
-    for (const std::string& path : *files) {
-      absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(path);
-      if (!library.ok()) {
-        registry->AddLoadError(path, std::string(library.status().message()));
-        continue;
-      }
-      const std::string& name = library->info.name();
-      auto config = configs.find(name);
-      if (config != configs.end() && config->second.disabled()) {
-        Log(LogLevel::kInfo,
-            absl::StrCat("plugin '", name, "' disabled by config: ", path));
-        continue;
-      }
-      if (auto existing = libraries.find(name); existing != libraries.end()) {
-        registry->AddLoadError(path,
-                               absl::StrCat("plugin ", path, ": name '", name,
-                                            "' already loaded from ",
-                                            existing->second.info.path()));
-        continue;
-      }
-      libraries.emplace(name, *std::move(library));
-    }
-  }
+std::shared_ptr<const PluginRegistry> PluginRegistry::Build(
+    std::vector<RegisteredPlugin> plugins,
+    std::map<std::string, std::string> refused,
+    std::vector<v1::PluginLoadError> load_errors) {
+  std::shared_ptr<PluginRegistry> registry(new PluginRegistry());
+  registry->refused_by_name_ = std::move(refused);
+  registry->load_errors_ = std::move(load_errors);
 
   std::map<std::string, std::vector<std::string>> dependencies;
-  for (const auto& [name, library] : libraries) {
-    dependencies[name].assign(library.info.dependencies().begin(),
-                              library.info.dependencies().end());
+  std::map<std::string, RegisteredPlugin*> by_name;
+  for (RegisteredPlugin& entry : plugins) {
+    const v1::PluginInfo& info = entry.plugin->info();
+    dependencies[info.name()].assign(info.dependencies().begin(),
+                                     info.dependencies().end());
+    by_name[info.name()] = &entry;
   }
   DependencyOrder order = OrderByDependencies(dependencies);
   for (const auto& [name, reason] : order.rejected) {
-    const std::string& path = libraries.at(name).info.path();
+    const std::string& path = by_name.at(name)->plugin->info().path();
     std::string message =
         absl::StrCat("plugin ", path, " ('", name, "'): ", reason);
     registry->refused_by_name_[name] = message;
-    registry->AddLoadError(path, message);
+    v1::PluginLoadError& error = registry->load_errors_.emplace_back();
+    error.set_path(path);
+    error.set_message(message);
   }
+  registry->plugins_.reserve(order.order.size());
   for (const std::string& name : order.order) {
-    const PluginLibrary& library = libraries.at(name);
-    // A plugin may run only when every dependency was instantiated.
-    std::string missing;
-    for (const std::string& dependency : library.info.dependencies()) {
-      if (registry->index_by_name_.count(dependency) == 0) {
-        missing = dependency;
-        break;
-      }
-    }
-    if (!missing.empty()) {
-      std::string message =
-          absl::StrCat("plugin ", library.info.path(), " ('", name,
-                       "'): needs '", missing, "', which failed to load");
-      registry->refused_by_name_[name] = message;
-      registry->AddLoadError(library.info.path(), message);
-      continue;
-    }
-    auto config = configs.find(name);
-    absl::StatusOr<std::unique_ptr<Plugin>> plugin = InstantiatePlugin(
-        library, config != configs.end() ? config->second.config() : "");
-    if (!plugin.ok()) {
-      std::string message(plugin.status().message());
-      registry->refused_by_name_[name] = message;
-      registry->AddLoadError(library.info.path(), message);
-      continue;
-    }
-    Log(LogLevel::kInfo,
-        absl::StrCat("loaded plugin '", name, "' ", library.info.version(),
-                     " from ", library.info.path()));
+    RegisteredPlugin& entry = *by_name.at(name);
+    entry.typed_field = TypedField(entry.plugin->info().result_type());
     registry->index_by_name_[name] = registry->plugins_.size();
-    registry->plugins_.push_back(*std::move(plugin));
+    registry->plugins_.push_back(std::move(entry));
   }
   return registry;
+}
+
+const RegisteredPlugin* PluginRegistry::Find(const std::string& name) const {
+  auto found = index_by_name_.find(name);
+  return found == index_by_name_.end() ? nullptr : &plugins_[found->second];
 }
 
 absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
@@ -144,7 +81,9 @@ absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
             "analysis '", name, "' is unavailable: ", refused->second));
       }
       std::vector<std::string> available;
-      for (const auto& plugin : plugins_) available.push_back(plugin->name());
+      for (const RegisteredPlugin& entry : plugins_) {
+        available.push_back(entry.plugin->name());
+      }
       return absl::NotFoundError(absl::StrCat(
           "unknown analysis '", name, "'; available: ",
           available.empty() ? "(none)" : absl::StrJoin(available, ", ")));
@@ -153,10 +92,10 @@ absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
     stack.push_back(found->second);
   }
   while (!stack.empty()) {
-    const Plugin& plugin = *plugins_[stack.back()];
+    const Plugin& plugin = *plugins_[stack.back()].plugin;
     stack.pop_back();
     for (const std::string& dependency : plugin.info().dependencies()) {
-      size_t index = index_by_name_.at(dependency);  // checked at load
+      size_t index = index_by_name_.at(dependency);  // checked in Build
       if (needed[index] == 0) {
         needed[index] = 1;
         stack.push_back(index);
@@ -165,7 +104,7 @@ absl::StatusOr<std::vector<PlannedAnalysis>> PluginRegistry::Plan(
   }
   std::vector<PlannedAnalysis> plan;
   for (size_t i = 0; i < plugins_.size(); ++i) {
-    if (needed[i] != 0) plan.push_back({plugins_[i].get(), needed[i] == 2});
+    if (needed[i] != 0) plan.push_back({&plugins_[i], needed[i] == 2});
   }
   return plan;
 }

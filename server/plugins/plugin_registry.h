@@ -1,5 +1,8 @@
-// All plugins of a server, by name and in dependency order, and the plan of
-// which plugins a request runs.
+// One immutable set of loaded plugins, in dependency order, and the plan of
+// which plugins a request runs. The PluginManager builds a new registry for
+// every load, unload or reload and swaps it in; a request holds the registry
+// it started with (a shared_ptr), so a reload never changes a request's
+// plugins under it.
 #ifndef NLPD_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
 #define NLPD_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
 
@@ -9,38 +12,51 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "nlpd/v1/config.pb.h"
+#include "google/protobuf/descriptor.h"
 #include "nlpd/v1/nlpd.pb.h"
 #include "plugins/plugin.h"
+#include "plugins/result_schema.h"
 
 namespace nlpd {
 
+// A plugin as a registry holds it: the plugin and what the server knows of
+// its result type, both built once when the plugin was loaded and shared by
+// every registry that contains it.
+struct RegisteredPlugin {
+  std::shared_ptr<const Plugin> plugin;
+  std::shared_ptr<const ResultSchema> schema;
+  // The typed AnalyzeResponse field for a built-in result type (entities,
+  // sentiment, stance); null for a custom result (custom_results).
+  const google::protobuf::FieldDescriptor* typed_field = nullptr;
+};
+
 // One step of a request's plan.
 struct PlannedAnalysis {
-  const Plugin* plugin;
+  const RegisteredPlugin* entry;
   // False when the caller did not ask for it and it runs as a dependency.
   bool requested;
 };
 
-// Immutable after Load(); every const method is thread-safe.
+// Immutable; every method is thread-safe.
 class PluginRegistry {
  public:
-  // Loads every libnlpd_*.so file in `directories` (directories in order,
-  // files by name), skipping plugins disabled in `configs` and passing each
-  // plugin its configs[name].config. A file that cannot be loaded, a
-  // duplicate name or an unmet dependency is logged and listed in
-  // load_errors(); the rest load. A missing directory is a load error too.
-  static std::unique_ptr<PluginRegistry> Load(
-      const std::vector<std::string>& directories,
-      const google::protobuf::Map<std::string, v1::PluginConfig>& configs);
+  // Orders `plugins` (unique names) by their dependencies. A plugin whose
+  // dependency is missing or part of a cycle is left out, added to
+  // `refused` and `load_errors`, and named when a request asks for it.
+  // `refused` maps names of plugins that were found but not loaded to the
+  // reason; `load_errors` lists refused files.
+  static std::shared_ptr<const PluginRegistry> Build(
+      std::vector<RegisteredPlugin> plugins,
+      std::map<std::string, std::string> refused,
+      std::vector<v1::PluginLoadError> load_errors);
 
   // Plugins in dependency order: each after all it depends on.
-  const std::vector<std::unique_ptr<Plugin>>& plugins() const {
-    return plugins_;
-  }
+  const std::vector<RegisteredPlugin>& plugins() const { return plugins_; }
   const std::vector<v1::PluginLoadError>& load_errors() const {
     return load_errors_;
   }
+  // The plugin named `name`, or null.
+  const RegisteredPlugin* Find(const std::string& name) const;
 
   // The plugins to run for the analyses named in `requested`, with their
   // dependencies, in dependency order, each once. Errors: NOT_FOUND for a
@@ -52,9 +68,8 @@ class PluginRegistry {
 
  private:
   PluginRegistry() = default;
-  void AddLoadError(const std::string& path, const std::string& message);
 
-  std::vector<std::unique_ptr<Plugin>> plugins_;
+  std::vector<RegisteredPlugin> plugins_;
   std::map<std::string, size_t> index_by_name_;
   // Plugins that were recognized by name but refused, and why.
   std::map<std::string, std::string> refused_by_name_;

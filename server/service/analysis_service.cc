@@ -15,20 +15,17 @@
 namespace nlpd {
 namespace {
 
-v1::ListPluginsResponse MakePluginList(const PluginRegistry& registry) {
-  v1::ListPluginsResponse list;
-  for (const auto& plugin : registry.plugins()) {
-    *list.add_plugins() = plugin->info();
-  }
-  for (const v1::PluginLoadError& error : registry.load_errors()) {
-    *list.add_load_errors() = error;
-  }
-  return list;
+// The call's deadline; absl::InfiniteFuture() when the client set none.
+absl::Time DeadlineOf(const grpc::CallbackServerContext* context) {
+  const auto deadline = context->deadline();
+  return deadline == std::chrono::system_clock::time_point::max()
+             ? absl::InfiniteFuture()
+             : absl::FromChrono(deadline);
 }
 
 CallContext MakeCallContext(grpc::CallbackServerContext* context) {
   CallContext call;
-  call.deadline = absl::FromChrono(context->deadline());
+  call.deadline = DeadlineOf(context);
   call.is_cancelled = [context] { return context->IsCancelled(); };
   return call;
 }
@@ -112,7 +109,7 @@ class StreamReactor final
                                     response);
       }
       Complete(slot, std::move(item.id), status, response);
-    });
+    }, DeadlineOf(context_));
     if (!queued) {
       // Rare (many streams at once): reading the id here, on the gRPC
       // thread, is cheap enough.
@@ -212,12 +209,14 @@ class StreamReactor final
 }  // namespace
 
 AnalysisService::AnalysisService(const Analyzer* analyzer,
-                                 const PluginRegistry* registry,
-                                 WorkerPool* pool, size_t stream_window)
+                                 const PluginManager* plugins,
+                                 WorkerPool* pool, size_t stream_window,
+                                 v1::ServerInfo server_info)
     : analyzer_(analyzer),
+      plugins_(plugins),
       pool_(pool),
       stream_window_(std::max<size_t>(stream_window, 1)),
-      plugin_list_(MakePluginList(*registry)) {}
+      server_info_(std::move(server_info)) {}
 
 grpc::ServerUnaryReactor* AnalysisService::Analyze(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
@@ -235,7 +234,7 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     }
     if (status.ok()) status = WriteMessage(*result, response);
     reactor->Finish(ToGrpcStatus(status));
-  });
+  }, DeadlineOf(context));
   if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));
   return reactor;
 }
@@ -249,7 +248,8 @@ grpc::ServerUnaryReactor* AnalysisService::ListPlugins(
     grpc::CallbackServerContext* context,
     const v1::ListPluginsRequest* /*request*/,
     v1::ListPluginsResponse* response) {
-  *response = plugin_list_;
+  *response = plugins_->List();
+  *response->mutable_server() = server_info_;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

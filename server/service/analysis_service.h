@@ -11,7 +11,7 @@
 
 #include "nlpd/v1/nlpd.grpc.pb.h"
 #include "pipeline/analyzer.h"
-#include "plugins/plugin_registry.h"
+#include "plugins/plugin_manager.h"
 #include "runtime/worker_pool.h"
 
 namespace nlpd {
@@ -24,9 +24,10 @@ class AnalysisService final
  public:
   // Borrows everything; all must outlive the gRPC server this service is
   // registered with. `stream_window` bounds the requests of one stream in
-  // flight (at least 1).
-  AnalysisService(const Analyzer* analyzer, const PluginRegistry* registry,
-                  WorkerPool* pool, size_t stream_window);
+  // flight (at least 1). `server_info` is reported by ListPlugins.
+  AnalysisService(const Analyzer* analyzer, const PluginManager* plugins,
+                  WorkerPool* pool, size_t stream_window,
+                  v1::ServerInfo server_info);
 
   // Payloads: a serialized nlpd.v1.AnalyzeRequest in, AnalyzeResponse out.
   grpc::ServerUnaryReactor* Analyze(grpc::CallbackServerContext* context,
@@ -44,10 +45,10 @@ class AnalysisService final
 
  private:
   const Analyzer* const analyzer_;
+  const PluginManager* const plugins_;
   WorkerPool* const pool_;
   const size_t stream_window_;
-  // Built once: the registry is immutable.
-  const v1::ListPluginsResponse plugin_list_;
+  const v1::ServerInfo server_info_;
 };
 
 }  // namespace nlpd

@@ -4,12 +4,17 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/log.h"
+#include "nlpd/plugin.h"
 
 namespace nlpd {
 namespace {
@@ -17,6 +22,7 @@ namespace {
 // Room for the request's other fields beside the text.
 constexpr uint64_t kMessageOverheadBytes = uint64_t{64} * 1024;
 constexpr int kGrpcDefaultMaxMessageBytes = 4 * 1024 * 1024;
+constexpr size_t kAdminQueue = 16;
 
 // "HOST:PORT" -> HOST, keeping brackets of IPv6 addresses.
 std::string HostOf(const std::string& listen) {
@@ -24,10 +30,31 @@ std::string HostOf(const std::string& listen) {
   return colon == std::string::npos ? listen : listen.substr(0, colon);
 }
 
+v1::ServerInfo MakeServerInfo() {
+  v1::ServerInfo info;
+  info.set_version(NLPD_VERSION);
+  info.set_build_type(NLPD_BUILD_TYPE);
+  info.set_abi_version(
+      absl::StrCat(NLPD_ABI_VERSION_MAJOR, ".", NLPD_ABI_VERSION_MINOR));
+  return info;
+}
+
+// A new private directory under $TMPDIR (or /tmp).
+absl::StatusOr<std::string> MakeRuntimeDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/nlpd-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("cannot create a runtime directory ", pattern));
+  }
+  return pattern;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    const v1::ServerConfig& config) {
+    const v1::ServerConfig& config, const std::string& plugin_host_binary) {
   std::unique_ptr<Server> server(new Server());
   server->config_ = config;
 
@@ -38,22 +65,58 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         absl::StrCat("text pipeline: ", text_pipeline.status().message()));
   }
   server->text_pipeline_ = *std::move(text_pipeline);
+  absl::StatusOr<std::string> runtime_dir = MakeRuntimeDir();
+  if (!runtime_dir.ok()) return runtime_dir.status();
+  server->runtime_dir_ = *std::move(runtime_dir);
 
-  std::vector<std::string> dirs(config.plugin_dirs().begin(),
-                                config.plugin_dirs().end());
-  if (dirs.empty()) {
+  PluginManagerOptions options;
+  options.directories.assign(config.plugin_dirs().begin(),
+                             config.plugin_dirs().end());
+  if (options.directories.empty()) {
     Log(LogLevel::kWarning,
         "no plugin directory given or found; serving the text pipeline only");
   }
-  server->registry_ = PluginRegistry::Load(dirs, config.plugins());
-  server->pool_ =
-      std::make_unique<WorkerPool>(config.workers(), config.queue_size());
+  options.configs = config.plugins();
+  options.default_isolation = config.default_isolation();
+  options.isolation.host_binary = plugin_host_binary;
+  options.isolation.runtime_dir = server->runtime_dir_;
+  options.isolation.memory_limit_bytes = config.plugin_memory_limit_mb() << 20;
+  options.isolation.deadline_grace =
+      absl::Seconds(config.deadline_grace_seconds());
+  server->plugins_ = std::make_unique<PluginManager>(std::move(options));
+  v1::PluginChanges loaded = server->plugins_->Reload();
+  if (config.strict_plugins()) {
+    std::vector<std::string> refusals;
+    for (const v1::PluginLoadError& error :
+         server->plugins_->Current()->load_errors()) {
+      refusals.push_back(error.message());
+    }
+    if (!refusals.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("--strict_plugins: ", refusals.size(),
+                       " plugin file(s) refused: ",
+                       absl::StrJoin(refusals, "; ")));
+    }
+  }
+
+  WorkerPoolOptions pool_options;
+  pool_options.threads = config.workers();
+  pool_options.queue_capacity = config.queue_size();
+  pool_options.stuck_after = absl::Seconds(config.deadline_grace_seconds());
+  pool_options.max_replacements = config.workers();
+  server->pool_ = std::make_unique<WorkerPool>(pool_options);
+  WorkerPoolOptions admin_options;
+  admin_options.threads = 1;
+  admin_options.queue_capacity = kAdminQueue;
+  server->admin_executor_ = std::make_unique<WorkerPool>(admin_options);
   server->analyzer_ = std::make_unique<Analyzer>(server->text_pipeline_.get(),
-                                                 server->registry_.get(),
+                                                 server->plugins_.get(),
                                                  config.max_text_bytes());
   server->service_ = std::make_unique<AnalysisService>(
-      server->analyzer_.get(), server->registry_.get(), server->pool_.get(),
-      config.stream_window());
+      server->analyzer_.get(), server->plugins_.get(), server->pool_.get(),
+      config.stream_window(), MakeServerInfo());
+  server->admin_service_ = std::make_unique<AdminService>(
+      server->plugins_.get(), server->admin_executor_.get(), MakeServerInfo());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -65,6 +128,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->admin_service_.get());
   // Texts up to max_text_bytes must reach the analyzer, which rejects larger
   // ones with a clear message instead of gRPC's generic one.
   builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(
@@ -80,22 +144,47 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->address_ = absl::StrCat(HostOf(config.listen()), ":", port);
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   Log(LogLevel::kInfo,
-      absl::StrCat("serving ", server->registry_->plugins().size(),
+      absl::StrCat("serving ", server->plugins_->Current()->plugins().size(),
                    " plugins with ", server->pool_->thread_count(),
                    " workers on ", server->address_));
   return server;
 }
 
-Server::~Server() { Shutdown(absl::ZeroDuration()); }
+Server::~Server() {
+  Shutdown(absl::ZeroDuration());
+  // Plugins (and isolated children) go before the runtime directory.
+  admin_service_.reset();
+  service_.reset();
+  analyzer_.reset();
+  plugins_.reset();
+  if (!runtime_dir_.empty()) {
+    std::error_code error;
+    std::filesystem::remove_all(runtime_dir_, error);
+  }
+}
 
-void Server::Shutdown(absl::Duration grace) {
-  if (shut_down_) return;
+void Server::ReloadPluginsInBackground() {
+  if (admin_executor_ == nullptr) return;
+  PluginManager* plugins = plugins_.get();
+  if (!admin_executor_->TrySubmit([plugins] {
+        v1::PluginChanges changes = plugins->Reload();
+        Log(LogLevel::kInfo,
+            absl::StrCat("reload: ", changes.changes_size(), " change(s)"));
+      })) {
+    Log(LogLevel::kWarning, "reload not started: the admin queue is full");
+  }
+}
+
+size_t Server::Shutdown(absl::Duration grace) {
+  if (shut_down_) return stuck_workers_;
   shut_down_ = true;
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   }
-  if (pool_ != nullptr) pool_->Shutdown();
+  if (admin_executor_ != nullptr) admin_executor_->Shutdown();
+  if (pool_ != nullptr) stuck_workers_ = pool_->Shutdown();
+  return stuck_workers_;
 }
 
 }  // namespace nlpd

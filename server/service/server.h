@@ -1,6 +1,6 @@
-// The whole server, assembled from its config: text pipeline, plugins,
-// worker pool, analyzer, and the gRPC server with the analysis, health and
-// reflection services.
+// The whole server, assembled from its config: text pipeline, plugin
+// manager, worker pool, analyzer, and the gRPC server with the analysis,
+// admin, health and reflection services.
 #ifndef NLPD_SERVER_SERVICE_SERVER_H_
 #define NLPD_SERVER_SERVICE_SERVER_H_
 
@@ -13,8 +13,9 @@
 #include "absl/time/time.h"
 #include "nlpd/v1/config.pb.h"
 #include "pipeline/analyzer.h"
-#include "plugins/plugin_registry.h"
+#include "plugins/plugin_manager.h"
 #include "runtime/worker_pool.h"
+#include "service/admin_service.h"
 #include "service/analysis_service.h"
 #include "text/text_pipeline.h"
 
@@ -23,11 +24,15 @@ namespace nlpd {
 class Server {
  public:
   // Builds and starts everything from `config` (defaults already applied).
-  // Plugins that fail to load are logged and listed by ListPlugins; the
-  // server starts with the rest. Errors: UNAVAILABLE when the address cannot
-  // be bound, INTERNAL when the text pipeline cannot start.
+  // `plugin_host_binary` is nlpd-plugin-host, which probes plugin files and
+  // runs isolated plugins. Plugins that fail to load are logged and listed
+  // by ListPlugins; the server starts with the rest, unless
+  // config.strict_plugins. Errors: UNAVAILABLE when the address cannot be
+  // bound, INTERNAL when the text pipeline or the runtime directory cannot
+  // be made, FAILED_PRECONDITION when strict_plugins and a plugin was
+  // refused (the message lists every refusal).
   static absl::StatusOr<std::unique_ptr<Server>> Start(
-      const v1::ServerConfig& config);
+      const v1::ServerConfig& config, const std::string& plugin_host_binary);
 
   // Shuts down on destruction if Shutdown was not called.
   ~Server();
@@ -35,23 +40,36 @@ class Server {
   // The address actually bound ("127.0.0.1:41234" for port 0).
   const std::string& address() const { return address_; }
 
+  // Rescans the plugin directories on the admin thread (SIGHUP), without
+  // waiting for it. The changes are logged. Thread-safe.
+  void ReloadPluginsInBackground();
+
   // Stops accepting calls, marks health NOT_SERVING, lets in-flight calls
   // finish until `grace` has passed (then cancels them), and stops the
-  // workers. Idempotent; call from one thread.
-  void Shutdown(absl::Duration grace);
+  // workers. Returns the number of workers left stuck in a plugin: when
+  // not 0, the caller should end the process without running destructors
+  // (the stuck threads still use the plugins). Idempotent; call from one
+  // thread.
+  size_t Shutdown(absl::Duration grace);
 
  private:
   Server() = default;
 
   v1::ServerConfig config_;
+  // Private directory for isolated plugins' sockets and reloaded libraries.
+  std::string runtime_dir_;
   std::unique_ptr<text::TextPipeline> text_pipeline_;
-  std::unique_ptr<PluginRegistry> registry_;
+  std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<WorkerPool> pool_;
+  // Runs admin operations one at a time, off gRPC's threads.
+  std::unique_ptr<WorkerPool> admin_executor_;
   std::unique_ptr<Analyzer> analyzer_;
   std::unique_ptr<AnalysisService> service_;
+  std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;
+  size_t stuck_workers_ = 0;
 };
 
 }  // namespace nlpd

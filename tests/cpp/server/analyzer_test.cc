@@ -19,9 +19,9 @@ class AnalyzerTest : public ::testing::Test {
         text::TextPipeline::Create();
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     text_pipeline_ = *std::move(pipeline);
-    registry_ = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
+    plugins_ = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
     analyzer_ =
-        std::make_unique<Analyzer>(text_pipeline_.get(), registry_.get(), 200);
+        std::make_unique<Analyzer>(text_pipeline_.get(), plugins_.get(), 200);
   }
 
   absl::Status Analyze(const std::string& text,
@@ -34,7 +34,7 @@ class AnalyzerTest : public ::testing::Test {
   }
 
   std::unique_ptr<text::TextPipeline> text_pipeline_;
-  std::unique_ptr<PluginRegistry> registry_;
+  std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<Analyzer> analyzer_;
 };
 

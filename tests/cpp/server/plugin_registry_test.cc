@@ -3,6 +3,8 @@
 // dependencies.
 #include "plugins/plugin_registry.h"
 
+#include "plugins/plugin_manager.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,7 +16,9 @@ using ::testing::UnorderedElementsAre;
 
 std::vector<std::string> Names(const PluginRegistry& registry) {
   std::vector<std::string> names;
-  for (const auto& plugin : registry.plugins()) names.push_back(plugin->name());
+  for (const auto& entry : registry.plugins()) {
+    names.push_back(entry.plugin->name());
+  }
   return names;
 }
 
@@ -27,7 +31,8 @@ std::vector<std::string> ErrorFiles(const PluginRegistry& registry) {
 }
 
 TEST(PluginRegistryTest, LoadsGoodPluginsInOrderAndReportsBadOnes) {
-  auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
+  auto plugins = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
+  auto registry = plugins->Current();
   EXPECT_EQ(Names(*registry),
             (std::vector<std::string>{"test_echo", "test_dependent",
                                       "test_targets"}));
@@ -38,19 +43,21 @@ TEST(PluginRegistryTest, LoadsGoodPluginsInOrderAndReportsBadOnes) {
 }
 
 TEST(PluginRegistryTest, PlanAddsDependenciesInOrder) {
-  auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
+  auto plugins = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
+  auto registry = plugins->Current();
   std::vector<std::string> requested = {"test_dependent"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(requested);
   ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_EQ(plan->size(), 2u);
-  EXPECT_EQ((*plan)[0].plugin->name(), "test_echo");
+  EXPECT_EQ((*plan)[0].entry->plugin->name(), "test_echo");
   EXPECT_FALSE((*plan)[0].requested);
-  EXPECT_EQ((*plan)[1].plugin->name(), "test_dependent");
+  EXPECT_EQ((*plan)[1].entry->plugin->name(), "test_dependent");
   EXPECT_TRUE((*plan)[1].requested);
 }
 
 TEST(PluginRegistryTest, PlanRejectsUnknownAndRefusedAnalyses) {
-  auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, {});
+  auto plugins = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
+  auto registry = plugins->Current();
   std::vector<std::string> unknown = {"test_echo", "nonsense"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(unknown);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kNotFound);
@@ -70,7 +77,8 @@ TEST(PluginRegistryTest, PlanRejectsUnknownAndRefusedAnalyses) {
 TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
   google::protobuf::Map<std::string, v1::PluginConfig> configs;
   configs["test_echo"].set_disabled(true);
-  auto registry = PluginRegistry::Load({NLPD_TEST_PLUGIN_DIR}, configs);
+  auto plugins = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST, configs);
+  auto registry = plugins->Current();
   EXPECT_EQ(Names(*registry), std::vector<std::string>{"test_targets"});
   std::vector<std::string> requested = {"test_dependent"};
   absl::StatusOr<std::vector<PlannedAnalysis>> plan = registry->Plan(requested);
@@ -80,7 +88,8 @@ TEST(PluginRegistryTest, DisabledPluginAndItsDependentsDoNotLoad) {
 }
 
 TEST(PluginRegistryTest, MissingDirectoryIsALoadError) {
-  auto registry = PluginRegistry::Load({"/nonexistent/plugins"}, {});
+  auto plugins = LoadPlugins({"/nonexistent/plugins"}, NLPD_PLUGIN_HOST);
+  auto registry = plugins->Current();
   EXPECT_TRUE(registry->plugins().empty());
   ASSERT_EQ(registry->load_errors().size(), 1u);
   EXPECT_THAT(registry->load_errors()[0].message(),

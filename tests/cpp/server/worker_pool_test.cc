@@ -11,7 +11,7 @@ namespace {
 
 TEST(WorkerPoolTest, RunsEveryAcceptedTaskBeforeShutdownReturns) {
   std::atomic<int> done{0};
-  WorkerPool pool(2, 1000);
+  WorkerPool pool({.threads = 2, .queue_capacity = 1000});
   for (int i = 0; i < 500; ++i) {
     ASSERT_TRUE(pool.TrySubmit([&done] { ++done; }));
   }
@@ -23,7 +23,7 @@ TEST(WorkerPoolTest, RunsEveryAcceptedTaskBeforeShutdownReturns) {
 TEST(WorkerPoolTest, RefusesTasksBeyondTheQueueBound) {
   absl::Notification release;
   absl::Notification started;
-  WorkerPool pool(1, 2);
+  WorkerPool pool({.threads = 1, .queue_capacity = 2});
   ASSERT_TRUE(pool.TrySubmit([&] {
     started.Notify();
     release.WaitForNotification();

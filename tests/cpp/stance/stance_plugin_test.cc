@@ -8,7 +8,7 @@
 #include <string>
 
 #include "pipeline/analyzer.h"
-#include "plugins/plugin_registry.h"
+#include "plugins/plugin_manager.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd {
@@ -20,13 +20,13 @@ class StancePluginTest : public ::testing::Test {
     auto pipeline = text::TextPipeline::Create();
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     text_pipeline_ = *std::move(pipeline);
-    registry_ = PluginRegistry::Load({NLPD_BUILT_PLUGIN_DIR}, {});
+    plugins_ = LoadPlugins({NLPD_BUILT_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
     analyzer_ = std::make_unique<Analyzer>(text_pipeline_.get(),
-                                           registry_.get(), 1 << 20);
+                                           plugins_.get(), 1 << 20);
   }
 
   std::unique_ptr<text::TextPipeline> text_pipeline_;
-  std::unique_ptr<PluginRegistry> registry_;
+  std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<Analyzer> analyzer_;
 };
 

@@ -1,0 +1,78 @@
+#include "service/admin_service.h"
+
+#include <utility>
+
+#include "absl/functional/any_invocable.h"
+#include "service/grpc_status.h"
+
+namespace nlpd {
+namespace {
+
+// Runs `operation` on the admin executor and finishes the call with its
+// result; RESOURCE_EXHAUSTED when too many admin calls wait.
+grpc::ServerUnaryReactor* RunOnExecutor(
+    grpc::CallbackServerContext* context, WorkerPool* executor,
+    v1::PluginChanges* response,
+    absl::AnyInvocable<absl::StatusOr<v1::PluginChanges>() &&> operation) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = executor->TrySubmit(
+      [reactor, response, operation = std::move(operation)]() mutable {
+        absl::StatusOr<v1::PluginChanges> changes = std::move(operation)();
+        if (changes.ok()) *response = *std::move(changes);
+        reactor->Finish(ToGrpcStatus(changes.status()));
+      });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "too many admin calls wait; retry later"));
+  }
+  return reactor;
+}
+
+}  // namespace
+
+AdminService::AdminService(PluginManager* plugins, WorkerPool* executor,
+                           v1::ServerInfo server_info)
+    : plugins_(plugins),
+      executor_(executor),
+      server_info_(std::move(server_info)) {}
+
+grpc::ServerUnaryReactor* AdminService::ListPlugins(
+    grpc::CallbackServerContext* context,
+    const v1::ListPluginsRequest* /*request*/,
+    v1::ListPluginsResponse* response) {
+  *response = plugins_->List();
+  *response->mutable_server() = server_info_;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::LoadPlugin(
+    grpc::CallbackServerContext* context, const v1::LoadPluginRequest* request,
+    v1::PluginChanges* response) {
+  return RunOnExecutor(context, executor_, response,
+                       [this, path = request->path()] {
+                         return plugins_->Load(path);
+                       });
+}
+
+grpc::ServerUnaryReactor* AdminService::UnloadPlugin(
+    grpc::CallbackServerContext* context,
+    const v1::UnloadPluginRequest* request, v1::PluginChanges* response) {
+  return RunOnExecutor(context, executor_, response,
+                       [this, name = request->name()] {
+                         return plugins_->Unload(name);
+                       });
+}
+
+grpc::ServerUnaryReactor* AdminService::ReloadPlugins(
+    grpc::CallbackServerContext* context,
+    const v1::ReloadPluginsRequest* /*request*/, v1::PluginChanges* response) {
+  return RunOnExecutor(
+      context, executor_, response,
+      [this]() -> absl::StatusOr<v1::PluginChanges> {
+        return plugins_->Reload();
+      });
+}
+
+}  // namespace nlpd
