@@ -181,7 +181,10 @@ absl::StatusOr<RegisteredPlugin> PluginManager::Instantiate(
     // dlopen() of a path it has opened returns that library, so a changed
     // file is loaded from a copy named by its hash.
     std::string load_path = candidate.path;
-    if (opened_paths_.count(candidate.path) != 0) {
+    if (auto opened = opened_by_sha_.find(candidate.sha256);
+        opened != opened_by_sha_.end()) {
+      load_path = opened->second.load_path;  // the same library again
+    } else if (opened_paths_.count(candidate.path) != 0) {
       load_path =
           absl::StrCat(options_.isolation.runtime_dir, "/libnlpd_", name, ".",
                        candidate.sha256.substr(0, 16), ".so");
@@ -198,8 +201,10 @@ absl::StatusOr<RegisteredPlugin> PluginManager::Instantiate(
     absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(load_path);
     if (!library.ok()) return library.status();
     opened_paths_.insert(candidate.path);
+    opened_by_sha_.emplace(candidate.sha256,
+                           OpenedLibrary{candidate.path, load_path});
     for (const std::string& file : candidate.registered_files) {
-      registered_files_.emplace(file, candidate.path);
+      registered_files_.emplace(file, candidate.sha256);
     }
     library->info = info;  // the probed info, with the original path
     absl::StatusOr<std::unique_ptr<Plugin>> plugin =
@@ -319,10 +324,13 @@ v1::PluginChanges PluginManager::Apply(
         break;
       }
       if (candidate.isolation != v1::IN_PROCESS) continue;
-      if (auto owner = registered_files_.find(file);
-          owner != registered_files_.end()) {
+      auto owner = registered_files_.find(file);
+      if (owner != registered_files_.end() &&
+          owner->second != candidate.sha256) {
+        const std::string& owner_path =
+            opened_by_sha_.at(owner->second).path;
         clash =
-            owner->second == path
+            owner_path == path
                 ? absl::StrCat(
                       "plugin ", path, " ('", name,
                       "') changed, but its protobuf file ", file,
@@ -333,7 +341,7 @@ v1::PluginChanges PluginManager::Apply(
                       name, ")")
                 : absl::StrCat("plugin ", path, " ('", name,
                                "'): its protobuf file ", file,
-                               " is also defined by plugin ", owner->second,
+                               " is also defined by plugin ", owner_path,
                                "; two plugins must not ship a .proto file of "
                                "the same path");
         break;

@@ -92,13 +92,22 @@ class PluginManager {
   absl::Mutex admin_mutex_;
   // Names unloaded through the admin service; skipped by rescans.
   std::set<std::string> unloaded_ ABSL_GUARDED_BY(admin_mutex_);
-  // .proto files registered in this process's generated pool by libraries
-  // loaded in-process (never unloaded), and the library that did it.
+  // A library loaded in this process (never unloaded): its plugin file, and
+  // the path it was dlopen()ed from (the file, or a copy of a changed file).
+  struct OpenedLibrary {
+    std::string path;
+    std::string load_path;
+  };
+  // By SHA-256: loading the same content again reuses the library.
+  std::map<std::string, OpenedLibrary> opened_by_sha_
+      ABSL_GUARDED_BY(admin_mutex_);
+  // Plugin file paths dlopen()ed so far: a changed file at the same path
+  // must be loaded from a copy, since dlopen() would return the old library.
+  std::set<std::string> opened_paths_ ABSL_GUARDED_BY(admin_mutex_);
+  // .proto files registered in this process's generated pool by the
+  // libraries above, and the SHA-256 of the library that did it.
   std::map<std::string, std::string> registered_files_
       ABSL_GUARDED_BY(admin_mutex_);
-  // Library paths dlopen()ed so far: a changed file at the same path must
-  // be loaded from a copy, since dlopen() would return the old library.
-  std::set<std::string> opened_paths_ ABSL_GUARDED_BY(admin_mutex_);
 
   mutable absl::Mutex current_mutex_;
   std::shared_ptr<const PluginRegistry> current_

@@ -64,11 +64,14 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(*extra_args: str) -> Server:
-    """Start <build>/bin/nlpd on a free port and wait for its ready line."""
+def start_server(*extra_args: str, plugin_dirs: list[Path] | None = None) -> Server:
+    """Start <build>/bin/nlpd on a free port and wait for its ready line.
+
+    ``plugin_dirs`` replaces the default plugin directory (<build>/plugins).
+    """
     build = build_dir()
     binary = build / "bin" / "nlpd"
-    plugins = build / "plugins"
+    dirs = plugin_dirs if plugin_dirs is not None else [build / "plugins"]
     if not binary.is_file():
         pytest.fail(
             f"nlpd server binary not found at {binary}. Build it first "
@@ -77,7 +80,12 @@ def start_server(*extra_args: str) -> Server:
             pytrace=False,
         )
     stderr_file = tempfile.NamedTemporaryFile(prefix="nlpd-stderr-", suffix=".log", delete=False)
-    cmd = [str(binary), "--listen=127.0.0.1:0", f"--plugin_dir={plugins}", *extra_args]
+    cmd = [
+        str(binary),
+        "--listen=127.0.0.1:0",
+        *(f"--plugin_dir={d}" for d in dirs),
+        *extra_args,
+    ]
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=stderr_file, text=True, encoding="utf-8"
     )

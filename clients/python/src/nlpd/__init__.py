@@ -15,6 +15,7 @@ import importlib.metadata as _metadata
 
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
+    AlreadyExistsError,
     DeadlineExceededError,
     Error,
     FailedPreconditionError,
@@ -29,6 +30,7 @@ from nlpd.errors import (
 __all__ = [
     "DEFAULT_TARGET",
     "Client",
+    "AlreadyExistsError",
     "DeadlineExceededError",
     "Error",
     "FailedPreconditionError",

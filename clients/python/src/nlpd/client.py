@@ -13,7 +13,7 @@ from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import descriptors
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
-from nlpd.v1 import document_pb2, nlpd_pb2, nlpd_pb2_grpc
+from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
 __all__ = ["Client", "DEFAULT_TARGET"]
 
@@ -159,6 +159,7 @@ class Client:
         else:
             self._channel = grpc.secure_channel(target, credentials, options=opts)
         self._stub = nlpd_pb2_grpc.AnalysisServiceStub(self._channel)
+        self._admin = admin_pb2_grpc.AdminStub(self._channel)
         self._lock = threading.Lock()
         self._plugin_types: dict[str, _PluginTypes] = {}
 
@@ -286,6 +287,57 @@ class Client:
             nlpd.Error: the call failed.
         """
         return list(self.list_plugins(timeout=timeout).plugins)
+
+    # -- administration (nlpd.v1.Admin) ------------------------------------------------
+
+    def reload_plugins(self, *, timeout: float | None = None) -> admin_pb2.PluginChanges:
+        """Rescan the server's plugin directories, as SIGHUP does.
+
+        Loads new plugin files, replaces plugins whose file changed, unloads those whose
+        file is gone. Calls in flight finish on the plugins they started with.
+
+        Returns:
+            What changed (``changes``: action, name, path, versions, hashes, message).
+
+        Raises:
+            nlpd.Error: the call failed.
+        """
+        return self._admin_call(self._admin.ReloadPlugins, admin_pb2.ReloadPluginsRequest(), timeout)
+
+    def load_plugin(self, path: str, *, timeout: float | None = None) -> admin_pb2.PluginChanges:
+        """Load the plugin file ``path``, which must lie in one of the server's plugin
+        directories.
+
+        Raises:
+            nlpd.InvalidArgumentError: the path is outside the plugin directories.
+            nlpd.AlreadyExistsError: a plugin of that name is loaded.
+            nlpd.FailedPreconditionError: the file was refused; the message says why.
+            nlpd.Error: any other failure.
+        """
+        return self._admin_call(
+            self._admin.LoadPlugin, admin_pb2.LoadPluginRequest(path=path), timeout
+        )
+
+    def unload_plugin(self, name: str, *, timeout: float | None = None) -> admin_pb2.PluginChanges:
+        """Unload the plugin ``name``; it stays unloaded until :meth:`load_plugin`.
+
+        Raises:
+            nlpd.NotFoundError: no such plugin is loaded.
+            nlpd.FailedPreconditionError: another loaded plugin depends on it.
+            nlpd.Error: any other failure.
+        """
+        return self._admin_call(
+            self._admin.UnloadPlugin, admin_pb2.UnloadPluginRequest(name=name), timeout
+        )
+
+    def _admin_call(
+        self, method: Any, request: message.Message, timeout: float | None
+    ) -> admin_pb2.PluginChanges:
+        try:
+            response: admin_pb2.PluginChanges = method(request, timeout=self._timeout(timeout))
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+        return response
 
     def analyze_stream(
         self,

@@ -23,6 +23,7 @@ __all__ = [
     "UnavailableError",
     "InternalError",
     "ResultNotFoundError",
+    "AlreadyExistsError",
     "from_rpc_error",
 ]
 
@@ -55,6 +56,10 @@ class NotFoundError(Error):
     """NOT_FOUND: an analysis name that no loaded plugin provides."""
 
 
+class AlreadyExistsError(Error):
+    """ALREADY_EXISTS: loading a plugin whose name is already loaded."""
+
+
 class FailedPreconditionError(Error):
     """FAILED_PRECONDITION: a plugin that could not be loaded or misses dependencies."""
 
@@ -68,7 +73,9 @@ class DeadlineExceededError(Error):
 
 
 class UnavailableError(Error):
-    """UNAVAILABLE: the server cannot be reached (not running, wrong address, ...)."""
+    """UNAVAILABLE: the server cannot be reached (not running, wrong address, ...), or
+    an isolated plugin's process was lost during the call (the message names the plugin
+    and what happened; the server restarts it: retry)."""
 
 
 class InternalError(Error):
@@ -83,6 +90,7 @@ class ResultNotFoundError(LookupError):
 _BY_CODE: dict[grpc.StatusCode, type[Error]] = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
     grpc.StatusCode.NOT_FOUND: NotFoundError,
+    grpc.StatusCode.ALREADY_EXISTS: AlreadyExistsError,
     grpc.StatusCode.FAILED_PRECONDITION: FailedPreconditionError,
     grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhaustedError,
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
