@@ -48,7 +48,9 @@ def _wait_for_log(server: Server, needle: str, count: int = 1, timeout: float = 
         if log.count(needle) >= count:
             return log
         time.sleep(0.05)
-    pytest.fail(f"no {needle!r} (x{count}) in the log within {timeout} s:\n{server.stderr()[-3000:]}")
+    pytest.fail(
+        f"no {needle!r} (x{count}) in the log within {timeout} s:\n{server.stderr()[-3000:]}"
+    )
 
 
 class _Load:
@@ -238,3 +240,21 @@ def test_health_and_reflection_still_answer_after_reload(
     assert status == health_pb2.HealthCheckResponse.SERVING
     with pytest.raises(grpc.RpcError):  # the plugin host's service is not served here
         client.channel.unary_unary("/nlpd.v1.PluginHost/Start")(b"", timeout=10)
+
+
+def test_nlpctl_reload_unload_load(live: tuple[Server, nlpd.Client], plugin_dir: Path) -> None:
+    from test_nlpctl import run
+
+    srv, _ = live
+    assert run(srv, "reload").stdout == "no changes\n"
+    unloaded = run(srv, "unload", "keywords")
+    assert unloaded.returncode == 0, unloaded.stderr
+    assert unloaded.stdout.startswith("unloaded keywords ")
+    loaded = run(srv, "load", str(plugin_dir / "libnlpd_keywords.so"))
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.startswith("loaded keywords 1.0.0 ")
+    listing = run(srv, "plugins")
+    assert listing.stdout.splitlines()[0].split()[5:7] == ["RUNS", "RESTARTS"]
+    again = run(srv, "load", str(plugin_dir / "libnlpd_keywords.so"))
+    assert again.returncode == 1
+    assert "ALREADY_EXISTS" in again.stderr

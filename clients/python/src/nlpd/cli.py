@@ -3,6 +3,7 @@
     nlpctl [--target HOST:PORT] [--timeout S] plugins [--json]
     nlpctl [--target HOST:PORT] [--timeout S] analyze FILE|- [--analyses a,b] [--language de]
     nlpctl [--target HOST:PORT] batch FILE... [--jsonl] [--analyses a,b] [--language de]
+    nlpctl [--target HOST:PORT] reload | load PATH | unload NAME
 
 ``analyze`` prints the response as JSON (protobuf JSON mapping, proto field names) with
 custom results decoded into objects. ``batch`` analyzes many documents over one
@@ -10,7 +11,8 @@ AnalyzeStream and prints one JSON object per line, ``{"id": ..., "response": {..
 ``{"id": ..., "error": {"code": ..., "message": ...}}``, in input order, with a progress
 line on stderr. Exit status: 0 on success, 1 when the server refuses the call or a
 batch document failed (the message goes to stderr, prefixed with the gRPC status name),
-2 for usage errors.
+2 for usage errors. ``reload``, ``load`` and ``unload`` call the server's Admin service
+and print one line per change (a refused file goes to stderr and makes the status 1).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import nlpd
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import Error, ResultNotFoundError
 from nlpd.readable import format_response
-from nlpd.v1 import nlpd_pb2
+from nlpd.v1 import admin_pb2, config_pb2, nlpd_pb2
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -53,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p_plugins = sub.add_parser("plugins", help="list the server's plugins")
     p_plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sub.add_parser(
+        "reload",
+        help="rescan the server's plugin directories (as SIGHUP does) and print what changed",
+    )
+    p_load = sub.add_parser("load", help="load a plugin file from a plugin directory")
+    p_load.add_argument("path", metavar="PATH", help="path of a libnlpd_<name>.so on the server")
+    p_unload = sub.add_parser("unload", help="unload a plugin until it is loaded again")
+    p_unload.add_argument("name", metavar="NAME", help="the plugin (analysis) name")
 
     p_analyze = sub.add_parser("analyze", help="analyze a text file (or - for stdin)")
     p_analyze.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for stdin")
@@ -119,7 +130,16 @@ def _cmd_plugins(client: Client, args: argparse.Namespace, out: TextIO, err: Tex
         json.dump(doc, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return EXIT_OK
-    header = ("NAME", "VERSION", "LANGUAGES", "DEPENDS ON", "RESULT TYPE", "DESCRIPTION")
+    header = (
+        "NAME",
+        "VERSION",
+        "LANGUAGES",
+        "DEPENDS ON",
+        "RESULT TYPE",
+        "RUNS",
+        "RESTARTS",
+        "DESCRIPTION",
+    )
     rows = [header] + [
         (
             p.name,
@@ -127,6 +147,8 @@ def _cmd_plugins(client: Client, args: argparse.Namespace, out: TextIO, err: Tex
             ",".join(p.languages) or "-",
             ",".join(p.dependencies) or "-",
             p.result_type or "-",
+            "isolated" if p.isolation == config_pb2.PROCESS else "in-process",
+            str(p.restarts),
             p.description,
         )
         for p in response.plugins
@@ -140,6 +162,34 @@ def _cmd_plugins(client: Client, args: argparse.Namespace, out: TextIO, err: Tex
     for e in response.load_errors:
         err.write(f"nlpctl: warning: could not load {e.path}: {e.message}\n")
     return EXIT_OK
+
+
+_ACTION_WORDS = {
+    admin_pb2.PluginChange.LOADED: "loaded",
+    admin_pb2.PluginChange.RELOADED: "reloaded",
+    admin_pb2.PluginChange.UNLOADED: "unloaded",
+    admin_pb2.PluginChange.REFUSED: "refused",
+}
+
+
+def _print_changes(changes: admin_pb2.PluginChanges, out: TextIO, err: TextIO) -> int:
+    """One line per change; refusals go to stderr and make the exit status 1."""
+    if not changes.changes:
+        out.write("no changes\n")
+    status = EXIT_OK
+    for c in changes.changes:
+        word = _ACTION_WORDS.get(c.action, "changed")
+        if c.action == admin_pb2.PluginChange.REFUSED:
+            err.write(f"nlpctl: refused {c.path}: {c.message}\n")
+            status = EXIT_ERROR
+            continue
+        versions = (
+            f"{c.old_version} -> {c.new_version}"
+            if c.action == admin_pb2.PluginChange.RELOADED
+            else c.new_version or c.old_version
+        )
+        out.write(f"{word} {c.name} {versions} ({c.path})\n")
+    return status
 
 
 def _read_text(path: str, stdin: TextIO) -> str:
@@ -272,6 +322,12 @@ def main(
         with Client(args.target, timeout=args.timeout) as client:
             if args.command == "plugins":
                 return _cmd_plugins(client, args, out, err)
+            if args.command == "reload":
+                return _print_changes(client.reload_plugins(), out, err)
+            if args.command == "load":
+                return _print_changes(client.load_plugin(args.path), out, err)
+            if args.command == "unload":
+                return _print_changes(client.unload_plugin(args.name), out, err)
             if args.command == "batch":
                 return _cmd_batch(client, args, out, err, stdin)
             return _cmd_analyze(client, args, out, stdin)

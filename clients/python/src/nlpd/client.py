@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
@@ -302,7 +302,9 @@ class Client:
         Raises:
             nlpd.Error: the call failed.
         """
-        return self._admin_call(self._admin.ReloadPlugins, admin_pb2.ReloadPluginsRequest(), timeout)
+        return self._admin_call(
+            self._admin.ReloadPlugins, admin_pb2.ReloadPluginsRequest(), timeout
+        )
 
     def load_plugin(self, path: str, *, timeout: float | None = None) -> admin_pb2.PluginChanges:
         """Load the plugin file ``path``, which must lie in one of the server's plugin
@@ -331,7 +333,10 @@ class Client:
         )
 
     def _admin_call(
-        self, method: Any, request: message.Message, timeout: float | None
+        self,
+        method: Callable[..., admin_pb2.PluginChanges],
+        request: message.Message,
+        timeout: float | None,
     ) -> admin_pb2.PluginChanges:
         try:
             response: admin_pb2.PluginChanges = method(request, timeout=self._timeout(timeout))
