@@ -254,7 +254,8 @@ def test_nlpctl_reload_unload_load(live: tuple[Server, nlpd.Client], plugin_dir:
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.startswith("loaded keywords 1.0.0 ")
     listing = run(srv, "plugins")
-    assert listing.stdout.splitlines()[0].split()[5:7] == ["RUNS", "RESTARTS"]
+    assert "RUNS" in listing.stdout.splitlines()[0]
+    assert "in-process" in listing.stdout
     again = run(srv, "load", str(plugin_dir / "libnlpd_keywords.so"))
     assert again.returncode == 1
     assert "ALREADY_EXISTS" in again.stderr
