@@ -115,7 +115,16 @@ PluginManager::PluginManager(PluginManagerOptions options)
     : options_(std::move(options)),
       current_(PluginRegistry::Build({}, {}, {})) {}
 
-PluginManager::~PluginManager() = default;
+PluginManager::~PluginManager() {
+  {
+    absl::MutexLock lock(&current_mutex_);
+    current_.reset();  // stops isolated children before their sockets go
+  }
+  if (options_.remove_runtime_dir && !options_.isolation.runtime_dir.empty()) {
+    std::error_code error;
+    fs::remove_all(options_.isolation.runtime_dir, error);
+  }
+}
 
 std::shared_ptr<const PluginRegistry> PluginManager::Current() const {
   absl::MutexLock lock(&current_mutex_);
@@ -553,6 +562,7 @@ std::unique_ptr<PluginManager> LoadPlugins(
   std::string runtime_dir = "/tmp/nlpd-plugins-XXXXXX";
   if (mkdtemp(runtime_dir.data()) != nullptr) {
     options.isolation.runtime_dir = runtime_dir;
+    options.remove_runtime_dir = true;
   }
   auto manager = std::make_unique<PluginManager>(std::move(options));
   manager->Reload();

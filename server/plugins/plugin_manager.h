@@ -33,6 +33,8 @@ struct PluginManagerOptions {
   // nlpd-plugin-host (probes and isolated plugins), runtime directory,
   // memory limit and deadline grace of isolated plugins.
   IsolationOptions isolation;
+  // Remove isolation.runtime_dir when the manager is destroyed.
+  bool remove_runtime_dir = false;
 };
 
 class PluginManager {

@@ -9,10 +9,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
 #include "common/log.h"
 #include "nlpd/plugin.h"
 
@@ -151,7 +154,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 }
 
 Server::~Server() {
-  Shutdown(absl::ZeroDuration());
+  if (Shutdown(absl::ZeroDuration()) > 0) {
+    // Stuck threads still use all of it (see Shutdown): leak it on purpose.
+    (void)text_pipeline_.release();
+    (void)plugins_.release();
+    (void)pool_.release();
+    (void)admin_executor_.release();
+    (void)analyzer_.release();
+    (void)service_.release();
+    (void)admin_service_.release();
+    return;
+  }
   // Plugins (and isolated children) go before the runtime directory.
   admin_service_.reset();
   service_.reset();
@@ -180,7 +193,33 @@ size_t Server::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    // gRPC's Shutdown cancels the calls left at the deadline but then waits
+    // for their handlers, and a worker stuck in an in-process plugin never
+    // returns. Past the grace, stuck workers are abandoned instead.
+    const absl::Time deadline = absl::Now() + grace;
+    auto done = std::make_shared<absl::Notification>();
+    std::thread stopper([server = grpc_server_.get(), deadline, done] {
+      server->Shutdown(absl::ToChronoTime(deadline));
+      done->Notify();
+    });
+    const absl::Duration allowance =
+        absl::Seconds(config_.deadline_grace_seconds()) + absl::Seconds(1);
+    while (!done->WaitForNotificationWithTimeout(absl::Milliseconds(100))) {
+      if (absl::Now() > deadline + allowance && pool_ != nullptr &&
+          pool_->stuck_count() > 0) {
+        break;
+      }
+    }
+    if (!done->HasBeenNotified()) {
+      stopper.detach();
+      stuck_workers_ = pool_->stuck_count();
+      Log(LogLevel::kWarning,
+          absl::StrCat("abandoning ", stuck_workers_,
+                       " call(s) whose worker is stuck in a plugin"));
+      grpc_server_.release();  // still shutting down on the detached thread
+      return stuck_workers_;
+    }
+    stopper.join();
   }
   if (admin_executor_ != nullptr) admin_executor_->Shutdown();
   if (pool_ != nullptr) stuck_workers_ = pool_->Shutdown();

@@ -46,10 +46,11 @@ class Server {
 
   // Stops accepting calls, marks health NOT_SERVING, lets in-flight calls
   // finish until `grace` has passed (then cancels them), and stops the
-  // workers. Returns the number of workers left stuck in a plugin: when
-  // not 0, the caller should end the process without running destructors
-  // (the stuck threads still use the plugins). Idempotent; call from one
-  // thread.
+  // workers. Workers stuck in an in-process plugin are abandoned once the
+  // grace and the deadline grace have passed. Returns the number of workers
+  // left stuck: when not 0, the caller must end the process without running
+  // destructors (the stuck threads still use the plugins, and gRPC still
+  // waits for their calls). Idempotent; call from one thread.
   size_t Shutdown(absl::Duration grace);
 
  private:
