@@ -72,15 +72,19 @@ class EntitiesPlugin {
     return plugin;
   }
 
-  // Thread-safe: the taggers are immutable.
-  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request) const {
+  // Thread-safe: the taggers are immutable. Checks `call` once per
+  // sentence: CANCELLED (sdk::Call::CancelledError) once the result is no
+  // longer wanted.
+  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request,
+                                 const sdk::Call& call) const {
     const std::string& language = request.document().language();
     auto it = taggers_.find(sdk::PrimarySubtag(language));
     if (it == taggers_.end()) {
       return absl::InvalidArgumentError("no entities model for language \"" +
                                         language + "\"");
     }
-    return FindEntities(*it->second, request.document(), min_confidence_);
+    return FindEntities(*it->second, request.document(), min_confidence_,
+                        [&call] { return call.Cancelled(); });
   }
 
  private:

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nlpd/plugin_sdk.h"
+
 namespace nlpd::entities {
 namespace {
 
@@ -15,6 +17,13 @@ bool IsHyphen(std::string_view s) { return s == "-" || s == "\u2011"; }
 nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
                                       const nlpd::v1::Document& document,
                                       float min_confidence) {
+  // Never stopped, so always a result.
+  return *FindEntities(tagger, document, min_confidence, [] { return false; });
+}
+
+absl::StatusOr<nlpd::v1::EntitiesResult> FindEntities(
+    const ner::Tagger& tagger, const nlpd::v1::Document& document,
+    float min_confidence, absl::FunctionRef<bool()> should_stop) {
   nlpd::v1::EntitiesResult result;
   const std::string& text = document.text();
   const auto& tokens = document.tokens();
@@ -26,6 +35,7 @@ nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
   std::vector<std::string_view> words;
   std::vector<std::pair<int, int>> groups;  // server tokens [first, last]
   for (const auto& sentence : document.sentences()) {
+    if (should_stop()) return sdk::Call::CancelledError();
     words.clear();
     groups.clear();
     const int end = static_cast<int>(

@@ -6,6 +6,8 @@
 #ifndef NLPD_PLUGINS_ENTITIES_ENTITY_FINDER_H_
 #define NLPD_PLUGINS_ENTITIES_ENTITY_FINDER_H_
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
 #include "ner/tagger.h"
 #include "nlpd/v1/document.pb.h"
 #include "nlpd/v1/results.pb.h"
@@ -18,6 +20,14 @@ namespace nlpd::entities {
 nlpd::v1::EntitiesResult FindEntities(const ner::Tagger& tagger,
                                       const nlpd::v1::Document& document,
                                       float min_confidence = 0.0f);
+
+// The same, stopping early when the result is no longer wanted: polls
+// `should_stop` once per sentence (before tagging it) and, once it returns
+// true, returns sdk::Call::CancelledError() (CANCELLED) without a result.
+// Thread-safe when `should_stop` is.
+absl::StatusOr<nlpd::v1::EntitiesResult> FindEntities(
+    const ner::Tagger& tagger, const nlpd::v1::Document& document,
+    float min_confidence, absl::FunctionRef<bool()> should_stop);
 
 // One name, one label per document: where the same text is tagged with
 // different labels ("Reuters" ORG twice, PER once after "berichtete"), every

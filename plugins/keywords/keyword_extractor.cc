@@ -47,6 +47,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -231,12 +232,17 @@ void SplitSentence(const Document& document, int sentence, int begin, int end,
   close_block();
 }
 
-std::vector<Block> SplitIntoBlocks(const Document& document, bool english) {
+// The blocks of every sentence, in text order; nullopt once `should_stop`,
+// polled before each sentence, returns true.
+std::optional<std::vector<Block>> SplitIntoBlocks(
+    const Document& document, bool english,
+    absl::FunctionRef<bool()> should_stop) {
   std::vector<Block> blocks;
   if (document.sentences().empty()) {
     SplitSentence(document, 0, 0, document.tokens_size(), english, blocks);
   }
   for (int s = 0; s < document.sentences_size(); ++s) {
+    if (should_stop()) return std::nullopt;
     const nlpd::v1::Sentence& sentence = document.sentences(s);
     SplitSentence(document, s, static_cast<int>(sentence.token_begin()),
                   static_cast<int>(sentence.token_end()), english, blocks);
@@ -265,12 +271,15 @@ struct Term {
   double score = 0;
 };
 
-// Builds the term table and sets Word::term in `blocks`.
-std::vector<Term> CountTerms(std::vector<Block>& blocks,
-                             const StopwordSet& stopwords) {
+// Builds the term table and sets Word::term in `blocks`; nullopt once
+// `should_stop`, polled before each block, returns true.
+std::optional<std::vector<Term>> CountTerms(
+    std::vector<Block>& blocks, const StopwordSet& stopwords,
+    absl::FunctionRef<bool()> should_stop) {
   std::vector<Term> terms;
   absl::flat_hash_map<std::string, int> index;
   for (Block& block : blocks) {
+    if (should_stop()) return std::nullopt;
     for (size_t w = 0; w < block.words.size(); ++w) {
       Word& word = block.words[w];
       std::string key = FoldCase(word.text);
@@ -381,13 +390,15 @@ bool CanEndGermanPhrase(const Term& term) {
 }
 
 // Every phrase of up to `max_words` words in a block, neither beginning nor
-// ending with a stopword, in order of first occurrence.
-std::vector<Candidate> CollectCandidates(const std::vector<Block>& blocks,
-                                         const std::vector<Term>& terms,
-                                         int max_words, bool german) {
+// ending with a stopword, in order of first occurrence; nullopt once
+// `should_stop`, polled before each block, returns true.
+std::optional<std::vector<Candidate>> CollectCandidates(
+    const std::vector<Block>& blocks, const std::vector<Term>& terms,
+    int max_words, bool german, absl::FunctionRef<bool()> should_stop) {
   std::vector<Candidate> candidates;
   absl::flat_hash_map<std::string, int> index;
   for (const Block& block : blocks) {
+    if (should_stop()) return std::nullopt;
     const int size = static_cast<int>(block.words.size());
     for (int first = 0; first < size; ++first) {
       if (terms[block.words[first].term].stopword) continue;
@@ -613,6 +624,11 @@ absl::StatusOr<KeywordExtractor> KeywordExtractor::Create(
 
 absl::StatusOr<v1::KeywordsResult> KeywordExtractor::Extract(
     const Document& document) const {
+  return Extract(document, [] { return false; });
+}
+
+absl::StatusOr<v1::KeywordsResult> KeywordExtractor::Extract(
+    const Document& document, absl::FunctionRef<bool()> should_stop) const {
   const std::string language = PrimaryLanguage(document.language());
   auto stopwords = stopwords_.find(language);
   if (stopwords == stopwords_.end()) {
@@ -625,18 +641,23 @@ absl::StatusOr<v1::KeywordsResult> KeywordExtractor::Extract(
     return status;
   }
 
-  std::vector<Block> blocks = SplitIntoBlocks(document, language == "en");
-  std::vector<Term> terms = CountTerms(blocks, stopwords->second);
-  ScoreTerms(terms, std::max(1, document.sentences_size()));
-  std::vector<Candidate> candidates =
-      CollectCandidates(blocks, terms, max_phrase_words_, language == "de");
-  for (Candidate& candidate : candidates) {
-    candidate.score = ScoreCandidate(candidate, terms);
+  std::optional<std::vector<Block>> blocks =
+      SplitIntoBlocks(document, language == "en", should_stop);
+  if (!blocks) return sdk::Call::CancelledError();
+  std::optional<std::vector<Term>> terms =
+      CountTerms(*blocks, stopwords->second, should_stop);
+  if (!terms) return sdk::Call::CancelledError();
+  ScoreTerms(*terms, std::max(1, document.sentences_size()));
+  std::optional<std::vector<Candidate>> candidates = CollectCandidates(
+      *blocks, *terms, max_phrase_words_, language == "de", should_stop);
+  if (!candidates) return sdk::Call::CancelledError();
+  for (Candidate& candidate : *candidates) {
+    candidate.score = ScoreCandidate(candidate, *terms);
   }
 
   std::vector<const Candidate*> ranked;
-  ranked.reserve(candidates.size());
-  for (const Candidate& candidate : candidates) ranked.push_back(&candidate);
+  ranked.reserve(candidates->size());
+  for (const Candidate& candidate : *candidates) ranked.push_back(&candidate);
   std::sort(ranked.begin(), ranked.end(),
             [](const Candidate* a, const Candidate* b) {
               const uint32_t a_start = a->mentions.front().span.byte_start();
@@ -649,6 +670,8 @@ absl::StatusOr<v1::KeywordsResult> KeywordExtractor::Extract(
   std::vector<std::pair<const Candidate*, double>> selected;
   for (const Candidate* candidate : ranked) {
     if (static_cast<int>(selected.size()) == max_keywords_) break;
+    // Each comparison with a kept phrase goes over all their mentions.
+    if (should_stop()) return sdk::Call::CancelledError();
     auto redundant_with = [&](const auto& kept) {
       return Redundant(*candidate, *kept.first, dedup_threshold_);
     };

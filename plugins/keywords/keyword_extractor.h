@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "nlpd/keywords/v1/keywords.pb.h"
 #include "nlpd/v1/document.pb.h"
@@ -46,6 +47,14 @@ class KeywordExtractor {
   // a sentence, punctuation or number.
   absl::StatusOr<v1::KeywordsResult> Extract(
       const nlpd::v1::Document& document) const;
+
+  // The same, stopping early when the result is no longer wanted: polls
+  // `should_stop` once per sentence, block of words and ranked candidate
+  // phrase and, once it returns true, returns sdk::Call::CancelledError()
+  // (CANCELLED) without a result. Thread-safe when `should_stop` is.
+  absl::StatusOr<v1::KeywordsResult> Extract(
+      const nlpd::v1::Document& document,
+      absl::FunctionRef<bool()> should_stop) const;
 
  private:
   KeywordExtractor() = default;

@@ -35,9 +35,13 @@ class KeywordsPlugin {
         new KeywordsPlugin(*std::move(extractor)));
   }
 
-  // Thread-safe: the extractor is immutable.
-  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request) const {
-    return extractor_.Extract(request.document());
+  // Thread-safe: the extractor is immutable. Checks `call` once per
+  // sentence, block and candidate phrase: CANCELLED
+  // (sdk::Call::CancelledError) once the result is no longer wanted.
+  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request,
+                                 const sdk::Call& call) const {
+    return extractor_.Extract(request.document(),
+                              [&call] { return call.Cancelled(); });
   }
 
  private:

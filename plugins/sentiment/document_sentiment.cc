@@ -120,9 +120,9 @@ v1::Polarity ToPolarity(const Probabilities& probabilities) {
   return polarity;
 }
 
-v1::SentimentResult AnalyzeDocument(const SentimentModel& model,
-                                    const v1::PluginRequest& request,
-                                    const v1::EntitiesResult& entities) {
+absl::StatusOr<v1::SentimentResult> AnalyzeDocument(
+    const SentimentModel& model, const v1::PluginRequest& request,
+    const v1::EntitiesResult& entities, absl::FunctionRef<bool()> should_stop) {
   const v1::Document& document = request.document();
   v1::SentimentResult result;
 
@@ -141,6 +141,7 @@ v1::SentimentResult AnalyzeDocument(const SentimentModel& model,
   std::vector<Probabilities> sentence_probabilities;
   sentence_probabilities.reserve(document.sentences_size());
   for (int i = 0; i < document.sentences_size(); ++i) {
+    if (should_stop()) return sdk::Call::CancelledError();
     sentence_probabilities.push_back(model.SentencePolarity(sentence_words(i)));
     *result.add_sentences() = ToPolarity(sentence_probabilities.back());
   }
@@ -167,6 +168,7 @@ v1::SentimentResult AnalyzeDocument(const SentimentModel& model,
   std::vector<std::vector<uint32_t>> entity_mentions;
   std::vector<std::vector<uint32_t>> request_mentions(request.targets_size());
   for (const Mention& mention : mentions) {
+    if (should_stop()) return sdk::Call::CancelledError();
     const TokenRange tokens = TokensOf(document, *mention.span);
     if (tokens.begin == tokens.end) continue;
     const v1::Sentence& sentence = document.sentences(tokens.sentence);

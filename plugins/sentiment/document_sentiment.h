@@ -4,6 +4,8 @@
 #ifndef NLPD_PLUGINS_SENTIMENT_DOCUMENT_SENTIMENT_H_
 #define NLPD_PLUGINS_SENTIMENT_DOCUMENT_SENTIMENT_H_
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
 #include "model/sentiment_model.h"
 #include "nlpd/v1/plugin.pb.h"
 #include "nlpd/v1/results.pb.h"
@@ -22,10 +24,13 @@ namespace nlpd::sentiment {
 //    that is the last word of an earlier PER name joins that name), then
 //    per caller's target in request order, with the mean of their
 //    mentions' probabilities.
-// Pure function of its inputs; thread-safe when `model` is.
-v1::SentimentResult AnalyzeDocument(const SentimentModel& model,
-                                    const v1::PluginRequest& request,
-                                    const v1::EntitiesResult& entities);
+// Polls `should_stop` once per sentence and once per target mention and,
+// once it returns true, stops and returns sdk::Call::CancelledError()
+// (CANCELLED): the result is no longer wanted. Otherwise a pure function of
+// its inputs; thread-safe when `model` and `should_stop` are.
+absl::StatusOr<v1::SentimentResult> AnalyzeDocument(
+    const SentimentModel& model, const v1::PluginRequest& request,
+    const v1::EntitiesResult& entities, absl::FunctionRef<bool()> should_stop);
 
 // The Polarity message of three probabilities (negative, neutral,
 // positive): the most probable label, the probabilities, and the score

@@ -52,8 +52,11 @@ class SentimentPlugin {
     return plugin;
   }
 
-  // Thread-safe: the models are immutable.
-  absl::StatusOr<Result> Analyze(const v1::PluginRequest& request) const {
+  // Thread-safe: the models are immutable. Checks `call` once per sentence
+  // and target mention: CANCELLED (sdk::Call::CancelledError) once the
+  // result is no longer wanted.
+  absl::StatusOr<Result> Analyze(const v1::PluginRequest& request,
+                                 const sdk::Call& call) const {
     const std::string& language = request.document().language();
     auto model = models_.find(sdk::PrimarySubtag(language));
     if (model == models_.end()) {
@@ -63,7 +66,8 @@ class SentimentPlugin {
     absl::StatusOr<v1::EntitiesResult> entities =
         sdk::DependencyResult<v1::EntitiesResult>(request, "entities");
     if (!entities.ok()) return entities.status();
-    return AnalyzeDocument(*model->second, request, *entities);
+    return AnalyzeDocument(*model->second, request, *entities,
+                           [&call] { return call.Cancelled(); });
   }
 
  private:

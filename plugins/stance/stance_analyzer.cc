@@ -10,6 +10,7 @@
 #include "cue_matcher.h"
 #include "document_summary.h"
 #include "nlpd/language.h"
+#include "nlpd/plugin_sdk.h"
 #include "sentence_view.h"
 
 namespace nlpd::stance {
@@ -166,8 +167,14 @@ class DocumentAnalysis {
         document_(document),
         entities_(entities) {}
 
-  nlpd::v1::StanceResult Run() {
-    for (int s = 0; s < document_.sentences_size(); ++s) AnalyzeSentence(s);
+  // The result, or sdk::Call::CancelledError() once `should_stop`, polled
+  // before each sentence, returns true.
+  absl::StatusOr<nlpd::v1::StanceResult> Run(
+      absl::FunctionRef<bool()> should_stop) {
+    for (int s = 0; s < document_.sentences_size(); ++s) {
+      if (should_stop()) return sdk::Call::CancelledError();
+      AnalyzeSentence(s);
+    }
     SummarizeActors(&result_);
     return std::move(result_);
   }
@@ -635,12 +642,18 @@ std::vector<std::string> StanceAnalyzer::Languages() const {
 
 absl::StatusOr<nlpd::v1::StanceResult> StanceAnalyzer::Analyze(
     const Document& document, const EntitiesResult& entities) const {
+  return Analyze(document, entities, [] { return false; });
+}
+
+absl::StatusOr<nlpd::v1::StanceResult> StanceAnalyzer::Analyze(
+    const Document& document, const EntitiesResult& entities,
+    absl::FunctionRef<bool()> should_stop) const {
   auto it = lexicons_.find(sdk::PrimarySubtag(document.language()));
   if (it == lexicons_.end()) {
     return absl::InvalidArgumentError("no stance lexicon for language \"" +
                                       document.language() + "\"");
   }
-  return DocumentAnalysis(it->second, document, entities).Run();
+  return DocumentAnalysis(it->second, document, entities).Run(should_stop);
 }
 
 }  // namespace nlpd::stance

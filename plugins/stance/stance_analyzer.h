@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "lexicon.h"
 #include "nlpd/v1/document.pb.h"
@@ -39,6 +40,15 @@ class StanceAnalyzer {
   absl::StatusOr<nlpd::v1::StanceResult> Analyze(
       const nlpd::v1::Document& document,
       const nlpd::v1::EntitiesResult& entities) const;
+
+  // The same, stopping early when the result is no longer wanted: polls
+  // `should_stop` once per sentence and, once it returns true, returns
+  // sdk::Call::CancelledError() (CANCELLED) without a result. Thread-safe
+  // when `should_stop` is.
+  absl::StatusOr<nlpd::v1::StanceResult> Analyze(
+      const nlpd::v1::Document& document,
+      const nlpd::v1::EntitiesResult& entities,
+      absl::FunctionRef<bool()> should_stop) const;
 
  private:
   StanceAnalyzer() = default;

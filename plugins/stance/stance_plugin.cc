@@ -46,15 +46,19 @@ class StancePlugin {
   }
 
   // Thread-safe: the analyzer is immutable. INVALID_ARGUMENT when the
-  // entities result is missing or malformed.
-  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request) const {
+  // entities result is missing or malformed. Checks `call` once per
+  // sentence: CANCELLED (sdk::Call::CancelledError) once the result is no
+  // longer wanted.
+  absl::StatusOr<Result> Analyze(const nlpd::v1::PluginRequest& request,
+                                 const sdk::Call& call) const {
     absl::StatusOr<nlpd::v1::EntitiesResult> entities =
         sdk::DependencyResult<nlpd::v1::EntitiesResult>(request, "entities");
     if (!entities.ok()) {
       return absl::InvalidArgumentError(
           std::string(entities.status().message()));
     }
-    return analyzer_->Analyze(request.document(), *entities);
+    return analyzer_->Analyze(request.document(), *entities,
+                              [&call] { return call.Cancelled(); });
   }
 
  private:

@@ -1,8 +1,8 @@
 // Loads libnlpd_keywords.so the way the server does, through the C ABI
 // alone, and decodes its result the way a client does, from the descriptor
-// set the plugin ships. This binary must not link the generated
-// keywords.pb.cc: the plugin registers those types itself.
-#include <dlfcn.h>
+// set the plugin ships; and runs the cancellation suite every built-in
+// plugin passes. This binary must not link the generated keywords.pb.cc:
+// the plugin registers those types itself.
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
@@ -14,18 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "abi_test_host.h"
+#include "cancellation_tests.h"
 #include "nlpd/plugin.h"
 #include "nlpd/v1/plugin.pb.h"
 #include "test_documents.h"
-
-// The host side of the opaque ABI types, as this test implements them.
-struct nlpd_error {
-  nlpd_error_code code;
-  std::string message;
-};
-struct nlpd_result_sink {
-  std::string bytes;
-};
 
 namespace nlpd::keywords {
 namespace {
@@ -37,52 +30,23 @@ using ::google::protobuf::FieldDescriptor;
 using ::google::protobuf::FileDescriptorSet;
 using ::google::protobuf::Message;
 using ::google::protobuf::Reflection;
+using ::nlpd::testing::CancellationCase;
+using ::nlpd::testing::CancellationCaseName;
+using ::nlpd::testing::ErrorPtr;
+using ::nlpd::testing::PluginCancellationTest;
+using ::nlpd::testing::TestHostApi;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kPluginPath[] = NLPD_KEYWORDS_PLUGIN_PATH;
 
-// A minimal host: errors and sinks as above, log lines kept for checking.
-class TestHost {
- public:
-  static const nlpd_host_api* Api() {
-    static const nlpd_host_api api = {
-        sizeof(nlpd_host_api),  NLPD_ABI_VERSION_MAJOR,
-        NLPD_ABI_VERSION_MINOR, &ErrorNew,
-        &ResultWrite,           &Log};
-    return &api;
-  }
-
- private:
-  static nlpd_error* ErrorNew(nlpd_error_code code, const char* message) {
-    return new nlpd_error{code, message != nullptr ? message : ""};
-  }
-  static nlpd_error* ResultWrite(nlpd_result_sink* sink, const uint8_t* data,
-                                 size_t size) {
-    if (sink == nullptr) {
-      return ErrorNew(NLPD_ERROR_INVALID_ARGUMENT, "NULL sink");
-    }
-    sink->bytes.assign(reinterpret_cast<const char*>(data), size);
-    return nullptr;
-  }
-  static void Log(nlpd_log_level, const char*) {}
-};
-
-using ErrorPtr = std::unique_ptr<nlpd_error>;
-
 class KeywordsPluginAbiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // As the server loads plugins: resolve everything now, keep symbols
-    // private to the library.
-    library_ = dlopen(kPluginPath, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(library_, nullptr) << dlerror();
-    auto entry =
-        reinterpret_cast<nlpd_plugin_v1_fn>(dlsym(library_, "nlpd_plugin_v1"));
-    ASSERT_NE(entry, nullptr) << dlerror();
-    api_ = entry();
+    std::string error;
+    api_ = nlpd::testing::LoadPluginApi(kPluginPath, &error);
+    ASSERT_NE(api_, nullptr) << error;
   }
-  // The library stays loaded: protobuf keeps pointers into its descriptors.
 
   void SetUp() override { ASSERT_NE(api_, nullptr); }
 
@@ -92,7 +56,7 @@ class KeywordsPluginAbiTest : public ::testing::Test {
     nlpd_create_args args{sizeof(nlpd_create_args), config.data(),
                           config.size(), dir.c_str()};
     nlpd_plugin_instance* instance = nullptr;
-    ErrorPtr error(api_->create(TestHost::Api(), &args, &instance));
+    ErrorPtr error(api_->create(TestHostApi(), &args, &instance));
     EXPECT_EQ(error, nullptr) << error->message;
     return instance;
   }
@@ -105,7 +69,6 @@ class KeywordsPluginAbiTest : public ::testing::Test {
     return request.SerializeAsString();
   }
 
-  static inline void* library_ = nullptr;
   static inline const nlpd_plugin_api* api_ = nullptr;
 };
 
@@ -224,7 +187,7 @@ TEST_F(KeywordsPluginAbiTest, CreateRejectsABadConfig) {
   nlpd_create_args args{sizeof(nlpd_create_args), config.data(), config.size(),
                         "/nonexistent"};
   nlpd_plugin_instance* instance = nullptr;
-  ErrorPtr error(api_->create(TestHost::Api(), &args, &instance));
+  ErrorPtr error(api_->create(TestHostApi(), &args, &instance));
   ASSERT_NE(error, nullptr);
   EXPECT_EQ(error->code, NLPD_ERROR_INVALID_ARGUMENT);
   EXPECT_THAT(error->message, HasSubstr("max_keywords"));
@@ -259,6 +222,13 @@ TEST_F(KeywordsPluginAbiTest, AnalyzeReportsAnUnsupportedLanguage) {
   EXPECT_THAT(error->message, HasSubstr("fr"));
   api_->destroy(instance);
 }
+
+// The cancellation suite every built-in plugin passes
+// (tests/cpp/plugin_abi/cancellation_tests.h).
+INSTANTIATE_TEST_SUITE_P(Keywords, PluginCancellationTest,
+                         ::testing::Values(CancellationCase{
+                             "keywords", kPluginPath, {}}),
+                         CancellationCaseName);
 
 }  // namespace
 }  // namespace nlpd::keywords
