@@ -165,7 +165,14 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
           {plugin_request, doc.text(), &doc.language(), &call});
     }
     info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
-    if (!result.ok()) return result.status();
+    if (!result.ok()) {
+      // A plugin that stopped because the deadline passed says CANCELLED;
+      // the caller should see why.
+      if (absl::IsCancelled(result.status()) && absl::Now() > call.deadline) {
+        return absl::DeadlineExceededError(result.status().message());
+      }
+      return result.status();
+    }
     if (absl::Status stored = StoreResult(*step.entry, *result, response);
         !stored.ok()) {
       return stored;
