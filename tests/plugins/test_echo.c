@@ -1,8 +1,8 @@
 /* test_echo: a well-behaved plugin. Returns an nlpd.v1.EntitiesResult with
- * one entity labeled "TEST" spanning the first `text_size` bytes, encoded by
- * hand; fails the request when the text contains "FAIL_PLUGIN", and takes
- * half a second when it contains "SLOW_PLUGIN" (for shutdown and overload
- * tests). */
+ * one entity labeled "TEST" spanning the first `text_size` bytes, at most
+ * 127 (and as many code points: its tests send ASCII), encoded by hand;
+ * fails the request when the text contains "FAIL_PLUGIN", and takes half a
+ * second when it contains "SLOW_PLUGIN" (for shutdown and overload tests). */
 #include <stdint.h>
 #include <time.h>
 
@@ -28,12 +28,15 @@ static nlpd_error* echo_analyze(nlpd_plugin_instance* instance,
     nanosleep(&half_second, NULL);
   }
   host->log(NLPD_LOG_INFO, "analyzing");
-  /* EntitiesResult { entities { span { byte_end: N } label: "TEST" } }.
-   * N < 128 keeps every varint one byte. */
+  /* EntitiesResult { entities { span { byte_end: N char_end: N }
+   *                             label: "TEST" } }.
+   * N < 128 keeps every varint one byte; the tests' texts are ASCII, so N
+   * bytes are N code points. */
   uint8_t n = (uint8_t)(input->text_size < 127 ? input->text_size : 127);
-  const uint8_t result[] = {0x0A, 0x0A,          /* entities, 10 bytes */
-                            0x0A, 0x02, 0x10, n, /* span { byte_end } */
-                            0x12, 0x04, 'T',  'E', 'S', 'T'}; /* label */
+  const uint8_t result[] = {
+      0x0A, 0x0C,                        /* entities, 12 bytes */
+      0x0A, 0x04, 0x10, n,   0x20, n,    /* span { byte_end char_end } */
+      0x12, 0x04, 'T',  'E', 'S',  'T'}; /* label */
   return host->result_write(sink, result, sizeof(result));
 }
 
