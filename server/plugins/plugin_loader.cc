@@ -53,10 +53,14 @@ constexpr size_t kDescriptorSize10 =
     sizeof(nlpd_plugin_descriptor::thread_safe);
 
 // Copies the plugin's descriptor into a struct of this server's size:
-// fields the plugin's (older) ABI version lacks are zero.
-nlpd_plugin_descriptor CopyDescriptor(const nlpd_plugin_descriptor& d) {
+// fields the plugin's (older) ABI version lacks are zero. struct_size alone
+// cannot tell: a 1.1 field may sit in what was padding of the 1.0 struct, so
+// the plugin's minor version bounds what is read.
+nlpd_plugin_descriptor CopyDescriptor(const nlpd_plugin_descriptor& d,
+                                      uint32_t abi_minor) {
   nlpd_plugin_descriptor copy{};
-  std::memcpy(&copy, &d, std::min(d.struct_size, sizeof(copy)));
+  const size_t known = abi_minor == 0 ? kDescriptorSize10 : sizeof(copy);
+  std::memcpy(&copy, &d, std::min({d.struct_size, known, sizeof(copy)}));
   copy.struct_size = sizeof(copy);
   return copy;
 }
@@ -67,7 +71,8 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
       api.descriptor->struct_size < kDescriptorSize10) {
     return Refuse(path, "missing or truncated nlpd_plugin_descriptor");
   }
-  const nlpd_plugin_descriptor descriptor = CopyDescriptor(*api.descriptor);
+  const nlpd_plugin_descriptor descriptor =
+      CopyDescriptor(*api.descriptor, api.abi_minor);
   const nlpd_plugin_descriptor* d = &descriptor;
   if (d->name == nullptr || !IsValidName(d->name)) {
     return Refuse(path, absl::StrCat("invalid plugin name '",
