@@ -253,6 +253,7 @@ v1::PluginChanges PluginManager::Apply(
     error.set_message(message);
   };
 
+  std::map<std::string, std::string> sha_by_path;
   std::vector<Candidate> candidates;
   std::map<std::string, size_t> by_name;
   // .proto files registered by the new in-process files of this scan.
@@ -282,6 +283,7 @@ v1::PluginChanges PluginManager::Apply(
       continue;
     }
     candidate.sha256 = *sha;
+    sha_by_path[path] = *sha;
     if (candidate.existing != nullptr &&
         candidate.existing->plugin->info().sha256() == *sha) {
       const std::string& name = candidate.existing->plugin->name();
@@ -295,8 +297,15 @@ v1::PluginChanges PluginManager::Apply(
       candidates.push_back(candidate);
       continue;
     }
-    absl::StatusOr<v1::PluginProbe> probe =
-        ProbePluginFile(options_.isolation.host_binary, path);
+    absl::StatusOr<v1::PluginProbe> probe;
+    if (auto cached = probes_by_sha_.find(*sha);
+        cached != probes_by_sha_.end()) {
+      probe = cached->second;
+      probe->mutable_info()->set_path(path);
+    } else {
+      probe = ProbePluginFile(options_.isolation.host_binary, path);
+      if (probe.ok()) probes_by_sha_[*sha] = *probe;
+    }
     if (!probe.ok()) {
       refuse("", path, std::string(probe.status().message()));
       keep_existing();
@@ -440,8 +449,23 @@ v1::PluginChanges PluginManager::Apply(
     absl::MutexLock lock(&current_mutex_);
     current_ = std::move(next);
   }
-  for (const v1::PluginChange& change : changes.changes()) LogChange(change);
-  return changes;
+  // A refusal already reported by the last scan is no change.
+  std::set<std::string> refusals;
+  v1::PluginChanges reported;
+  for (v1::PluginChange& change : *changes.mutable_changes()) {
+    if (change.action() == v1::PluginChange::REFUSED) {
+      std::string key = absl::StrCat(change.path(), "\n",
+                                     sha_by_path[change.path()], "\n",
+                                     change.message());
+      const bool seen = reported_refusals_.count(key) != 0;
+      refusals.insert(std::move(key));
+      if (seen) continue;
+    }
+    *reported.add_changes() = std::move(change);
+  }
+  reported_refusals_ = std::move(refusals);
+  for (const v1::PluginChange& change : reported.changes()) LogChange(change);
+  return reported;
 }
 
 v1::PluginChanges PluginManager::Reload() {
@@ -489,10 +513,9 @@ absl::StatusOr<v1::PluginChanges> PluginManager::Load(const std::string& path) {
   std::vector<std::string> paths = Scan(&errors);
   v1::PluginChanges changes = Apply(paths, std::move(errors));
   if (Current()->Find(name) == nullptr) {
-    for (const v1::PluginChange& change : changes.changes()) {
-      if (change.action() == v1::PluginChange::REFUSED &&
-          (change.name() == name || change.path() == file.string())) {
-        return absl::FailedPreconditionError(change.message());
+    for (const v1::PluginLoadError& error : Current()->load_errors()) {
+      if (error.path() == file.string()) {
+        return absl::FailedPreconditionError(error.message());
       }
     }
     return absl::FailedPreconditionError(

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "nlpd/v1/admin.pb.h"
 #include "nlpd/v1/config.pb.h"
+#include "nlpd/v1/plugin_host.pb.h"
 #include "plugins/isolated_plugin.h"
 #include "plugins/plugin_registry.h"
 
@@ -106,6 +107,13 @@ class PluginManager {
   // Plugin file paths dlopen()ed so far: a changed file at the same path
   // must be loaded from a copy, since dlopen() would return the old library.
   std::set<std::string> opened_paths_ ABSL_GUARDED_BY(admin_mutex_);
+  // Successful probes by the file's SHA-256: a probe reads only the file.
+  std::map<std::string, v1::PluginProbe> probes_by_sha_
+      ABSL_GUARDED_BY(admin_mutex_);
+  // Refusals (path, hash, message) reported by the last scan: a rescan
+  // lists them in the load errors again but does not report them as
+  // changes.
+  std::set<std::string> reported_refusals_ ABSL_GUARDED_BY(admin_mutex_);
   // .proto files registered in this process's generated pool by the
   // libraries above, and the SHA-256 of the library that did it.
   std::map<std::string, std::string> registered_files_

@@ -199,7 +199,10 @@ def test_a_second_copy_of_a_plugin_is_refused_by_name_and_the_rest_serve(
             assert str(first / "libnlpd_entities.so") in error.message
             assert "name 'entities' already loaded" in error.message
             assert client.analyze(GERMAN, ["entities"]).entities.entities
-        assert error.message in srv.stderr()  # logged too
+            # A rescan lists the refusal again but reports no change.
+            assert list(client.reload_plugins().changes) == []
+            assert list(client.list_plugins().load_errors) == [error]
+        assert srv.stderr().count(error.message) == 1  # logged once
     finally:
         stop_server(srv)
 
