@@ -20,8 +20,7 @@ namespace {
 // One manager per isolation, shared by the benchmarks.
 const PluginManager& Plugins(bool isolated) {
   static const PluginManager* const managers[2] = {
-      LoadPlugins({PluginDir()}, NLPD_PLUGIN_HOST).release(),
-      [] {
+      LoadPlugins({PluginDir()}, NLPD_PLUGIN_HOST).release(), [] {
         google::protobuf::Map<std::string, v1::PluginConfig> configs;
         for (const char* name : {"keywords", "entities"}) {
           configs[name].set_isolation(v1::PROCESS);

@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_strict_plugins)) config.set_strict_plugins(true);
   nlpd::ApplyDefaults(nlpd::BuiltInPluginDirs("/proc/self/exe"), &config);
 
-  absl::StatusOr<std::unique_ptr<nlpd::Server>> server = nlpd::Server::Start(
-      config, nlpd::PluginHostBinary("/proc/self/exe"));
+  absl::StatusOr<std::unique_ptr<nlpd::Server>> server =
+      nlpd::Server::Start(config, nlpd::PluginHostBinary("/proc/self/exe"));
   if (!server.ok()) return Fail(server.status().message());
   // Scripts and tests wait for this line to learn the bound port.
   std::printf("nlpd listening on %s\n", (*server)->address().c_str());
@@ -158,9 +158,9 @@ int main(int argc, char** argv) {
   if (stuck > 0) {
     // Their threads still run plugin code: destroying the plugins under
     // them could crash, so leave without destructors.
-    nlpd::Log(nlpd::LogLevel::kWarning,
-              absl::StrCat("stopped; ", stuck,
-                           " worker(s) were stuck in a plugin"));
+    nlpd::Log(
+        nlpd::LogLevel::kWarning,
+        absl::StrCat("stopped; ", stuck, " worker(s) were stuck in a plugin"));
     std::fflush(stdout);
     std::_Exit(0);
   }

@@ -58,8 +58,7 @@ absl::StatusOr<ChildProcess> SpawnProcess(const std::vector<std::string>& argv,
   int err[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) != 0 ||
       (capture_stderr && pipe2(err, O_CLOEXEC) != 0)) {
-    return absl::InternalError(
-        absl::StrCat("pipe: ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -83,7 +82,10 @@ absl::StatusOr<ChildProcess> SpawnProcess(const std::vector<std::string>& argv,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.reserve(argv.size() + 1);
+  for (const std::string& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
   args.push_back(nullptr);
   ChildProcess child;
   const int error = posix_spawn(&child.pid, argv[0].c_str(), &actions,

@@ -47,8 +47,8 @@ absl::Status Analyzer::StoreResult(const RegisteredPlugin& entry,
   const Plugin& plugin = *entry.plugin;
   google::protobuf::Message* result = nullptr;
   if (entry.typed_field != nullptr) {
-    result = response->GetReflection()->MutableMessage(response,
-                                                       entry.typed_field);
+    result =
+        response->GetReflection()->MutableMessage(response, entry.typed_field);
   } else {
     // Custom results travel as bytes in an Any; parsing them here proves
     // they are what the plugin declared before a client trips over them.
@@ -161,8 +161,8 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     absl::StatusOr<std::string> result;
     {
       ScopedWorkerActivity activity(plugin.name());
-      result = plugin.Analyze(
-          {plugin_request, doc.text(), &doc.language(), &call});
+      result =
+          plugin.Analyze({plugin_request, doc.text(), &doc.language(), &call});
     }
     info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
     if (!result.ok()) {

@@ -8,8 +8,8 @@
 //   nlpd-plugin-host --probe --plugin=FILE
 //       Loads FILE, prints a serialized nlpd.v1.PluginProbe on stdout and
 //       exits. The server probes every file this way before loading it.
-#include <grpcpp/grpcpp.h>
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 

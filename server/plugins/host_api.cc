@@ -46,8 +46,7 @@ void PluginLog(nlpd_log_level level, const char* message) {
 }
 
 int IsCancelled(const nlpd_result_sink* sink) {
-  return sink != nullptr && sink->call != nullptr && sink->call->Over() ? 1
-                                                                        : 0;
+  return sink != nullptr && sink->call != nullptr && sink->call->Over() ? 1 : 0;
 }
 
 absl::StatusCode StatusCodeOf(nlpd_error_code code) {
@@ -64,10 +63,13 @@ absl::StatusCode StatusCodeOf(nlpd_error_code code) {
 }  // namespace
 
 const nlpd_host_api* HostApi() {
-  static const nlpd_host_api api = {
-      sizeof(nlpd_host_api), NLPD_ABI_VERSION_MAJOR, NLPD_ABI_VERSION_MINOR,
-      &ErrorNew,             &ResultWrite,           &PluginLog,
-      &IsCancelled};
+  static const nlpd_host_api api = {sizeof(nlpd_host_api),
+                                    NLPD_ABI_VERSION_MAJOR,
+                                    NLPD_ABI_VERSION_MINOR,
+                                    &ErrorNew,
+                                    &ResultWrite,
+                                    &PluginLog,
+                                    &IsCancelled};
   return &api;
 }
 

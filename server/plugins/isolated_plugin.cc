@@ -113,16 +113,16 @@ IsolatedPlugin::SpawnChild() {
     sequence = ++spawned_;
   }
   auto child = std::make_shared<Child>();
-  child->socket_path = absl::StrCat(options_.runtime_dir, "/", name(), ".",
-                                    sequence, ".sock");
+  child->socket_path =
+      absl::StrCat(options_.runtime_dir, "/", name(), ".", sequence, ".sock");
   unlink(child->socket_path.c_str());
-  absl::StatusOr<ChildProcess> process = SpawnProcess(
-      {options_.host_binary, "--plugin=" + info().path(),
-       "--socket=" + child->socket_path},
-      /*capture_stderr=*/false);
+  absl::StatusOr<ChildProcess> process =
+      SpawnProcess({options_.host_binary, "--plugin=" + info().path(),
+                    "--socket=" + child->socket_path},
+                   /*capture_stderr=*/false);
   if (!process.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "plugin '", name(), "': ", process.status().message()));
+    return absl::UnavailableError(
+        absl::StrCat("plugin '", name(), "': ", process.status().message()));
   }
   child->pid = process->pid;
   child->started = absl::Now();
@@ -131,9 +131,9 @@ IsolatedPlugin::SpawnChild() {
     int status = 0;
     waitpid(child->pid, &status, 0);
     unlink(child->socket_path.c_str());
-    return absl::Status(
-        code, absl::StrCat("plugin '", name(), "' (", info().path(),
-                           "): its process ", why));
+    return absl::Status(code,
+                        absl::StrCat("plugin '", name(), "' (", info().path(),
+                                     "): its process ", why));
   };
   absl::StatusOr<std::string> line =
       ReadLine(process->stdout_fd, absl::Now() + kStartTimeout);
@@ -155,9 +155,9 @@ IsolatedPlugin::SpawnChild() {
   // Each child gets its own connection, not one shared through gRPC's
   // subchannel pool with a child of the same socket path.
   arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  child->stub = v1::PluginHost::NewStub(grpc::CreateCustomChannel(
-      "unix:" + child->socket_path, grpc::InsecureChannelCredentials(),
-      arguments));
+  child->stub = v1::PluginHost::NewStub(
+      grpc::CreateCustomChannel("unix:" + child->socket_path,
+                                grpc::InsecureChannelCredentials(), arguments));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kStartTimeout));
   context.set_wait_for_ready(true);
@@ -166,11 +166,11 @@ IsolatedPlugin::SpawnChild() {
   v1::StartPluginResponse response;
   grpc::Status status = child->stub->Start(&context, request, &response);
   if (!status.ok()) {
-    return fail(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
-                    ? absl::StatusCode::kFailedPrecondition
-                    : absl::StatusCode::kUnavailable,
-                absl::StrCat("could not create the plugin: ",
-                             status.error_message()));
+    return fail(
+        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION
+            ? absl::StatusCode::kFailedPrecondition
+            : absl::StatusCode::kUnavailable,
+        absl::StrCat("could not create the plugin: ", status.error_message()));
   }
   return child;
 }
@@ -192,10 +192,9 @@ absl::StatusOr<std::string> IsolatedPlugin::Analyze(
   std::shared_ptr<Child> child = ReadyChild(deadline);
   if (child == nullptr) {
     absl::MutexLock lock(&mutex_);
-    return absl::UnavailableError(
-        absl::StrCat("plugin '", name(),
-                     "' (isolated) is restarting; its process was lost: ",
-                     last_failure_));
+    return absl::UnavailableError(absl::StrCat(
+        "plugin '", name(),
+        "' (isolated) is restarting; its process was lost: ", last_failure_));
   }
   v1::HostAnalyzeRequest request;
   request.set_request(call.request.data(), call.request.size());
@@ -213,7 +212,8 @@ absl::StatusOr<std::string> IsolatedPlugin::Analyze(
     if (response.has_error()) {
       const int code = response.error().code();
       return absl::Status(
-          code > 0 && code <= static_cast<int>(absl::StatusCode::kUnauthenticated)
+          code > 0 &&
+                  code <= static_cast<int>(absl::StatusCode::kUnauthenticated)
               ? static_cast<absl::StatusCode>(code)
               : absl::StatusCode::kInternal,
           response.error().message());
@@ -224,9 +224,11 @@ absl::StatusOr<std::string> IsolatedPlugin::Analyze(
     child->Kill(absl::StrCat("killed by the server: a call was still running ",
                              absl::FormatDuration(options_.deadline_grace),
                              " after its deadline"));
-    return absl::DeadlineExceededError(absl::StrCat(
-        "plugin '", name(), "' (isolated) ran past the call's deadline; its "
-        "process ", child->pid, " was killed and is being restarted"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("plugin '", name(),
+                     "' (isolated) ran past the call's deadline; its "
+                     "process ",
+                     child->pid, " was killed and is being restarted"));
   }
   // A transport failure: the child is gone or going. Name what happened.
   child->reaped.WaitForNotificationWithTimeout(absl::Seconds(2));
@@ -296,15 +298,15 @@ void IsolatedPlugin::Supervise() {
           return;
         }
         child_ = *next;
-        Log(LogLevel::kInfo, absl::StrCat("plugin '", name(),
-                                          "' (isolated) restarted, pid ",
-                                          (*next)->pid));
+        Log(LogLevel::kInfo,
+            absl::StrCat("plugin '", name(), "' (isolated) restarted, pid ",
+                         (*next)->pid));
       } else {
         backoff = std::min(backoff * 2, kMaxBackoff);
         Log(LogLevel::kError,
-            absl::StrCat("restarting plugin '", name(), "' failed: ",
-                         next.status().message(), "; next attempt in ",
-                         absl::FormatDuration(backoff)));
+            absl::StrCat("restarting plugin '", name(),
+                         "' failed: ", next.status().message(),
+                         "; next attempt in ", absl::FormatDuration(backoff)));
       }
       continue;
     }
@@ -339,11 +341,11 @@ void IsolatedPlugin::Supervise() {
     if (options_.memory_limit_bytes > 0) {
       const uint64_t resident = ResidentBytes(child->pid);
       if (resident > options_.memory_limit_bytes) {
-        child->Kill(absl::StrCat(
-            "killed by the server: its resident memory grew to ",
-            resident >> 20, " MiB, over the limit of ",
-            options_.memory_limit_bytes >> 20,
-            " MiB (--plugin_memory_limit_mb)"));
+        child->Kill(
+            absl::StrCat("killed by the server: its resident memory grew to ",
+                         resident >> 20, " MiB, over the limit of ",
+                         options_.memory_limit_bytes >> 20,
+                         " MiB (--plugin_memory_limit_mb)"));
       }
     }
     if (!wait(kPollInterval)) return;

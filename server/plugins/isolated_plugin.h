@@ -67,7 +67,8 @@ class IsolatedPlugin final : public Plugin {
   // Reaps a dead child, kills one over its memory limit, restarts.
   void Supervise();
   // Records that `child` died of `reason` and that a restart is due.
-  void ChildLost(const std::shared_ptr<Child>& child, const std::string& reason);
+  void ChildLost(const std::shared_ptr<Child>& child,
+                 const std::string& reason);
 
   const std::string config_;
   const IsolationOptions options_;

@@ -9,8 +9,8 @@
 #include <memory>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "plugins/host_api.h"
@@ -103,8 +103,7 @@ absl::StatusOr<v1::PluginInfo> ReadDescriptor(const std::string& path,
   info.set_checks_cancellation(d->checks_cancellation != 0);
   info.set_abi_version(absl::StrCat(api.abi_major, ".", api.abi_minor));
 
-  if (absl::Status schema = ResultSchema::Create(info).status();
-      !schema.ok()) {
+  if (absl::Status schema = ResultSchema::Create(info).status(); !schema.ok()) {
     return Refuse(path, schema.message());
   }
   if (info.languages().empty()) {
@@ -182,8 +181,8 @@ absl::StatusOr<std::unique_ptr<Plugin>> InstantiatePlugin(
       return absl::FailedPreconditionError(status.message());
     }
   }
-  return std::make_unique<InProcessPlugin>(library.info, library.api,
-                                           instance, library.thread_safe);
+  return std::make_unique<InProcessPlugin>(library.info, library.api, instance,
+                                           library.thread_safe);
 }
 
 }  // namespace nlpd

@@ -34,8 +34,7 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
   char buffer[1 << 16];
   while (file.read(buffer, sizeof(buffer)) || file.gcount() > 0) {
-    EVP_DigestUpdate(context.get(), buffer,
-                     static_cast<size_t>(file.gcount()));
+    EVP_DigestUpdate(context.get(), buffer, static_cast<size_t>(file.gcount()));
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -78,13 +77,12 @@ void LogChange(const v1::PluginChange& change) {
       break;
     case v1::PluginChange::RELOADED:
       Log(LogLevel::kInfo,
-          absl::StrCat("reloaded plugin '", change.name(), "': ",
-                       change.old_version(), " (sha256 ",
-                       change.old_sha256().substr(0, 12), ") -> ",
-                       change.new_version(), " (sha256 ",
-                       change.new_sha256().substr(0, 12), ", ",
-                       IsolationName(change.isolation()), ") from ",
-                       change.path()));
+          absl::StrCat(
+              "reloaded plugin '", change.name(), "': ", change.old_version(),
+              " (sha256 ", change.old_sha256().substr(0, 12), ") -> ",
+              change.new_version(), " (sha256 ",
+              change.new_sha256().substr(0, 12), ", ",
+              IsolationName(change.isolation()), ") from ", change.path()));
       break;
     case v1::PluginChange::UNLOADED:
       Log(LogLevel::kInfo, absl::StrCat("unloaded plugin '", change.name(),
@@ -198,13 +196,12 @@ absl::StatusOr<RegisteredPlugin> PluginManager::Instantiate(
           absl::StrCat(options_.isolation.runtime_dir, "/libnlpd_", name, ".",
                        candidate.sha256.substr(0, 16), ".so");
       std::error_code error;
-      fs::copy_file(candidate.path, load_path,
-                    fs::copy_options::skip_existing, error);
+      fs::copy_file(candidate.path, load_path, fs::copy_options::skip_existing,
+                    error);
       if (error) {
-        return absl::InternalError(absl::StrCat("plugin ", candidate.path,
-                                                ": cannot copy it to ",
-                                                load_path, ": ",
-                                                error.message()));
+        return absl::InternalError(
+            absl::StrCat("plugin ", candidate.path, ": cannot copy it to ",
+                         load_path, ": ", error.message()));
       }
     }
     absl::StatusOr<PluginLibrary> library = OpenPluginLibrary(load_path);
@@ -243,8 +240,7 @@ v1::PluginChanges PluginManager::Apply(
   std::map<std::string, std::string> refused;
   auto refuse = [&](const std::string& name, const std::string& path,
                     const std::string& message) {
-    v1::PluginChange change =
-        MakeChange(v1::PluginChange::REFUSED, name, path);
+    v1::PluginChange change = MakeChange(v1::PluginChange::REFUSED, name, path);
     change.set_message(message);
     *changes.add_changes() = change;
     if (!name.empty()) refused[name] = message;
@@ -334,19 +330,18 @@ v1::PluginChanges PluginManager::Apply(
     std::string clash;
     for (const std::string& file : candidate.registered_files) {
       if (auto other = new_files.find(file); other != new_files.end()) {
-        clash = absl::StrCat("plugin ", path, " ('", name,
-                             "'): its protobuf file ", file,
-                             " is also defined by plugin ", other->second,
-                             "; two plugins must not ship a .proto file of "
-                             "the same path");
+        clash =
+            absl::StrCat("plugin ", path, " ('", name, "'): its protobuf file ",
+                         file, " is also defined by plugin ", other->second,
+                         "; two plugins must not ship a .proto file of "
+                         "the same path");
         break;
       }
       if (candidate.isolation != v1::IN_PROCESS) continue;
       auto owner = registered_files_.find(file);
       if (owner != registered_files_.end() &&
           owner->second != candidate.sha256) {
-        const std::string& owner_path =
-            opened_by_sha_.at(owner->second).path;
+        const std::string& owner_path = opened_by_sha_.at(owner->second).path;
         clash =
             owner_path == path
                 ? absl::StrCat(
@@ -390,8 +385,9 @@ v1::PluginChanges PluginManager::Apply(
   std::set<std::string> ready;
   for (const auto& [name, reason] : order.rejected) {
     const Candidate& candidate = candidates[by_name.at(name)];
-    refuse(name, candidate.path,
-           absl::StrCat("plugin ", candidate.path, " ('", name, "'): ", reason));
+    refuse(
+        name, candidate.path,
+        absl::StrCat("plugin ", candidate.path, " ('", name, "'): ", reason));
   }
   for (const std::string& name : order.order) {
     const Candidate& candidate = candidates[by_name.at(name)];
@@ -401,8 +397,8 @@ v1::PluginChanges PluginManager::Apply(
     }
     if (!missing.empty()) {
       refuse(name, candidate.path,
-             absl::StrCat("plugin ", candidate.path, " ('", name,
-                          "'): needs '", missing, "', which failed to load"));
+             absl::StrCat("plugin ", candidate.path, " ('", name, "'): needs '",
+                          missing, "', which failed to load"));
       continue;
     }
     if (candidate.reuse) {
@@ -421,10 +417,10 @@ v1::PluginChanges PluginManager::Apply(
       }
       continue;
     }
-    v1::PluginChange change = MakeChange(
-        candidate.existing != nullptr ? v1::PluginChange::RELOADED
-                                      : v1::PluginChange::LOADED,
-        name, candidate.path);
+    v1::PluginChange change =
+        MakeChange(candidate.existing != nullptr ? v1::PluginChange::RELOADED
+                                                 : v1::PluginChange::LOADED,
+                   name, candidate.path);
     if (candidate.existing != nullptr) {
       change.set_old_version(candidate.existing->plugin->info().version());
       change.set_old_sha256(candidate.existing->plugin->info().sha256());
@@ -454,9 +450,9 @@ v1::PluginChanges PluginManager::Apply(
   v1::PluginChanges reported;
   for (v1::PluginChange& change : *changes.mutable_changes()) {
     if (change.action() == v1::PluginChange::REFUSED) {
-      std::string key = absl::StrCat(change.path(), "\n",
-                                     sha_by_path[change.path()], "\n",
-                                     change.message());
+      std::string key =
+          absl::StrCat(change.path(), "\n", sha_by_path[change.path()], "\n",
+                       change.message());
       const bool seen = reported_refusals_.count(key) != 0;
       refusals.insert(std::move(key));
       if (seen) continue;
@@ -480,15 +476,16 @@ absl::StatusOr<v1::PluginChanges> PluginManager::Load(const std::string& path) {
   const fs::path file = fs::weakly_canonical(path, error);
   bool in_directory = false;
   for (const std::string& directory : options_.directories) {
-    if (!error && file.parent_path() == fs::weakly_canonical(directory, error)) {
+    if (!error &&
+        file.parent_path() == fs::weakly_canonical(directory, error)) {
       in_directory = true;
     }
   }
   if (!in_directory) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "plugin ", path, " is not in a plugin directory (",
-        absl::StrJoin(options_.directories, ", "),
-        "); plugins load only from configured directories"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("plugin ", path, " is not in a plugin directory (",
+                     absl::StrJoin(options_.directories, ", "),
+                     "); plugins load only from configured directories"));
   }
   if (!IsPluginFileName(file.filename().string())) {
     return absl::InvalidArgumentError(
@@ -503,10 +500,10 @@ absl::StatusOr<v1::PluginChanges> PluginManager::Load(const std::string& path) {
   if (!probe.ok()) return probe.status();
   const std::string& name = probe->info().name();
   if (Current()->Find(name) != nullptr) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "plugin '", name, "' is already loaded from ",
-        Current()->Find(name)->plugin->info().path(),
-        "; ReloadPlugins replaces a changed file"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("plugin '", name, "' is already loaded from ",
+                     Current()->Find(name)->plugin->info().path(),
+                     "; ReloadPlugins replaces a changed file"));
   }
   unloaded_.erase(name);
   std::vector<v1::PluginLoadError> errors;
@@ -530,7 +527,8 @@ absl::StatusOr<v1::PluginChanges> PluginManager::Unload(
   const std::shared_ptr<const PluginRegistry> current = Current();
   const RegisteredPlugin* target = current->Find(name);
   if (target == nullptr) {
-    return absl::NotFoundError(absl::StrCat("no plugin '", name, "' is loaded"));
+    return absl::NotFoundError(
+        absl::StrCat("no plugin '", name, "' is loaded"));
   }
   std::vector<std::string> dependents;
   std::vector<RegisteredPlugin> entries;
@@ -575,8 +573,7 @@ v1::ListPluginsResponse PluginManager::List() const {
 }
 
 std::unique_ptr<PluginManager> LoadPlugins(
-    const std::vector<std::string>& directories,
-    const std::string& host_binary,
+    const std::vector<std::string>& directories, const std::string& host_binary,
     const google::protobuf::Map<std::string, v1::PluginConfig>& configs) {
   PluginManagerOptions options;
   options.directories = directories;

@@ -129,8 +129,7 @@ class PluginManager {
 // `host_binary`. For tools, tests and benchmarks that need the plugins
 // without a server. Sockets and copies go to a new directory under /tmp.
 std::unique_ptr<PluginManager> LoadPlugins(
-    const std::vector<std::string>& directories,
-    const std::string& host_binary,
+    const std::vector<std::string>& directories, const std::string& host_binary,
     const google::protobuf::Map<std::string, v1::PluginConfig>& configs = {});
 
 }  // namespace nlpd

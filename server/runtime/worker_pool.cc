@@ -150,7 +150,8 @@ void WorkerPool::Watch() {
       }
     }
     for (Worker& worker : workers_) {
-      if (!worker.busy || worker.stuck || worker.deadline == absl::InfiniteFuture() ||
+      if (!worker.busy || worker.stuck ||
+          worker.deadline == absl::InfiniteFuture() ||
           now < worker.deadline + options_.stuck_after) {
         continue;
       }
@@ -163,18 +164,18 @@ void WorkerPool::Watch() {
       ++stuck_;
       --serving_;
       Log(LogLevel::kWarning,
-          absl::StrCat(
-              "a worker is stuck in ", what, ": busy for ",
-              absl::FormatDuration(absl::Trunc(now - worker.started,
-                                               absl::Milliseconds(100))),
-              ", ",
-              absl::FormatDuration(absl::Trunc(now - worker.deadline,
-                                               absl::Milliseconds(100))),
-              " past its call's deadline; ",
-              replace ? "starting a replacement worker"
-                      : "no replacement left (max_replacements reached)",
-              ". Run the plugin isolated (--isolate=", worker.activity,
-              ") to have a hung call killed"));
+          absl::StrCat("a worker is stuck in ", what, ": busy for ",
+                       absl::FormatDuration(absl::Trunc(
+                           now - worker.started, absl::Milliseconds(100))),
+                       ", ",
+                       absl::FormatDuration(absl::Trunc(
+                           now - worker.deadline, absl::Milliseconds(100))),
+                       " past its call's deadline; ",
+                       replace
+                           ? "starting a replacement worker"
+                           : "no replacement left (max_replacements reached)",
+                       ". Run the plugin isolated (--isolate=", worker.activity,
+                       ") to have a hung call killed"));
       if (replace) StartWorker();
     }
   }

@@ -18,8 +18,12 @@ grpc::ServerUnaryReactor* RunOnExecutor(
   const bool queued = executor->TrySubmit(
       [reactor, response, operation = std::move(operation)]() mutable {
         absl::StatusOr<v1::PluginChanges> changes = std::move(operation)();
-        if (changes.ok()) *response = *std::move(changes);
-        reactor->Finish(ToGrpcStatus(changes.status()));
+        if (!changes.ok()) {
+          reactor->Finish(ToGrpcStatus(changes.status()));
+          return;
+        }
+        *response = *std::move(changes);
+        reactor->Finish(grpc::Status::OK);
       });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -50,29 +54,26 @@ grpc::ServerUnaryReactor* AdminService::ListPlugins(
 grpc::ServerUnaryReactor* AdminService::LoadPlugin(
     grpc::CallbackServerContext* context, const v1::LoadPluginRequest* request,
     v1::PluginChanges* response) {
-  return RunOnExecutor(context, executor_, response,
-                       [this, path = request->path()] {
-                         return plugins_->Load(path);
-                       });
+  return RunOnExecutor(
+      context, executor_, response,
+      [this, path = request->path()] { return plugins_->Load(path); });
 }
 
 grpc::ServerUnaryReactor* AdminService::UnloadPlugin(
     grpc::CallbackServerContext* context,
     const v1::UnloadPluginRequest* request, v1::PluginChanges* response) {
-  return RunOnExecutor(context, executor_, response,
-                       [this, name = request->name()] {
-                         return plugins_->Unload(name);
-                       });
+  return RunOnExecutor(
+      context, executor_, response,
+      [this, name = request->name()] { return plugins_->Unload(name); });
 }
 
 grpc::ServerUnaryReactor* AdminService::ReloadPlugins(
     grpc::CallbackServerContext* context,
     const v1::ReloadPluginsRequest* /*request*/, v1::PluginChanges* response) {
-  return RunOnExecutor(
-      context, executor_, response,
-      [this]() -> absl::StatusOr<v1::PluginChanges> {
-        return plugins_->Reload();
-      });
+  return RunOnExecutor(context, executor_, response,
+                       [this]() -> absl::StatusOr<v1::PluginChanges> {
+                         return plugins_->Reload();
+                       });
 }
 
 }  // namespace nlpd

@@ -25,10 +25,9 @@ class AdminService final : public v1::Admin::CallbackService {
   grpc::ServerUnaryReactor* LoadPlugin(grpc::CallbackServerContext* context,
                                        const v1::LoadPluginRequest* request,
                                        v1::PluginChanges* response) override;
-  grpc::ServerUnaryReactor* UnloadPlugin(
-      grpc::CallbackServerContext* context,
-      const v1::UnloadPluginRequest* request,
-      v1::PluginChanges* response) override;
+  grpc::ServerUnaryReactor* UnloadPlugin(grpc::CallbackServerContext* context,
+                                         const v1::UnloadPluginRequest* request,
+                                         v1::PluginChanges* response) override;
   grpc::ServerUnaryReactor* ReloadPlugins(
       grpc::CallbackServerContext* context,
       const v1::ReloadPluginsRequest* request,

@@ -98,18 +98,21 @@ class StreamReactor final
 
   void Submit(Slot* slot,
               const std::shared_ptr<const grpc::ByteBuffer>& payload) {
-    bool queued = pool_->TrySubmit([this, slot, payload] {
-      StreamItem item = ReadStreamRequest(*payload);
-      google::protobuf::Arena arena;
-      auto* response =
-          google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(&arena);
-      absl::Status status = item.request.status();
-      if (status.ok()) {
-        status = analyzer_->Analyze(*item.request, MakeCallContext(context_),
-                                    response);
-      }
-      Complete(slot, std::move(item.id), status, response);
-    }, DeadlineOf(context_));
+    bool queued = pool_->TrySubmit(
+        [this, slot, payload] {
+          StreamItem item = ReadStreamRequest(*payload);
+          google::protobuf::Arena arena;
+          auto* response =
+              google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(
+                  &arena);
+          absl::Status status = item.request.status();
+          if (status.ok()) {
+            status = analyzer_->Analyze(*item.request,
+                                        MakeCallContext(context_), response);
+          }
+          Complete(slot, std::move(item.id), status, response);
+        },
+        DeadlineOf(context_));
     if (!queued) {
       // Rare (many streams at once): reading the id here, on the gRPC
       // thread, is cheap enough.
@@ -209,8 +212,8 @@ class StreamReactor final
 }  // namespace
 
 AnalysisService::AnalysisService(const Analyzer* analyzer,
-                                 const PluginManager* plugins,
-                                 WorkerPool* pool, size_t stream_window,
+                                 const PluginManager* plugins, WorkerPool* pool,
+                                 size_t stream_window,
                                  v1::ServerInfo server_info)
     : analyzer_(analyzer),
       plugins_(plugins),
@@ -222,19 +225,23 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  bool queued = pool_->TrySubmit([this, context, request, response, reactor] {
-    absl::StatusOr<v1::AnalyzeRequest> parsed = ReadAnalyzeRequest(*request);
-    // One arena per call: thousands of token messages, freed at once.
-    google::protobuf::Arena arena;
-    auto* result =
-        google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(&arena);
-    absl::Status status = parsed.status();
-    if (status.ok()) {
-      status = analyzer_->Analyze(*parsed, MakeCallContext(context), result);
-    }
-    if (status.ok()) status = WriteMessage(*result, response);
-    reactor->Finish(ToGrpcStatus(status));
-  }, DeadlineOf(context));
+  bool queued = pool_->TrySubmit(
+      [this, context, request, response, reactor] {
+        absl::StatusOr<v1::AnalyzeRequest> parsed =
+            ReadAnalyzeRequest(*request);
+        // One arena per call: thousands of token messages, freed at once.
+        google::protobuf::Arena arena;
+        auto* result =
+            google::protobuf::Arena::CreateMessage<v1::AnalyzeResponse>(&arena);
+        absl::Status status = parsed.status();
+        if (status.ok()) {
+          status =
+              analyzer_->Analyze(*parsed, MakeCallContext(context), result);
+        }
+        if (status.ok()) status = WriteMessage(*result, response);
+        reactor->Finish(ToGrpcStatus(status));
+      },
+      DeadlineOf(context));
   if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));
   return reactor;
 }

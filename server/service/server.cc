@@ -45,8 +45,8 @@ v1::ServerInfo MakeServerInfo() {
 // A new private directory under $TMPDIR (or /tmp).
 absl::StatusOr<std::string> MakeRuntimeDir() {
   const char* tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/nlpd-XXXXXX");
+  std::string pattern = absl::StrCat(
+      tmp != nullptr && *tmp != '\0' ? tmp : "/tmp", "/nlpd-XXXXXX");
   if (mkdtemp(pattern.data()) == nullptr) {
     return absl::InternalError(
         absl::StrCat("cannot create a runtime directory ", pattern));
@@ -95,10 +95,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       refusals.push_back(error.message());
     }
     if (!refusals.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("--strict_plugins: ", refusals.size(),
-                       " plugin file(s) refused: ",
-                       absl::StrJoin(refusals, "; ")));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--strict_plugins: ", refusals.size(),
+          " plugin file(s) refused: ", absl::StrJoin(refusals, "; ")));
     }
   }
 
@@ -216,7 +215,9 @@ size_t Server::Shutdown(absl::Duration grace) {
       Log(LogLevel::kWarning,
           absl::StrCat("abandoning ", stuck_workers_,
                        " call(s) whose worker is stuck in a plugin"));
-      grpc_server_.release();  // still shutting down on the detached thread
+      // Still shutting down on the detached thread: leaked on purpose.
+      grpc::Server* leaked = grpc_server_.release();
+      (void)leaked;
       return stuck_workers_;
     }
     stopper.join();

@@ -3,10 +3,10 @@
 // dependencies.
 #include "plugins/plugin_registry.h"
 
-#include "plugins/plugin_manager.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "plugins/plugin_manager.h"
 
 namespace nlpd {
 namespace {

@@ -38,7 +38,8 @@ class ServerTest : public ::testing::Test {
     config.set_queue_size(queue_size);
     config.set_stream_window(4);
     ApplyDefaults({}, &config);
-    absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(config, NLPD_PLUGIN_HOST);
+    absl::StatusOr<std::unique_ptr<Server>> server =
+        Server::Start(config, NLPD_PLUGIN_HOST);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     stub_ = v1::AnalysisService::NewStub(grpc::CreateChannel(
@@ -117,7 +118,8 @@ TEST_F(ServerTest, BusyPortIsAnErrorNotASharedPort) {
   v1::ServerConfig config;
   config.set_listen(server_->address());
   ApplyDefaults({}, &config);
-  absl::StatusOr<std::unique_ptr<Server>> second = Server::Start(config, NLPD_PLUGIN_HOST);
+  absl::StatusOr<std::unique_ptr<Server>> second =
+      Server::Start(config, NLPD_PLUGIN_HOST);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(second.status().message()),
               HasSubstr(server_->address()));

@@ -21,8 +21,8 @@ class StancePluginTest : public ::testing::Test {
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     text_pipeline_ = *std::move(pipeline);
     plugins_ = LoadPlugins({NLPD_BUILT_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
-    analyzer_ = std::make_unique<Analyzer>(text_pipeline_.get(),
-                                           plugins_.get(), 1 << 20);
+    analyzer_ = std::make_unique<Analyzer>(text_pipeline_.get(), plugins_.get(),
+                                           1 << 20);
   }
 
   std::unique_ptr<text::TextPipeline> text_pipeline_;
