@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log.h"
+#include "grpc/health/v1/health.pb.h"
 #include "nlpd/plugin.h"
 
 namespace nlpd {
@@ -119,6 +120,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       server->plugins_.get(), server->admin_executor_.get(), MakeServerInfo());
 
   grpc::EnableDefaultHealthCheckService(true);
+  // grpc++'s health service does not register its schema with protobuf;
+  // ours (proto/grpc/health/v1/health.proto) does, once this reference has
+  // the linker keep it, so that reflection can describe the service.
+  static_cast<void>(grpc::health::v1::HealthCheckRequest::descriptor());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which lets a second server bind the
