@@ -13,9 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/build_info.h"
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
-#include "nlpd/plugin.h"
 
 namespace nlpd {
 namespace {
@@ -33,10 +33,9 @@ std::string HostOf(const std::string& listen) {
 
 v1::ServerInfo MakeServerInfo() {
   v1::ServerInfo info;
-  info.set_version(NLPD_VERSION);
-  info.set_build_type(NLPD_BUILD_TYPE);
-  info.set_abi_version(
-      absl::StrCat(NLPD_ABI_VERSION_MAJOR, ".", NLPD_ABI_VERSION_MINOR));
+  info.set_version(std::string(BuildVersion()));
+  info.set_build_type(std::string(BuildType()));
+  info.set_abi_version(AbiVersion());
   return info;
 }
 
