@@ -6,15 +6,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/build_info.h"
 #include "common/log.h"
 #include "config/server_config.h"
 #include "service/server.h"
@@ -87,6 +90,9 @@ int main(int argc, char** argv) {
       "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "
       "[--config=FILE]");
   std::vector<std::string> plugin_dirs = CollectPluginDirs(argc, argv);
+  absl::FlagsUsageConfig usage_config;
+  usage_config.version_string = [] { return nlpd::VersionLine("nlpd"); };
+  absl::SetFlagsUsageConfig(std::move(usage_config));
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_verbose)) nlpd::SetLogLevel(nlpd::LogLevel::kDebug);
 

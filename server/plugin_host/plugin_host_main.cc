@@ -18,14 +18,17 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/build_info.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor_database.h"
 #include "nlpd/v1/plugin_host.grpc.pb.h"
@@ -166,6 +169,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "runs one nlpd plugin in its own process (started by nlpd).\n"
       "Usage: nlpd-plugin-host --plugin=FILE (--socket=PATH | --probe)");
+  absl::FlagsUsageConfig usage_config;
+  usage_config.version_string = [] {
+    return nlpd::VersionLine("nlpd-plugin-host");
+  };
+  absl::SetFlagsUsageConfig(std::move(usage_config));
   absl::ParseCommandLine(argc, argv);
   const std::string plugin = absl::GetFlag(FLAGS_plugin);
   if (plugin.empty()) {

@@ -16,8 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
+#include "common/build_info.h"
 #include "common/log.h"
-#include "nlpd/plugin.h"
+#include "grpc/health/v1/health.pb.h"
 
 namespace nlpd {
 namespace {
@@ -35,10 +36,9 @@ std::string HostOf(const std::string& listen) {
 
 v1::ServerInfo MakeServerInfo() {
   v1::ServerInfo info;
-  info.set_version(NLPD_VERSION);
-  info.set_build_type(NLPD_BUILD_TYPE);
-  info.set_abi_version(
-      absl::StrCat(NLPD_ABI_VERSION_MAJOR, ".", NLPD_ABI_VERSION_MINOR));
+  info.set_version(std::string(BuildVersion()));
+  info.set_build_type(std::string(BuildType()));
+  info.set_abi_version(AbiVersion());
   return info;
 }
 
@@ -121,6 +121,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       server->plugins_.get(), server->admin_executor_.get(), MakeServerInfo());
 
   grpc::EnableDefaultHealthCheckService(true);
+  // grpc++'s health service does not register its schema with protobuf;
+  // ours (proto/grpc/health/v1/health.proto) does, once this reference has
+  // the linker keep it, so that reflection can describe the service.
+  static_cast<void>(grpc::health::v1::HealthCheckRequest::descriptor());
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which lets a second server bind the

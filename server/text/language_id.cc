@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
+#include <string>
+
+#include "absl/strings/ascii.h"
 
 namespace nlpd::text {
 namespace {
@@ -82,6 +86,38 @@ bool IsLanguageTag(std::string_view tag) {
     subtag_begin = i + 1;
   }
   return true;
+}
+
+std::string CanonicalLanguageTag(std::string_view tag) {
+  std::string canonical(tag);
+  bool primary = true;
+  bool after_singleton = false;
+  size_t begin = 0;
+  while (begin <= canonical.size()) {
+    size_t end = canonical.find_first_of("-_", begin);
+    if (end == std::string::npos) end = canonical.size();
+    if (end < canonical.size()) canonical[end] = '-';
+    const std::span<char> subtag(canonical.data() + begin, end - begin);
+    const bool all_letters =
+        std::all_of(subtag.begin(), subtag.end(),
+                    [](char c) { return absl::ascii_isalpha(c); });
+    const bool all_digits =
+        std::all_of(subtag.begin(), subtag.end(),
+                    [](char c) { return absl::ascii_isdigit(c); });
+    for (char& c : subtag) c = absl::ascii_tolower(c);
+    if (!primary && !after_singleton) {
+      if (subtag.size() == 4 && all_letters) {  // script
+        subtag[0] = absl::ascii_toupper(subtag[0]);
+      } else if ((subtag.size() == 2 && all_letters) ||
+                 (subtag.size() == 3 && all_digits)) {  // region
+        for (char& c : subtag) c = absl::ascii_toupper(c);
+      }
+    }
+    if (!primary && subtag.size() == 1) after_singleton = true;
+    primary = false;
+    begin = end + 1;
+  }
+  return canonical;
 }
 
 }  // namespace nlpd::text

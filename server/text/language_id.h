@@ -30,6 +30,18 @@ LanguageGuess IdentifyLanguage(std::string_view utf8_text);
 // by '-' or '_' ("de", "en-GB", "zh-Hant", "de_AT"). Pure; thread-safe.
 bool IsLanguageTag(std::string_view tag);
 
+// The canonical form of `tag`, a tag IsLanguageTag accepts, following the
+// case conventions of BCP-47 (RFC 5646 section 2.1.1): '_' becomes '-'; the
+// primary language subtag is lower case; before any singleton subtag ("x",
+// "u", ...), a 4-letter subtag is a script in title case ("Hant") and a
+// 2-letter or 3-digit subtag a region in upper case ("DE", "419"); every
+// other subtag, and all after a singleton, lower case. So "DE" -> "de",
+// "de_DE" -> "de-DE", "EN-gb" -> "en-GB", "zh_hant_tw" -> "zh-Hant-TW".
+// The result has the length of `tag`, is itself a language tag, and is its
+// own canonical form. Case only: no alias mapping ("iw" stays "iw").
+// Undefined for a `tag` IsLanguageTag rejects. Pure; thread-safe.
+std::string CanonicalLanguageTag(std::string_view tag);
+
 // The primary language subtag of `tag` ("de" for "de-AT"): the SDK's rule,
 // so the server and plugins agree.
 using sdk::PrimarySubtag;

@@ -1,8 +1,10 @@
 #include "text/text_pipeline.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,22 @@
 
 namespace nlpd::text {
 namespace {
+
+// Longest part of a caller's value quoted in an error message: gRPC clients
+// refuse a status whose message exceeds their metadata limit (16 KiB), and
+// would report that instead of the error.
+constexpr size_t kMaxQuotedBytes = 64;
+
+// `value` for an error message: its first kMaxQuotedBytes, cut before a
+// UTF-8 continuation byte, and "..." when cut.
+std::string Abbreviated(std::string_view value) {
+  if (value.size() <= kMaxQuotedBytes) return std::string(value);
+  size_t end = kMaxQuotedBytes;
+  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return absl::StrCat(absl::string_view(value.data(), end), "...");
+}
 
 bool IsBlank(const Utf16Text& text) {
   for (uint32_t i = 0; i < text.size();) {
@@ -138,10 +156,9 @@ absl::Status TextPipeline::ProcessInto(std::string_view text,
   }
   if (absl::Status status = ValidateUtf8(text); !status.ok()) return status;
   if (!language_hint.empty() && !IsLanguageTag(language_hint)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "language '",
-        absl::string_view(language_hint.data(), language_hint.size()),
-        "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("language '", Abbreviated(language_hint),
+                     "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
   }
 
   std::string* nfc_text = document.mutable_text();
@@ -153,7 +170,8 @@ absl::Status TextPipeline::ProcessInto(std::string_view text,
   if (IsBlank(utf16)) return absl::InvalidArgumentError("text is empty");
 
   if (!language_hint.empty()) {
-    document.set_language(std::string(language_hint));
+    // Canonical once, here: plugins compare tags as they are ("de").
+    document.set_language(CanonicalLanguageTag(language_hint));
     document.set_language_confidence(1.0f);
   } else {
     LanguageGuess guess = IdentifyLanguage(*nfc_text);

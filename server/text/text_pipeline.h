@@ -32,14 +32,19 @@ class TextPipeline {
   //
   // Returns InvalidArgument when `text` is not well-formed UTF-8 (the
   // message names the byte offset of the first ill-formed sequence), is 1 GiB
-  // or larger, or is empty or white space only ("text is empty").
+  // or larger, or is empty or white space only ("text is empty"), or when a
+  // non-empty `language_hint` is not a language tag (IsLanguageTag; the
+  // message quotes at most its first 64 bytes).
   //
   // Otherwise returns a Document with:
   //  - text: `text` in Unicode NFC; every span indexes this text, in UTF-8
   //    bytes and in code points;
-  //  - language: `language_hint` as given with confidence 1 if non-empty,
-  //    else CLD2's guess ("und", confidence 0, if it has none). The hint's
-  //    primary subtag also selects the sentence rules ("de-AT" -> de);
+  //  - language: if `language_hint` is non-empty, its canonical form
+  //    (CanonicalLanguageTag: "DE" -> "de", "de_at" -> "de-AT") with
+  //    confidence 1, else CLD2's guess ("und", confidence 0, if it has
+  //    none). This is the one place a caller's tag is normalized: plugins
+  //    only ever see canonical tags. The primary subtag also selects the
+  //    sentence rules ("de-AT" -> de);
   //  - sentences: in order, each spanning its first to last token (no
   //    surrounding white space); every line break ends a sentence;
   //  - tokens: in order, never white space; each inside one sentence, and

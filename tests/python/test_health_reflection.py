@@ -25,6 +25,31 @@ def test_reflection_lists_service(channel: grpc.Channel) -> None:
     assert method.input_type.full_name == "nlpd.v1.AnalyzeRequest"
 
 
+def test_reflection_describes_health_service(channel: grpc.Channel) -> None:
+    """Reflection lists grpc.health.v1.Health; its schema must resolve too (grpcurl describe)."""
+    db = ProtoReflectionDescriptorDatabase(channel)
+    assert "grpc.health.v1.Health" in set(db.get_services())
+    file = db.FindFileContainingSymbol("grpc.health.v1.Health")
+    assert file.package == "grpc.health.v1"
+    pool = descriptor_pool.DescriptorPool(db)
+    service = pool.FindServiceByName("grpc.health.v1.Health")
+    check = service.FindMethodByName("Check")
+    assert check.input_type.full_name == "grpc.health.v1.HealthCheckRequest"
+    assert check.output_type.full_name == "grpc.health.v1.HealthCheckResponse"
+    assert not check.server_streaming
+    watch = service.FindMethodByName("Watch")
+    assert watch.input_type.full_name == "grpc.health.v1.HealthCheckRequest"
+    assert watch.output_type.full_name == "grpc.health.v1.HealthCheckResponse"
+    assert watch.server_streaming
+    status = check.output_type.fields_by_name["status"].enum_type
+    assert {v.name: v.number for v in status.values} == {
+        "UNKNOWN": 0,
+        "SERVING": 1,
+        "NOT_SERVING": 2,
+        "SERVICE_UNKNOWN": 3,
+    }
+
+
 def test_reflection_describes_plugin_result_type(channel: grpc.Channel) -> None:
     """DESIGN.md: the plugin's FileDescriptorSet is published through reflection too."""
     pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(channel))

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace nlpd::text {
 namespace {
 
@@ -39,6 +41,48 @@ TEST(IdentifyLanguageTest, ControlCharactersDoNotHideTheLanguage) {
       "Die Bundesregierung will das Gesetz noch in diesem Jahr verabschieden, "
       "sagte ein Sprecher am Mittwoch in Berlin.\x01 Rest");
   EXPECT_EQ(guess.code, "de");
+}
+
+TEST(CanonicalLanguageTagTest, CasesSubtagsByTheirKind) {
+  EXPECT_EQ(CanonicalLanguageTag("de"), "de");
+  EXPECT_EQ(CanonicalLanguageTag("DE"), "de");
+  EXPECT_EQ(CanonicalLanguageTag("De"), "de");
+  EXPECT_EQ(CanonicalLanguageTag("de-DE"), "de-DE");
+  EXPECT_EQ(CanonicalLanguageTag("de-de"), "de-DE");
+  EXPECT_EQ(CanonicalLanguageTag("EN-gb"), "en-GB");
+  EXPECT_EQ(CanonicalLanguageTag("ZH-HANT"), "zh-Hant");
+  EXPECT_EQ(CanonicalLanguageTag("sr-latn-rs"), "sr-Latn-RS");
+  EXPECT_EQ(CanonicalLanguageTag("ES-419"), "es-419");
+  // Extended language subtag and variants: lower case.
+  EXPECT_EQ(CanonicalLanguageTag("ZH-YUE-HK"), "zh-yue-HK");
+  EXPECT_EQ(CanonicalLanguageTag("DE-CH-1996"), "de-CH-1996");
+  EXPECT_EQ(CanonicalLanguageTag("SL-ROZAJ-BISKE"), "sl-rozaj-biske");
+}
+
+TEST(CanonicalLanguageTagTest, UnderscoreBecomesHyphen) {
+  EXPECT_EQ(CanonicalLanguageTag("de_DE"), "de-DE");
+  EXPECT_EQ(CanonicalLanguageTag("de_at"), "de-AT");
+  EXPECT_EQ(CanonicalLanguageTag("zh_hant_tw"), "zh-Hant-TW");
+  EXPECT_EQ(CanonicalLanguageTag("en_US-posix"), "en-US-posix");
+}
+
+TEST(CanonicalLanguageTagTest, SubtagsAfterASingletonAreLowerCase) {
+  // RFC 5646 2.1.1: extensions and private use are lower case whatever
+  // their length, so "DE" after "x-" is not a region.
+  EXPECT_EQ(CanonicalLanguageTag("EN-X-DE"), "en-x-de");
+  EXPECT_EQ(CanonicalLanguageTag("de-DE-u-CO-PHONEBK"), "de-DE-u-co-phonebk");
+  EXPECT_EQ(CanonicalLanguageTag("en-a-Latn-x-US"), "en-a-latn-x-us");
+}
+
+TEST(CanonicalLanguageTagTest, IsIdempotentAndKeepsTheTagWellFormed) {
+  for (const std::string tag :
+       {"de", "DE", "de_DE", "EN-gb", "zh_hant_tw", "und", "xx", "es_419",
+        "en-x-DE", "sr-Latn-RS"}) {
+    const std::string canonical = CanonicalLanguageTag(tag);
+    EXPECT_EQ(canonical.size(), tag.size()) << tag;
+    EXPECT_TRUE(IsLanguageTag(canonical)) << tag;
+    EXPECT_EQ(CanonicalLanguageTag(canonical), canonical) << tag;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "document_checks.h"
@@ -424,6 +425,24 @@ TEST_F(TextPipelineTest, MalformedLanguageHintIsInvalidArgument) {
   }
 }
 
+TEST_F(TextPipelineTest, HugeMalformedLanguageHintIsQuotedAbbreviated) {
+  // The whole tag in the message would exceed gRPC's metadata limit, and
+  // the client would see RESOURCE_EXHAUSTED instead of this error.
+  const std::string hint(100 * 1024, 'a');
+  absl::StatusOr<v1::Document> doc = pipeline_->Process("Ein Satz.", hint);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(doc.status().message()),
+              HasSubstr("'" + std::string(64, 'a') + "...' is not a BCP-47"));
+  EXPECT_LT(doc.status().message().size(), 200u);
+  // Cut on a character boundary: "ä" is 2 bytes, 63 + 2 > 64.
+  const std::string umlauts = std::string(63, 'a') + "\u00e4" + hint;
+  doc = pipeline_->Process("Ein Satz.", umlauts);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_THAT(std::string(doc.status().message()),
+              HasSubstr("'" + std::string(63, 'a') + "...'"));
+}
+
 // --- Language
 // -----------------------------------------------------------------
 
@@ -462,6 +481,26 @@ TEST_F(TextPipelineTest, LanguageHintIsHonoredAndSelectsRules) {
   const v1::Document detected = Process(text);
   EXPECT_EQ(detected.language(), "de");
   EXPECT_EQ(detected.sentences_size(), 1);
+}
+
+TEST_F(TextPipelineTest, LanguageHintIsCanonicalized) {
+  // Plugins compare Document.language case-sensitively ("de"), so the
+  // pipeline hands them the canonical form of whatever the caller wrote.
+  const std::string text =
+      "Die Sitzung endet am 21. Oktober mit einer Abstimmung.";
+  for (const auto& [hint, canonical] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"DE", "de"},
+           {"de_DE", "de-DE"},
+           {"DE-de", "de-DE"},
+           {"EN-gb", "en-GB"},
+           {"zh_hant_tw", "zh-Hant-TW"}}) {
+    const v1::Document doc = Process(text, hint);
+    EXPECT_EQ(doc.language(), canonical) << hint;
+    EXPECT_EQ(doc.language_confidence(), 1.0f) << hint;
+  }
+  // Still the German rules: no break after the ordinal "21.".
+  EXPECT_EQ(Process(text, "DE").sentences_size(), 1);
 }
 
 // --- Concurrency
