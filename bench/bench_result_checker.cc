@@ -29,7 +29,7 @@
 #include "bench_texts.h"
 #include "google/protobuf/dynamic_message.h"
 #include "nlpd/v1/results.pb.h"
-#include "pipeline/result_checker.h"
+#include "plugins/result_checker.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd::bench {

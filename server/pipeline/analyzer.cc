@@ -43,6 +43,7 @@ Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
 
 absl::Status Analyzer::StoreResult(const RegisteredPlugin& entry,
                                    const std::string& bytes,
+                                   const DocumentOffsets& offsets,
                                    v1::AnalyzeResponse* response) {
   const Plugin& plugin = *entry.plugin;
   google::protobuf::Message* result = nullptr;
@@ -54,16 +55,22 @@ absl::Status Analyzer::StoreResult(const RegisteredPlugin& entry,
     // they are what the plugin declared before a client trips over them.
     result = entry.schema->New(response->GetArena());
   }
-  const bool parsed = result->ParseFromString(bytes);
+  absl::Status status = absl::OkStatus();
+  if (!result->ParseFromString(bytes)) {
+    status = absl::InternalError(absl::StrCat(
+        "plugin '", plugin.name(), "' returned bytes that are not a valid ",
+        plugin.info().result_type()));
+  } else if (absl::Status spans =
+                 entry.schema->checker().Check(*result, offsets);
+             !spans.ok()) {
+    status = absl::InternalError(
+        absl::StrCat("plugin '", plugin.name(),
+                     "' returned an invalid span: ", spans.message()));
+  }
   if (entry.typed_field == nullptr && response->GetArena() == nullptr) {
     delete result;
   }
-  if (!parsed) {
-    return absl::InternalError(absl::StrCat(
-        "plugin '", plugin.name(), "' returned bytes that are not a valid ",
-        plugin.info().result_type()));
-  }
-  return absl::OkStatus();
+  return status;
 }
 
 absl::Status Analyzer::CheckCall(const CallContext& call,
@@ -122,6 +129,9 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     }
   }
   const size_t document_part = plugin_request.size();
+  // Byte to code-point offsets of the text, for the span checks of every
+  // plugin's result; built on first use.
+  const DocumentOffsets offsets(doc.text());
   // Results so far, for the dependencies of later plugins.
   std::map<std::string, google::protobuf::Any> results;
   std::set<std::string> skipped;
@@ -173,7 +183,8 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
       }
       return result.status();
     }
-    if (absl::Status stored = StoreResult(*step.entry, *result, response);
+    if (absl::Status stored =
+            StoreResult(*step.entry, *result, offsets, response);
         !stored.ok()) {
       return stored;
     }

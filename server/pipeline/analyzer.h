@@ -44,8 +44,10 @@ class Analyzer {
 
   // Parses a plugin's result into its typed response field or a custom
   // result, checking that it is a valid message of the plugin's type.
+  // Its spans must fit `offsets` (the document's text).
   static absl::Status StoreResult(const RegisteredPlugin& entry,
                                   const std::string& bytes,
+                                  const DocumentOffsets& offsets,
                                   v1::AnalyzeResponse* response);
 
   const text::TextPipeline* const text_pipeline_;

@@ -23,6 +23,7 @@ absl::StatusOr<std::unique_ptr<const ResultSchema>> ResultSchema::Create(
     schema->prototype_ =
         google::protobuf::MessageFactory::generated_factory()->GetPrototype(
             schema->type_);
+    schema->checker_ = std::make_unique<ResultChecker>(schema->type_);
     return schema;
   }
   google::protobuf::FileDescriptorSet set;
@@ -62,6 +63,7 @@ absl::StatusOr<std::unique_ptr<const ResultSchema>> ResultSchema::Create(
             schema->pool_.get());
     schema->prototype_ = schema->factory_->GetPrototype(schema->type_);
   }
+  schema->checker_ = std::make_unique<ResultChecker>(schema->type_);
   return schema;
 }
 

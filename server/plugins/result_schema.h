@@ -14,6 +14,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
 #include "nlpd/v1/nlpd.pb.h"
+#include "plugins/result_checker.h"
 
 namespace nlpd {
 
@@ -37,6 +38,9 @@ class ResultSchema {
     return prototype_->New(arena);
   }
 
+  // Checks the spans of results of this type. Thread-safe.
+  const ResultChecker& checker() const { return *checker_; }
+
  private:
   ResultSchema() = default;
 
@@ -46,6 +50,8 @@ class ResultSchema {
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   const google::protobuf::Descriptor* type_ = nullptr;
   const google::protobuf::Message* prototype_ = nullptr;
+  // Borrows type_, so declared after pool_.
+  std::unique_ptr<const ResultChecker> checker_;
 };
 
 }  // namespace nlpd

@@ -28,15 +28,24 @@ static nlpd_error* echo_analyze(nlpd_plugin_instance* instance,
     nanosleep(&half_second, NULL);
   }
   host->log(NLPD_LOG_INFO, "analyzing");
-  /* EntitiesResult { entities { span { byte_end: N char_end: N }
-   *                             label: "TEST" } }.
-   * N < 128 keeps every varint one byte; the tests' texts are ASCII, so N
-   * bytes are N code points. */
-  uint8_t n = (uint8_t)(input->text_size < 127 ? input->text_size : 127);
-  const uint8_t result[] = {
-      0x0A, 0x0C,                        /* entities, 12 bytes */
-      0x0A, 0x04, 0x10, n,   0x20, n,    /* span { byte_end char_end } */
-      0x12, 0x04, 'T',  'E', 'S',  'T'}; /* label */
+  /* EntitiesResult { entities { span { byte_end: N char_end: C }
+   *                             label: "TEST" } }: the first N < 128 bytes
+   * (one-byte varints), cut on a character boundary, which hold C code
+   * points. */
+  size_t n = input->text_size < 127 ? input->text_size : 127;
+  while (n > 0 && n < input->text_size &&
+         ((uint8_t)input->text[n] & 0xC0) == 0x80) {
+    --n;
+  }
+  uint8_t chars = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (((uint8_t)input->text[i] & 0xC0) != 0x80) ++chars;
+  }
+  const uint8_t result[] = {0x0A, 0x0C, /* entities, 12 bytes */
+                            0x0A, 0x04,  0x10, (uint8_t)n,
+                            0x20, chars, /* span { byte_end char_end } */
+                            0x12, 0x04,  'T',  'E',
+                            'S',  'T'}; /* label */
   return host->result_write(sink, result, sizeof(result));
 }
 

@@ -1,7 +1,7 @@
 // ResultChecker and DocumentOffsets: spans of built-in results (generated
 // messages) and of plugin types built at run time (dynamic messages) checked
 // against a text whose byte and code-point offsets differ.
-#include "pipeline/result_checker.h"
+#include "plugins/result_checker.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "pipeline/result_checker.h"
+#include "plugins/result_checker.h"
 
 #include <algorithm>
 #include <cstring>

@@ -10,33 +10,11 @@
 //                    to code-point offsets, shared by the checks of all the
 //                    request's plugins.
 //
-// How the analyzer is meant to use them (not wired in yet):
-//
-//   At load time, next to the plugin's ResultSchema (ideally owned by it,
-//   since the checker borrows the descriptors of the schema's pool), e.g.
-//   at the end of ResultSchema::Create:
-//     schema->checker_ = std::make_unique<ResultChecker>(schema->type_);
-//   exposed as `const ResultChecker& checker() const`. Construction costs
-//   about a microsecond per result type (bench/bench_result_checker).
-//
-//   Per request, in Analyzer::Analyze after the text pipeline, once before
-//   the plugin loop (cheap: the index is built only on first use, and then
-//   serves every plugin of the request):
-//     const DocumentOffsets offsets(doc.text());
-//   and passed to StoreResult.
-//
-//   In Analyzer::StoreResult, right after `result->ParseFromString(bytes)`
-//   succeeded, for typed and custom results alike, and before a custom
-//   result is deleted (so also before the raw bytes are kept as a
-//   dependency result for later plugins, or sent as custom_results):
-//     if (absl::Status s = entry.schema->checker().Check(*result, offsets);
-//         !s.ok()) {
-//       return absl::InternalError(absl::StrCat(
-//           "plugin '", plugin.name(), "' returned an invalid span: ",
-//           s.message()));
-//     }
-#ifndef NLPD_SERVER_PIPELINE_RESULT_CHECKER_H_
-#define NLPD_SERVER_PIPELINE_RESULT_CHECKER_H_
+// ResultSchema owns the checker of its plugin's result type; the analyzer
+// makes one DocumentOffsets per request and checks every result right after
+// parsing it (Analyzer::StoreResult).
+#ifndef NLPD_SERVER_PLUGINS_RESULT_CHECKER_H_
+#define NLPD_SERVER_PLUGINS_RESULT_CHECKER_H_
 
 #include <cstdint>
 #include <memory>
@@ -176,4 +154,4 @@ class ResultChecker {
 
 }  // namespace nlpd
 
-#endif  // NLPD_SERVER_PIPELINE_RESULT_CHECKER_H_
+#endif  // NLPD_SERVER_PLUGINS_RESULT_CHECKER_H_
