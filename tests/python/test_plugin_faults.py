@@ -491,3 +491,34 @@ def test_a_hang_in_process_is_reported_and_does_not_starve_other_plugins() -> No
     finally:
         if srv.proc.poll() is None:
             srv.proc.kill()
+
+
+# --- deadlines reach into the built-in plugins ------------------------------------------
+
+# German news with several actors and stance cues per sentence; repeated to 1 MB it
+# takes the stance plugin tens of seconds (it grows faster than the text).
+CONFLICT_NEWS = (
+    "Der russische Außenminister Sergej Lawrow warnte die Nato am Montag in Moskau vor "
+    "einer weiteren Eskalation. Polens Präsident Andrzej Duda kündigte an, Truppen an die "
+    "Grenze zu verlegen. Bundeskanzler Olaf Scholz forderte in Berlin beide Seiten zu "
+    "Gesprächen auf und lehnte die Lieferung von Marschflugkörpern an die Ukraine ab. "
+)
+
+
+def test_a_deadline_stops_stance_on_a_1_mb_text_and_frees_the_worker() -> None:
+    """With one worker, a 1 MB stance call past its 3 s deadline must not keep the
+    worker busy: a short call right after it is served within its own deadline."""
+    text = CONFLICT_NEWS * (1_000_000 // len(CONFLICT_NEWS.encode()))
+    srv = start_server("--workers=1")
+    try:
+        with nlpd.Client(srv.address) as client:
+            client.wait_ready(timeout=10)
+            start = time.monotonic()
+            with pytest.raises(nlpd.DeadlineExceededError):
+                client.analyze(text, ["stance"], timeout=3)
+            assert time.monotonic() - start < 4
+            response = client.analyze(GERMAN, ["entities"], timeout=10)
+            assert response.entities.entities
+            assert "stuck" not in srv.stderr()
+    finally:
+        stop_server(srv)
