@@ -17,6 +17,7 @@ import pytest
 
 from conftest import Server, start_server, stop_server
 from nlpd.v1 import nlpd_pb2, results_pb2
+from wire import len_field, varint
 
 ANALYZE = "/nlpd.v1.AnalysisService/Analyze"
 ANALYZE_STREAM = "/nlpd.v1.AnalysisService/AnalyzeStream"
@@ -32,23 +33,6 @@ REQUEST = results_pb2.TargetSource.REQUEST
 # --- encoding ----------------------------------------------------------------------
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _len_field(number: int, payload: bytes) -> bytes:
-    """A length-delimited protobuf field (wire type 2)."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
 def _request(
     text: bytes = GERMAN.encode(),
     analyses: list[bytes] | None = None,
@@ -56,25 +40,25 @@ def _request(
     targets: list[bytes] | None = None,
 ) -> bytes:
     """An AnalyzeRequest: text = 1, analyses = 2, language = 3, targets = 4."""
-    fields = [_len_field(1, text)] if text else []
-    fields += [_len_field(2, name) for name in ([b"entities"] if analyses is None else analyses)]
+    fields = [len_field(1, text)] if text else []
+    fields += [len_field(2, name) for name in ([b"entities"] if analyses is None else analyses)]
     if language:
-        fields.append(_len_field(3, language))
-    fields += [_len_field(4, target) for target in targets or []]
+        fields.append(len_field(3, language))
+    fields += [len_field(4, target) for target in targets or []]
     return b"".join(fields)
 
 
 def _text_target(text: bytes) -> bytes:
-    return _len_field(1, text)  # Target.text
+    return len_field(1, text)  # Target.text
 
 
 def _range_target(start: int, end: int) -> bytes:
     # Target.range = 2: CharRange { char_start = 1, char_end = 2 } (varints).
-    return _len_field(2, b"\x08" + _varint(start) + b"\x10" + _varint(end))
+    return len_field(2, b"\x08" + varint(start) + b"\x10" + varint(end))
 
 
 def _stream_item(doc_id: bytes, request: bytes) -> bytes:
-    return _len_field(1, doc_id) + _len_field(2, request)  # StreamRequest
+    return len_field(1, doc_id) + len_field(2, request)  # StreamRequest
 
 
 # --- server and calls ----------------------------------------------------------------
@@ -345,7 +329,7 @@ def test_empty_and_full_target_lists(limited: Server, channel: grpc.Channel) -> 
 def test_unknown_fields_and_wire_types_are_ignored(limited: Server, channel: grpc.Channel) -> None:
     """Fields this server does not know (a newer client's) are skipped, as protobuf
     requires; they do not fail the request."""
-    unknown = _varint(99 << 3 | 0) + _varint(7) + _len_field(100, b"from the future")
+    unknown = varint(99 << 3 | 0) + varint(7) + len_field(100, b"from the future")
     response = _analyze(channel, _request() + unknown)
     assert _outcomes(response) == [("entities", "OK")]
     _assert_healthy(limited, channel)

@@ -11,27 +11,11 @@ import nlpd
 from conftest import Server, start_server, stop_server
 from nlpd.v1 import nlpd_pb2
 from texts import GERMAN
+from wire import len_field
 
 ANALYZE = "/nlpd.v1.AnalysisService/Analyze"
 ANALYZE_STREAM = "/nlpd.v1.AnalysisService/AnalyzeStream"
 INVALID_UTF8 = "Grüße aus K".encode() + b"\xc3\x28" + b"ln und \xff\xfe Bonn."
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _len_field(number: int, payload: bytes) -> bytes:
-    """A length-delimited protobuf field (wire type 2)."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
 def _still_serving(client: nlpd.Client) -> None:
@@ -39,7 +23,7 @@ def _still_serving(client: nlpd.Client) -> None:
 
 
 def test_invalid_utf8(client: nlpd.Client, channel: grpc.Channel) -> None:
-    request = _len_field(1, INVALID_UTF8)  # AnalyzeRequest.text
+    request = len_field(1, INVALID_UTF8)  # AnalyzeRequest.text
     assert request[0] == 0x0A
     call = channel.unary_unary(
         ANALYZE,
@@ -58,8 +42,8 @@ def test_invalid_utf8_in_stream_fails_only_that_document(
 ) -> None:
     def stream() -> Iterator[bytes]:
         for doc_id, text in (("a", b"Erste Meldung."), ("b", INVALID_UTF8)):
-            yield _len_field(1, doc_id.encode()) + _len_field(2, _len_field(1, text))
-        yield _len_field(1, b"c") + _len_field(2, _len_field(1, b"Dritte Meldung."))
+            yield len_field(1, doc_id.encode()) + len_field(2, len_field(1, text))
+        yield len_field(1, b"c") + len_field(2, len_field(1, b"Dritte Meldung."))
 
     call = channel.stream_stream(
         ANALYZE_STREAM,
