@@ -70,22 +70,41 @@ int Probe(const std::string& path) {
 }
 
 // Serves one plugin. Start must come first; Analyze calls run concurrently
-// on gRPC's threads (InProcessPlugin serializes a non-thread-safe plugin).
-class PluginHostService final : public v1::PluginHost::Service {
+// on gRPC's threads (InProcessPlugin serializes a non-thread-safe plugin),
+// inline in the callback that received them: blocking gRPC's threads is
+// what this process is for, and it saves a thread hop per call.
+class PluginHostService final : public v1::PluginHost::CallbackService {
  public:
   explicit PluginHostService(PluginLibrary library)
       : library_(std::move(library)) {}
 
-  grpc::Status Start(grpc::ServerContext* /*context*/,
-                     const v1::StartPluginRequest* request,
-                     v1::StartPluginResponse* response) override {
+  grpc::ServerUnaryReactor* Start(grpc::CallbackServerContext* context,
+                                  const v1::StartPluginRequest* request,
+                                  v1::StartPluginResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(DoStart(*request, response));
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* Analyze(
+      grpc::CallbackServerContext* context,
+      const v1::HostAnalyzeRequest* request,
+      v1::HostAnalyzeResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(DoAnalyze(context, *request, response));
+    return reactor;
+  }
+
+ private:
+  grpc::Status DoStart(const v1::StartPluginRequest& request,
+                       v1::StartPluginResponse* response) {
     absl::MutexLock lock(&mutex_);
     if (plugin_ != nullptr) {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "the plugin was already started");
     }
     absl::StatusOr<std::unique_ptr<Plugin>> plugin =
-        InstantiatePlugin(library_, request->config());
+        InstantiatePlugin(library_, request.config());
     if (!plugin.ok()) return ToGrpcStatus(plugin.status());
     plugin_ = *std::move(plugin);
     *response->mutable_info() = plugin_->info();
@@ -93,9 +112,9 @@ class PluginHostService final : public v1::PluginHost::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status Analyze(grpc::ServerContext* context,
-                       const v1::HostAnalyzeRequest* request,
-                       v1::HostAnalyzeResponse* response) override {
+  grpc::Status DoAnalyze(grpc::CallbackServerContext* context,
+                         const v1::HostAnalyzeRequest& request,
+                         v1::HostAnalyzeResponse* response) {
     const Plugin* plugin = nullptr;
     {
       absl::MutexLock lock(&mutex_);
@@ -106,12 +125,12 @@ class PluginHostService final : public v1::PluginHost::Service {
                           "Analyze before Start");
     }
     CallContext call;
-    if (request->deadline_unix_micros() != 0) {
-      call.deadline = absl::FromUnixMicros(request->deadline_unix_micros());
+    if (request.deadline_unix_micros() != 0) {
+      call.deadline = absl::FromUnixMicros(request.deadline_unix_micros());
     }
     call.is_cancelled = [context] { return context->IsCancelled(); };
     absl::StatusOr<std::string> result = plugin->Analyze(
-        {request->request(), request->text(), &request->language(), &call});
+        {request.request(), request.text(), &request.language(), &call});
     if (result.ok()) {
       response->set_result(*std::move(result));
     } else {
@@ -123,7 +142,6 @@ class PluginHostService final : public v1::PluginHost::Service {
     return grpc::Status::OK;
   }
 
- private:
   const PluginLibrary library_;
   absl::Mutex mutex_;
   // Set once by Start; lives until the process exits.
