@@ -87,7 +87,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   options.isolation.deadline_grace =
       absl::Seconds(config.deadline_grace_seconds());
   server->plugins_ = std::make_unique<PluginManager>(std::move(options));
-  v1::PluginChanges loaded = server->plugins_->Reload();
+  server->plugins_->Reload();
+  // A misspelt name in --isolate or the config would silently run a plugin
+  // in process: say so.
+  for (const auto& [name, plugin_config] : config.plugins()) {
+    if (server->plugins_->Current()->Find(name) == nullptr &&
+        !plugin_config.disabled()) {
+      Log(LogLevel::kWarning,
+          absl::StrCat("the config (or --isolate) names plugin '", name,
+                       "', but no loaded plugin has that name"));
+    }
+  }
   if (config.strict_plugins()) {
     std::vector<std::string> refusals;
     for (const v1::PluginLoadError& error :
