@@ -54,6 +54,18 @@ ABSL_FLAG(double, deadline_grace_seconds, 0,
           "(default: 1)");
 ABSL_FLAG(bool, strict_plugins, false,
           "Exit with status 1 when any plugin file found cannot be loaded");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve TLS only (with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificate: clients must present a certificate it signed "
+          "(mutual TLS)");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "File of bearer tokens, one per line, ' admin' after those allowed "
+          "to use nlpd.v1.Admin; callers send 'authorization: Bearer TOKEN'");
+ABSL_FLAG(bool, allow_insecure_plugins, false,
+          "Load plugin files that other users can write (default: refuse "
+          "them)");
 ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
@@ -141,6 +153,21 @@ int main(int argc, char** argv) {
     config.set_deadline_grace_seconds(v);
   }
   if (absl::GetFlag(FLAGS_strict_plugins)) config.set_strict_plugins(true);
+  if (std::string v = absl::GetFlag(FLAGS_tls_cert); !v.empty()) {
+    config.set_tls_cert(v);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_tls_key); !v.empty()) {
+    config.set_tls_key(v);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_tls_client_ca); !v.empty()) {
+    config.set_tls_client_ca(v);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_auth_tokens); !v.empty()) {
+    config.set_auth_tokens(v);
+  }
+  if (absl::GetFlag(FLAGS_allow_insecure_plugins)) {
+    config.set_allow_insecure_plugins(true);
+  }
   nlpd::ApplyDefaults(nlpd::BuiltInPluginDirs("/proc/self/exe"), &config);
 
   absl::StatusOr<std::unique_ptr<nlpd::Server>> server =

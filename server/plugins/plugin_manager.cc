@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -46,6 +48,31 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
     hex.push_back(kHex[digest[i] & 0xf]);
   }
   return hex;
+}
+
+// Whether someone other than root or this process's user can change the
+// file at `path`: the file or a directory on its path is writable by
+// others (a sticky directory such as /tmp protects what it holds), or owned
+// by another user. Returns the reason, or "" when it is safe.
+std::string WritableByOthers(const std::string& path) {
+  const uid_t self = geteuid();
+  fs::path current = fs::absolute(path);
+  bool file = true;
+  while (true) {
+    struct stat info {};
+    if (stat(current.c_str(), &info) != 0) return "";  // reported elsewhere
+    const bool sticky_dir = !file && (info.st_mode & S_ISVTX) != 0;
+    if ((info.st_mode & S_IWOTH) != 0 && !sticky_dir) {
+      return absl::StrCat(current.string(), " is writable by every user");
+    }
+    if (info.st_uid != 0 && info.st_uid != self) {
+      return absl::StrCat(current.string(), " belongs to user ", info.st_uid);
+    }
+    if (!current.has_parent_path() || current.parent_path() == current) break;
+    current = current.parent_path();
+    file = false;
+  }
+  return "";
 }
 
 bool IsPluginFileName(const std::string& file_name) {
@@ -272,6 +299,20 @@ v1::PluginChanges PluginManager::Apply(
       by_name[old.name()] = candidates.size();
       candidates.push_back(candidate);
     };
+    if (std::string unsafe = WritableByOthers(path); !unsafe.empty()) {
+      if (!options_.allow_insecure_plugins) {
+        refuse("", path,
+               absl::StrCat("plugin ", path, ": refused because ", unsafe,
+                            ", so another user could replace the code the "
+                            "server runs (--allow_insecure_plugins loads it "
+                            "anyway)"));
+        keep_existing();
+        continue;
+      }
+      Log(LogLevel::kWarning,
+          absl::StrCat("plugin ", path, ": loading it although ", unsafe,
+                       " (--allow_insecure_plugins)"));
+    }
     absl::StatusOr<std::string> sha = Sha256OfFile(path);
     if (!sha.ok()) {
       refuse("", path, std::string(sha.status().message()));

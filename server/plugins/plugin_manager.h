@@ -36,6 +36,9 @@ struct PluginManagerOptions {
   IsolationOptions isolation;
   // Remove isolation.runtime_dir when the manager is destroyed.
   bool remove_runtime_dir = false;
+  // Load plugin files that other users can write (with a warning) instead
+  // of refusing them.
+  bool allow_insecure_plugins = false;
 };
 
 class PluginManager {

@@ -8,6 +8,7 @@
 #include "nlpd/v1/admin.grpc.pb.h"
 #include "plugins/plugin_manager.h"
 #include "runtime/worker_pool.h"
+#include "service/token_auth.h"
 
 namespace nlpd {
 
@@ -15,8 +16,9 @@ class AdminService final : public v1::Admin::CallbackService {
  public:
   // Borrows everything; all must outlive the gRPC server. `server_info` is
   // reported by ListPlugins.
+  // `auth` decides who may call (Role::kAdmin).
   AdminService(PluginManager* plugins, WorkerPool* executor,
-               v1::ServerInfo server_info);
+               const TokenAuth* auth, v1::ServerInfo server_info);
 
   grpc::ServerUnaryReactor* ListPlugins(
       grpc::CallbackServerContext* context,
@@ -36,6 +38,7 @@ class AdminService final : public v1::Admin::CallbackService {
  private:
   PluginManager* const plugins_;
   WorkerPool* const executor_;
+  const TokenAuth* const auth_;
   const v1::ServerInfo server_info_;
 };
 

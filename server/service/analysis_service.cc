@@ -209,15 +209,24 @@ class StreamReactor final
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
+// A stream refused before it starts (no valid token). Deletes itself.
+class RefusedStream final
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit RefusedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 AnalysisService::AnalysisService(const Analyzer* analyzer,
                                  const PluginManager* plugins, WorkerPool* pool,
-                                 size_t stream_window,
+                                 const TokenAuth* auth, size_t stream_window,
                                  v1::ServerInfo server_info)
     : analyzer_(analyzer),
       plugins_(plugins),
       pool_(pool),
+      auth_(auth),
       stream_window_(std::max<size_t>(stream_window, 1)),
       server_info_(std::move(server_info)) {}
 
@@ -225,6 +234,11 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = auth_->Check(*context, Role::kReader);
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   bool queued = pool_->TrySubmit(
       [this, context, request, response, reactor] {
         absl::StatusOr<v1::AnalyzeRequest> parsed =
@@ -248,6 +262,10 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 AnalysisService::AnalyzeStream(grpc::CallbackServerContext* context) {
+  if (absl::Status allowed = auth_->Check(*context, Role::kReader);
+      !allowed.ok()) {
+    return new RefusedStream(ToGrpcStatus(allowed));
+  }
   return new StreamReactor(context, analyzer_, pool_, stream_window_);
 }
 
@@ -255,9 +273,14 @@ grpc::ServerUnaryReactor* AnalysisService::ListPlugins(
     grpc::CallbackServerContext* context,
     const v1::ListPluginsRequest* /*request*/,
     v1::ListPluginsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = auth_->Check(*context, Role::kReader);
+      !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   *response = plugins_->List();
   *response->mutable_server() = server_info_;
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

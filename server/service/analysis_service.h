@@ -13,6 +13,7 @@
 #include "pipeline/analyzer.h"
 #include "plugins/plugin_manager.h"
 #include "runtime/worker_pool.h"
+#include "service/token_auth.h"
 
 namespace nlpd {
 
@@ -25,8 +26,9 @@ class AnalysisService final
   // Borrows everything; all must outlive the gRPC server this service is
   // registered with. `stream_window` bounds the requests of one stream in
   // flight (at least 1). `server_info` is reported by ListPlugins.
+  // `auth` decides who may call (Role::kReader).
   AnalysisService(const Analyzer* analyzer, const PluginManager* plugins,
-                  WorkerPool* pool, size_t stream_window,
+                  WorkerPool* pool, const TokenAuth* auth, size_t stream_window,
                   v1::ServerInfo server_info);
 
   // Payloads: a serialized nlpd.v1.AnalyzeRequest in, AnalyzeResponse out.
@@ -47,6 +49,7 @@ class AnalysisService final
   const Analyzer* const analyzer_;
   const PluginManager* const plugins_;
   WorkerPool* const pool_;
+  const TokenAuth* const auth_;
   const size_t stream_window_;
   const v1::ServerInfo server_info_;
 };

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -42,6 +44,48 @@ v1::ServerInfo MakeServerInfo() {
   return info;
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& what,
+                                     const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot read"));
+  }
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+// Plain text, TLS, or mutual TLS, from the config.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const v1::ServerConfig& config) {
+  if (config.tls_cert().empty() != config.tls_key().empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert and --tls_key go together: give both or neither");
+  }
+  if (config.tls_cert().empty()) {
+    if (!config.tls_client_ca().empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<std::string> cert = ReadFile("tls_cert", config.tls_cert());
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile("tls_key", config.tls_key());
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls_client_ca().empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadFile("tls_client_ca", config.tls_client_ca());
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 // A new private directory under $TMPDIR (or /tmp).
 absl::StatusOr<std::string> MakeRuntimeDir() {
   const char* tmp = std::getenv("TMPDIR");
@@ -60,6 +104,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const v1::ServerConfig& config, const std::string& plugin_host_binary) {
   std::unique_ptr<Server> server(new Server());
   server->config_ = config;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeCredentials(config);
+  if (!credentials.ok()) return credentials.status();
+  if (!config.auth_tokens().empty()) {
+    absl::StatusOr<TokenAuth> auth = TokenAuth::Load(config.auth_tokens());
+    if (!auth.ok()) return auth.status();
+    server->auth_ = *std::move(auth);
+    if (config.tls_cert().empty()) {
+      Log(LogLevel::kWarning,
+          "--auth_tokens without --tls_cert: tokens travel in plain text");
+    }
+  }
 
   absl::StatusOr<std::unique_ptr<text::TextPipeline>> text_pipeline =
       text::TextPipeline::Create();
@@ -84,6 +140,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   options.isolation.host_binary = plugin_host_binary;
   options.isolation.runtime_dir = server->runtime_dir_;
   options.isolation.memory_limit_bytes = config.plugin_memory_limit_mb() << 20;
+  options.allow_insecure_plugins = config.allow_insecure_plugins();
   options.isolation.deadline_grace =
       absl::Seconds(config.deadline_grace_seconds());
   server->plugins_ = std::make_unique<PluginManager>(std::move(options));
@@ -126,9 +183,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                                                  config.max_text_bytes());
   server->service_ = std::make_unique<AnalysisService>(
       server->analyzer_.get(), server->plugins_.get(), server->pool_.get(),
-      config.stream_window(), MakeServerInfo());
+      &server->auth_, config.stream_window(), MakeServerInfo());
   server->admin_service_ = std::make_unique<AdminService>(
-      server->plugins_.get(), server->admin_executor_.get(), MakeServerInfo());
+      server->plugins_.get(), server->admin_executor_.get(), &server->auth_,
+      MakeServerInfo());
 
   grpc::EnableDefaultHealthCheckService(true);
   // grpc++'s health service does not register its schema with protobuf;
@@ -141,8 +199,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // same port and silently share its traffic; a busy port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
-  builder.AddListeningPort(config.listen(), grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(config.listen(), *credentials, &port);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_service_.get());
   // Texts up to max_text_bytes must reach the analyzer, which rejects larger

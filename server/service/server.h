@@ -17,6 +17,7 @@
 #include "runtime/worker_pool.h"
 #include "service/admin_service.h"
 #include "service/analysis_service.h"
+#include "service/token_auth.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd {
@@ -30,7 +31,8 @@ class Server {
   // config.strict_plugins. Errors: UNAVAILABLE when the address cannot be
   // bound, INTERNAL when the text pipeline or the runtime directory cannot
   // be made, FAILED_PRECONDITION when strict_plugins and a plugin was
-  // refused (the message lists every refusal).
+  // refused (the message lists every refusal), INVALID_ARGUMENT or
+  // NOT_FOUND for TLS or token settings that are incomplete or unreadable.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const v1::ServerConfig& config, const std::string& plugin_host_binary);
 
@@ -67,6 +69,7 @@ class Server {
   std::unique_ptr<Analyzer> analyzer_;
   std::unique_ptr<AnalysisService> service_;
   std::unique_ptr<AdminService> admin_service_;
+  TokenAuth auth_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;

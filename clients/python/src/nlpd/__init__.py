@@ -22,8 +22,10 @@ from nlpd.errors import (
     InternalError,
     InvalidArgumentError,
     NotFoundError,
+    PermissionDeniedError,
     ResourceExhaustedError,
     ResultNotFoundError,
+    UnauthenticatedError,
     UnavailableError,
 )
 
@@ -37,8 +39,10 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "NotFoundError",
+    "PermissionDeniedError",
     "ResourceExhaustedError",
     "ResultNotFoundError",
+    "UnauthenticatedError",
     "UnavailableError",
 ]
 

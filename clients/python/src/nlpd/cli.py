@@ -5,6 +5,9 @@
     nlpctl [--target HOST:PORT] batch FILE... [--jsonl] [--analyses a,b] [--language de]
     nlpctl [--target HOST:PORT] reload | load PATH | unload NAME
 
+Every command takes --token (or $NLPD_TOKEN) for a server with --auth_tokens, and
+--tls-ca FILE [--tls-cert FILE --tls-key FILE] for one that serves TLS.
+
 ``analyze`` prints the response as JSON (protobuf JSON mapping, proto field names) with
 custom results decoded into objects. ``batch`` analyzes many documents over one
 AnalyzeStream and prints one JSON object per line, ``{"id": ..., "response": {...}}`` or
@@ -50,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="deadline per call in seconds (default 60)"
     )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("NLPD_TOKEN"),
+        help="bearer token for a server with --auth_tokens (default: $NLPD_TOKEN)",
+    )
+    parser.add_argument(
+        "--tls-ca", metavar="FILE", help="connect with TLS; PEM CA of the server's certificate"
+    )
+    parser.add_argument(
+        "--tls-cert", metavar="FILE", help="PEM client certificate (mutual TLS, with --tls-key)"
+    )
+    parser.add_argument("--tls-key", metavar="FILE", help="PEM key of --tls-cert")
     parser.add_argument("--version", action="version", version=f"nlpctl {nlpd.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -319,7 +334,14 @@ def main(
     err = stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        with Client(args.target, timeout=args.timeout) as client:
+        with Client(
+            args.target,
+            timeout=args.timeout,
+            token=args.token,
+            tls_ca=args.tls_ca,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+        ) as client:
             if args.command == "plugins":
                 return _cmd_plugins(client, args, out, err)
             if args.command == "reload":

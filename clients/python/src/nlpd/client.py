@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -122,6 +123,13 @@ def _targets_list(targets: Sequence[str | tuple[int, int]]) -> list[document_pb2
     return converted
 
 
+def _read(path: str | os.PathLike[str] | None) -> bytes | None:
+    if path is None:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class Client:
     """A connection to an nlpd server.
 
@@ -138,9 +146,16 @@ class Client:
         timeout: default deadline in seconds for :meth:`analyze` and :meth:`plugins`;
             ``None`` means no deadline. Not applied to :meth:`analyze_stream`, whose
             duration depends on how much the caller sends.
-        credentials: TLS channel credentials; ``None`` for an insecure channel.
+        credentials: TLS channel credentials; ``None`` for an insecure channel (unless
+            a ``tls_*`` argument is given).
         options: extra gRPC channel options, appended to (and overriding) the defaults
             (receive limit of 256 MiB).
+        token: a bearer token for a server started with ``--auth_tokens``; sent as
+            ``authorization: Bearer <token>`` with every call.
+        tls_ca: PEM file of the CA that signed the server's certificate: connect with
+            TLS (``None`` with ``tls_cert`` uses the system's roots).
+        tls_cert, tls_key: PEM files of this client's certificate and key, for a
+            server that asks for them (``--tls_client_ca``, mutual TLS).
     """
 
     def __init__(
@@ -150,10 +165,25 @@ class Client:
         timeout: float | None = None,
         credentials: grpc.ChannelCredentials | None = None,
         options: Sequence[tuple[str, Any]] = (),
+        token: str | None = None,
+        tls_ca: str | os.PathLike[str] | None = None,
+        tls_cert: str | os.PathLike[str] | None = None,
+        tls_key: str | os.PathLike[str] | None = None,
     ) -> None:
         self.target = target
         self.timeout = timeout
         opts = list(_DEFAULT_OPTIONS) + list(options)
+        if credentials is None and (tls_ca or tls_cert or tls_key):
+            if bool(tls_cert) != bool(tls_key):
+                raise ValueError("tls_cert and tls_key go together")
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=_read(tls_ca),
+                private_key=_read(tls_key),
+                certificate_chain=_read(tls_cert),
+            )
+        self._metadata: tuple[tuple[str, str], ...] = (
+            (("authorization", f"Bearer {token}"),) if token else ()
+        )
         if credentials is None:
             self._channel = grpc.insecure_channel(target, options=opts)
         else:
@@ -247,7 +277,9 @@ class Client:
             targets=_targets_list(targets),
         )
         try:
-            return self._stub.Analyze(request, timeout=self._timeout(timeout))
+            return self._stub.Analyze(
+                request, timeout=self._timeout(timeout), metadata=self._metadata
+            )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
 
@@ -261,7 +293,9 @@ class Client:
         """
         try:
             response = self._stub.ListPlugins(
-                nlpd_pb2.ListPluginsRequest(), timeout=self._timeout(timeout)
+                nlpd_pb2.ListPluginsRequest(),
+                timeout=self._timeout(timeout),
+                metadata=self._metadata,
             )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
@@ -339,7 +373,9 @@ class Client:
         timeout: float | None,
     ) -> admin_pb2.PluginChanges:
         try:
-            response: admin_pb2.PluginChanges = method(request, timeout=self._timeout(timeout))
+            response: admin_pb2.PluginChanges = method(
+                request, timeout=self._timeout(timeout), metadata=self._metadata
+            )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
         return response
@@ -379,7 +415,7 @@ class Client:
         # A generator: the call starts at the first next(), and closing the generator
         # (or breaking out of a for loop over it) cancels the call.
         requests = _RequestIterator(texts, _analyses_list(analyses), language or "")
-        call = self._stub.AnalyzeStream(requests, timeout=timeout)
+        call = self._stub.AnalyzeStream(requests, timeout=timeout, metadata=self._metadata)
         yield from self._stream_responses(call, requests)
 
     @staticmethod

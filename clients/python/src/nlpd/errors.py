@@ -24,6 +24,8 @@ __all__ = [
     "InternalError",
     "ResultNotFoundError",
     "AlreadyExistsError",
+    "UnauthenticatedError",
+    "PermissionDeniedError",
     "from_rpc_error",
 ]
 
@@ -82,6 +84,15 @@ class InternalError(Error):
     """INTERNAL: a plugin failed on this document; the message names it."""
 
 
+class UnauthenticatedError(Error):
+    """UNAUTHENTICATED: the server asks for a token (``Client(token=...)``) and got
+    none, or one it does not know."""
+
+
+class PermissionDeniedError(Error):
+    """PERMISSION_DENIED: the token may analyze but not administer the server."""
+
+
 class ResultNotFoundError(LookupError):
     """A custom result that is not in the response, or whose type the server does not
     describe (no plugin of that name, or an empty descriptor set)."""
@@ -96,6 +107,8 @@ _BY_CODE: dict[grpc.StatusCode, type[Error]] = {
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
     grpc.StatusCode.UNAVAILABLE: UnavailableError,
     grpc.StatusCode.INTERNAL: InternalError,
+    grpc.StatusCode.UNAUTHENTICATED: UnauthenticatedError,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDeniedError,
 }
 
 
