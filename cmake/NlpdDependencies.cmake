@@ -26,4 +26,8 @@ target_include_directories(nlpd_cld2 INTERFACE ${NLPD_CLD2_INCLUDE_DIR})
 target_link_libraries(nlpd_cld2 INTERFACE ${NLPD_CLD2_LIBRARY})
 find_package(Threads REQUIRED)
 # SHA-256 of plugin files (libssl-dev, which gRPC already depends on).
-find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
+# HTTP: the /metrics endpoint (and the HTTP/JSON gateway): Debian's
+# cpp-httplib (libcpp-httplib-dev), built with OpenSSL support.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

@@ -66,6 +66,10 @@ ABSL_FLAG(std::string, auth_tokens, "",
 ABSL_FLAG(bool, allow_insecure_plugins, false,
           "Load plugin files that other users can write (default: refuse "
           "them)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Serve Prometheus metrics at http://HOST:PORT/metrics");
+ABSL_FLAG(std::string, log_format, "text",
+          "Log lines as 'text' or 'json' (one JSON object per line)");
 ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
@@ -107,6 +111,12 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(std::move(usage_config));
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_verbose)) nlpd::SetLogLevel(nlpd::LogLevel::kDebug);
+  if (const std::string format = absl::GetFlag(FLAGS_log_format);
+      format == "json") {
+    nlpd::SetLogFormat(nlpd::LogFormat::kJson);
+  } else if (format != "text") {
+    return Fail("--log_format must be 'text' or 'json'");
+  }
 
   // Block the signals the server handles in every thread; the main thread
   // waits for them with sigwait below.
@@ -164,6 +174,9 @@ int main(int argc, char** argv) {
   }
   if (std::string v = absl::GetFlag(FLAGS_auth_tokens); !v.empty()) {
     config.set_auth_tokens(v);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_metrics_listen); !v.empty()) {
+    config.set_metrics_listen(v);
   }
   if (absl::GetFlag(FLAGS_allow_insecure_plugins)) {
     config.set_allow_insecure_plugins(true);

@@ -36,10 +36,12 @@ void AppendDocumentField(const v1::Document& document, std::string* out) {
 }  // namespace
 
 Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
-                   const PluginManager* plugins, uint64_t max_text_bytes)
+                   const PluginManager* plugins, uint64_t max_text_bytes,
+                   Metrics* metrics)
     : text_pipeline_(text_pipeline),
       plugins_(plugins),
-      max_text_bytes_(max_text_bytes) {}
+      max_text_bytes_(max_text_bytes),
+      metrics_(metrics) {}
 
 absl::Status Analyzer::StoreResult(const RegisteredPlugin& entry,
                                    const std::string& bytes,
@@ -174,7 +176,11 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
       result =
           plugin.Analyze({plugin_request, doc.text(), &doc.language(), &call});
     }
-    info->set_duration_us(absl::ToInt64Microseconds(absl::Now() - start));
+    const absl::Duration took = absl::Now() - start;
+    info->set_duration_us(absl::ToInt64Microseconds(took));
+    if (metrics_ != nullptr) {
+      metrics_->RecordPluginCall(plugin.name(), result.status().code(), took);
+    }
     if (!result.ok()) {
       // A plugin that stopped because the deadline passed says CANCELLED;
       // the caller should see why.

@@ -13,6 +13,7 @@
 #include "nlpd/v1/nlpd.pb.h"
 #include "plugins/plugin_manager.h"
 #include "runtime/call_context.h"
+#include "runtime/metrics.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd {
@@ -21,8 +22,10 @@ class Analyzer {
  public:
   // Borrows `text_pipeline` and `plugins`, which must outlive the analyzer.
   // Each request runs on the plugin set that is current when it starts.
+  // `metrics` (may be null) records every plugin call.
   Analyzer(const text::TextPipeline* text_pipeline,
-           const PluginManager* plugins, uint64_t max_text_bytes);
+           const PluginManager* plugins, uint64_t max_text_bytes,
+           Metrics* metrics = nullptr);
 
   // Analyzes `request` into `response` (which must be empty; put it on a
   // protobuf Arena to allocate the document's messages there). Errors:
@@ -53,6 +56,7 @@ class Analyzer {
   const text::TextPipeline* const text_pipeline_;
   const PluginManager* const plugins_;
   const uint64_t max_text_bytes_;
+  Metrics* const metrics_;
 };
 
 }  // namespace nlpd

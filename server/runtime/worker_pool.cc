@@ -56,6 +56,11 @@ size_t WorkerPool::stuck_count() const {
   return stuck_;
 }
 
+size_t WorkerPool::queue_depth() const {
+  absl::MutexLock lock(&mutex_);
+  return queue_.size();
+}
+
 size_t WorkerPool::Shutdown() {
   {
     absl::MutexLock lock(&mutex_);

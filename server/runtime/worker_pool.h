@@ -63,6 +63,8 @@ class WorkerPool {
   size_t queue_capacity() const { return options_.queue_capacity; }
   // Workers currently stuck. Thread-safe.
   size_t stuck_count() const;
+  // Tasks waiting for a worker. Thread-safe.
+  size_t queue_depth() const;
 
  private:
   friend class ScopedWorkerActivity;

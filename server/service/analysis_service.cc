@@ -6,9 +6,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/arena.h"
+#include "service/call_log.h"
 #include "service/grpc_status.h"
 #include "service/wire_request.h"
 
@@ -47,8 +49,12 @@ class StreamReactor final
     : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   StreamReactor(grpc::CallbackServerContext* context, const Analyzer* analyzer,
-                WorkerPool* pool, size_t window)
-      : context_(context), analyzer_(analyzer), pool_(pool), window_(window) {
+                WorkerPool* pool, size_t window, std::unique_ptr<CallLog> log)
+      : context_(context),
+        analyzer_(analyzer),
+        pool_(pool),
+        window_(window),
+        log_(std::move(log)) {
     reading_ = true;
     StartRead(&incoming_);
   }
@@ -63,6 +69,8 @@ class StreamReactor final
         reads_done_ = true;  // client finished sending, or the call broke
       } else {
         payload->Swap(&incoming_);
+        bytes_in_ += payload->Length();
+        ++documents_;
         slot = &slots_.emplace_back();
         ++in_flight_;
       }
@@ -80,7 +88,20 @@ class StreamReactor final
     Perform(NextActions());
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    absl::Status status = absl::OkStatus();
+    size_t documents = 0, bytes_in = 0, bytes_out = 0;
+    {
+      absl::MutexLock lock(&mutex_);
+      if (broken_) status = absl::CancelledError("the client went away");
+      documents = documents_;
+      bytes_in = bytes_in_;
+      bytes_out = bytes_out_;
+    }
+    log_->Finish(status, bytes_in, bytes_out,
+                 absl::StrCat(documents, " documents"));
+    delete this;
+  }
 
  private:
   // One request's place in the response order. Holds the serialized
@@ -161,6 +182,7 @@ class StreamReactor final
     }
     if (!broken_ && !writing_ && !slots_.empty() && slots_.front().ready) {
       outgoing_.Swap(&slots_.front().payload);
+      bytes_out_ += outgoing_.Length();
       slots_.pop_front();
       writing_ = true;
       actions.write = true;
@@ -207,6 +229,11 @@ class StreamReactor final
   bool reads_done_ ABSL_GUARDED_BY(mutex_) = false;
   bool broken_ ABSL_GUARDED_BY(mutex_) = false;
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  // For the call's log line, read in OnDone when nothing else runs.
+  const std::unique_ptr<CallLog> log_;
+  size_t documents_ ABSL_GUARDED_BY(mutex_) = 0;
+  size_t bytes_in_ ABSL_GUARDED_BY(mutex_) = 0;
+  size_t bytes_out_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 // A stream refused before it starts (no valid token). Deletes itself.
@@ -221,12 +248,14 @@ class RefusedStream final
 
 AnalysisService::AnalysisService(const Analyzer* analyzer,
                                  const PluginManager* plugins, WorkerPool* pool,
-                                 const TokenAuth* auth, size_t stream_window,
+                                 const TokenAuth* auth, Metrics* metrics,
+                                 size_t stream_window,
                                  v1::ServerInfo server_info)
     : analyzer_(analyzer),
       plugins_(plugins),
       pool_(pool),
       auth_(auth),
+      metrics_(metrics),
       stream_window_(std::max<size_t>(stream_window, 1)),
       server_info_(std::move(server_info)) {}
 
@@ -234,13 +263,15 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto log = std::make_shared<CallLog>(context, "Analyze", metrics_);
   if (absl::Status allowed = auth_->Check(*context, Role::kReader);
       !allowed.ok()) {
+    log->Finish(allowed, request->Length(), 0, "");
     reactor->Finish(ToGrpcStatus(allowed));
     return reactor;
   }
   bool queued = pool_->TrySubmit(
-      [this, context, request, response, reactor] {
+      [this, context, request, response, reactor, log] {
         absl::StatusOr<v1::AnalyzeRequest> parsed =
             ReadAnalyzeRequest(*request);
         // One arena per call: thousands of token messages, freed at once.
@@ -253,20 +284,29 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
               analyzer_->Analyze(*parsed, MakeCallContext(context), result);
         }
         if (status.ok()) status = WriteMessage(*result, response);
+        log->Finish(status, request->Length(),
+                    status.ok() ? response->Length() : 0,
+                    parsed.ok() ? absl::StrJoin(parsed->analyses(), ",") : "");
         reactor->Finish(ToGrpcStatus(status));
       },
       DeadlineOf(context));
-  if (!queued) reactor->Finish(ToGrpcStatus(Busy(*pool_)));
+  if (!queued) {
+    log->Finish(Busy(*pool_), request->Length(), 0, "");
+    reactor->Finish(ToGrpcStatus(Busy(*pool_)));
+  }
   return reactor;
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 AnalysisService::AnalyzeStream(grpc::CallbackServerContext* context) {
+  auto log = std::make_unique<CallLog>(context, "AnalyzeStream", metrics_);
   if (absl::Status allowed = auth_->Check(*context, Role::kReader);
       !allowed.ok()) {
+    log->Finish(allowed, 0, 0, "");
     return new RefusedStream(ToGrpcStatus(allowed));
   }
-  return new StreamReactor(context, analyzer_, pool_, stream_window_);
+  return new StreamReactor(context, analyzer_, pool_, stream_window_,
+                           std::move(log));
 }
 
 grpc::ServerUnaryReactor* AnalysisService::ListPlugins(
@@ -274,13 +314,16 @@ grpc::ServerUnaryReactor* AnalysisService::ListPlugins(
     const v1::ListPluginsRequest* /*request*/,
     v1::ListPluginsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  CallLog log(context, "ListPlugins", metrics_);
   if (absl::Status allowed = auth_->Check(*context, Role::kReader);
       !allowed.ok()) {
+    log.Finish(allowed, 0, 0, "");
     reactor->Finish(ToGrpcStatus(allowed));
     return reactor;
   }
   *response = plugins_->List();
   *response->mutable_server() = server_info_;
+  log.Finish(absl::OkStatus(), 0, response->ByteSizeLong(), "");
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

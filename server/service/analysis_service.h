@@ -12,6 +12,7 @@
 #include "nlpd/v1/nlpd.grpc.pb.h"
 #include "pipeline/analyzer.h"
 #include "plugins/plugin_manager.h"
+#include "runtime/metrics.h"
 #include "runtime/worker_pool.h"
 #include "service/token_auth.h"
 
@@ -27,9 +28,10 @@ class AnalysisService final
   // registered with. `stream_window` bounds the requests of one stream in
   // flight (at least 1). `server_info` is reported by ListPlugins.
   // `auth` decides who may call (Role::kReader).
+  // `metrics` (may be null) records every call.
   AnalysisService(const Analyzer* analyzer, const PluginManager* plugins,
-                  WorkerPool* pool, const TokenAuth* auth, size_t stream_window,
-                  v1::ServerInfo server_info);
+                  WorkerPool* pool, const TokenAuth* auth, Metrics* metrics,
+                  size_t stream_window, v1::ServerInfo server_info);
 
   // Payloads: a serialized nlpd.v1.AnalyzeRequest in, AnalyzeResponse out.
   grpc::ServerUnaryReactor* Analyze(grpc::CallbackServerContext* context,
@@ -50,6 +52,7 @@ class AnalysisService final
   const PluginManager* const plugins_;
   WorkerPool* const pool_;
   const TokenAuth* const auth_;
+  Metrics* const metrics_;
   const size_t stream_window_;
   const v1::ServerInfo server_info_;
 };

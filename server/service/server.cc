@@ -178,12 +178,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   admin_options.threads = 1;
   admin_options.queue_capacity = kAdminQueue;
   server->admin_executor_ = std::make_unique<WorkerPool>(admin_options);
-  server->analyzer_ = std::make_unique<Analyzer>(server->text_pipeline_.get(),
-                                                 server->plugins_.get(),
-                                                 config.max_text_bytes());
+  server->analyzer_ = std::make_unique<Analyzer>(
+      server->text_pipeline_.get(), server->plugins_.get(),
+      config.max_text_bytes(), &server->metrics_);
   server->service_ = std::make_unique<AnalysisService>(
       server->analyzer_.get(), server->plugins_.get(), server->pool_.get(),
-      &server->auth_, config.stream_window(), MakeServerInfo());
+      &server->auth_, &server->metrics_, config.stream_window(),
+      MakeServerInfo());
   server->admin_service_ = std::make_unique<AdminService>(
       server->plugins_.get(), server->admin_executor_.get(), &server->auth_,
       MakeServerInfo());
@@ -215,6 +216,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         "cannot listen on ", config.listen(), " (address in use or invalid?)"));
   }
   server->address_ = absl::StrCat(HostOf(config.listen()), ":", port);
+  if (!config.metrics_listen().empty()) {
+    server->metrics_endpoint_ = std::make_unique<MetricsEndpoint>(
+        &server->metrics_, server->plugins_.get(), server->pool_.get(),
+        MakeServerInfo());
+    if (absl::Status started =
+            server->metrics_endpoint_->Start(config.metrics_listen());
+        !started.ok()) {
+      server->Shutdown(absl::ZeroDuration());
+      return started;
+    }
+    Log(LogLevel::kInfo,
+        absl::StrCat("metrics on http://", server->metrics_endpoint_->address(),
+                     "/metrics"));
+  }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   Log(LogLevel::kInfo,
       absl::StrCat("serving ", server->plugins_->Current()->plugins().size(),
@@ -261,6 +276,7 @@ void Server::ReloadPluginsInBackground() {
 size_t Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return stuck_workers_;
   shut_down_ = true;
+  if (metrics_endpoint_ != nullptr) metrics_endpoint_->Stop();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     // gRPC's Shutdown cancels the calls left at the deadline but then waits

@@ -17,6 +17,7 @@
 #include "runtime/worker_pool.h"
 #include "service/admin_service.h"
 #include "service/analysis_service.h"
+#include "service/metrics_endpoint.h"
 #include "service/token_auth.h"
 #include "text/text_pipeline.h"
 
@@ -41,6 +42,10 @@ class Server {
 
   // The address actually bound ("127.0.0.1:41234" for port 0).
   const std::string& address() const { return address_; }
+  // The /metrics address bound, empty without metrics_listen.
+  std::string metrics_address() const {
+    return metrics_endpoint_ ? metrics_endpoint_->address() : "";
+  }
 
   // Rescans the plugin directories on the admin thread (SIGHUP), without
   // waiting for it. The changes are logged. Thread-safe.
@@ -70,6 +75,8 @@ class Server {
   std::unique_ptr<AnalysisService> service_;
   std::unique_ptr<AdminService> admin_service_;
   TokenAuth auth_;
+  Metrics metrics_;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   bool shut_down_ = false;
