@@ -32,6 +32,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor_database.h"
 #include "nlpd/v1/plugin_host.grpc.pb.h"
+#include "plugin_host/host_analyze.h"
 #include "plugins/plugin_loader.h"
 #include "service/grpc_status.h"
 
@@ -124,21 +125,8 @@ class PluginHostService final : public v1::PluginHost::CallbackService {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "Analyze before Start");
     }
-    CallContext call;
-    if (request.deadline_unix_micros() != 0) {
-      call.deadline = absl::FromUnixMicros(request.deadline_unix_micros());
-    }
-    call.is_cancelled = [context] { return context->IsCancelled(); };
-    absl::StatusOr<std::string> result = plugin->Analyze(
-        {request.request(), request.text(), &request.language(), &call});
-    if (result.ok()) {
-      response->set_result(*std::move(result));
-    } else {
-      response->mutable_error()->set_code(
-          static_cast<int>(result.status().code()));
-      response->mutable_error()->set_message(
-          std::string(result.status().message()));
-    }
+    HostAnalyze(*plugin, request, [context] { return context->IsCancelled(); },
+                response);
     return grpc::Status::OK;
   }
 

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/subprocess.h"
 #include "nlpd/v1/plugin_host.grpc.pb.h"
+#include "plugin_host/host_analyze.h"
 
 namespace nlpd {
 namespace {
@@ -208,18 +209,7 @@ absl::StatusOr<std::string> IsolatedPlugin::Analyze(
   }
   v1::HostAnalyzeResponse response;
   grpc::Status status = child->stub->Analyze(&context, request, &response);
-  if (status.ok()) {
-    if (response.has_error()) {
-      const int code = response.error().code();
-      return absl::Status(
-          code > 0 &&
-                  code <= static_cast<int>(absl::StatusCode::kUnauthenticated)
-              ? static_cast<absl::StatusCode>(code)
-              : absl::StatusCode::kInternal,
-          response.error().message());
-    }
-    return std::move(*response.mutable_result());
-  }
+  if (status.ok()) return FromHostAnalyzeResponse(std::move(response));
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     child->Kill(absl::StrCat("killed by the server: a call was still running ",
                              absl::FormatDuration(options_.deadline_grace),
