@@ -68,7 +68,10 @@ class _FakeRpcError(grpc.RpcError):
         (grpc.StatusCode.DEADLINE_EXCEEDED, nlpd.DeadlineExceededError),
         (grpc.StatusCode.UNAVAILABLE, nlpd.UnavailableError),
         (grpc.StatusCode.INTERNAL, nlpd.InternalError),
-        (grpc.StatusCode.PERMISSION_DENIED, nlpd.Error),
+        (grpc.StatusCode.PERMISSION_DENIED, nlpd.PermissionDeniedError),
+        (grpc.StatusCode.UNAUTHENTICATED, nlpd.UnauthenticatedError),
+        (grpc.StatusCode.ALREADY_EXISTS, nlpd.AlreadyExistsError),
+        (grpc.StatusCode.DATA_LOSS, nlpd.Error),
     ],
 )
 def test_error_mapping_keeps_code_and_message(code: grpc.StatusCode, cls: type) -> None:
