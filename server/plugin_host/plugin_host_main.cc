@@ -125,8 +125,9 @@ class PluginHostService final : public v1::PluginHost::CallbackService {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "Analyze before Start");
     }
-    HostAnalyze(*plugin, request, [context] { return context->IsCancelled(); },
-                response);
+    HostAnalyze(
+        *plugin, request, [context] { return context->IsCancelled(); },
+        response);
     return grpc::Status::OK;
   }
 

@@ -17,7 +17,7 @@ constexpr size_t kMaxRequestIdBytes = 128;
 std::string RequestIdOf(const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
   if (auto found = metadata.find("x-request-id"); found != metadata.end()) {
-    const std::string id(found->second.data(), found->second.size());
+    std::string id(found->second.data(), found->second.size());
     bool printable = !id.empty() && id.size() <= kMaxRequestIdBytes;
     for (char c : id) printable = printable && c > ' ' && c < 127;
     if (printable) return id;

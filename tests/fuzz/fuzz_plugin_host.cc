@@ -115,11 +115,16 @@ void WriteSeeds(const std::string& dir) {
     const char* hint;
   };
   const Seed seeds[] = {
-      {"en", "The quick brown fox jumps over the lazy dog. Dr. Smith said "
-             "the fox was quick; the dog was not.", ""},
-      {"de", "Die Bundesregierung hat am 3. Oktober neue Pläne vorgestellt. "
-             "Frau Müller sagte, die Pläne seien gut.", "de"},
-      {"emoji", "Ein 👩‍💻 schreibt Code: https://example.org/a?b=c.", ""},
+      {"en",
+       "The quick brown fox jumps over the lazy dog. Dr. Smith said "
+       "the fox was quick; the dog was not.",
+       ""},
+      {"de",
+       "Die Bundesregierung hat am 3. Oktober neue Pläne vorgestellt. "
+       "Frau Müller sagte, die Pläne seien gut.",
+       "de"},
+      {"emoji", "Ein 👩‍💻 schreibt Code: https://example.org/a?b=c.",
+       ""},
   };
   for (const Seed& seed : seeds) {
     absl::StatusOr<nlpd::v1::Document> document =
@@ -230,8 +235,9 @@ void CheckResponse(const LoadedPlugin& loaded,
   google::protobuf::Arena arena;
   google::protobuf::Message* result = loaded.schema->New(&arena);
   if (!result->ParseFromString(*read)) {
-    Fail("OK result of a coherent request does not parse as the plugin's "
-         "result type");
+    Fail(
+        "OK result of a coherent request does not parse as the plugin's "
+        "result type");
   }
   absl::Status spans = loaded.schema->checker().Check(*result, offsets);
   if (!spans.ok()) {
@@ -297,7 +303,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const LoadedPlugin& loaded = *g_plugins[selector & 1];
   nlpd::v1::HostAnalyzeResponse response;
-  nlpd::HostAnalyze(*loaded.plugin, request, [] { return false; }, &response);
+  nlpd::HostAnalyze(
+      *loaded.plugin, request, [] { return false; }, &response);
   CheckResponse(loaded, request, response);
   return 0;
 }
