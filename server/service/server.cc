@@ -215,6 +215,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         "cannot listen on ", config.listen(), " (address in use or invalid?)"));
   }
   server->address_ = absl::StrCat(HostOf(config.listen()), ":", port);
+  if (!config.http_listen().empty()) {
+    absl::StatusOr<std::unique_ptr<HttpGateway>> http = HttpGateway::Start(
+        config.http_listen(),
+        {server->analyzer_.get(), server->plugins_.get(), server->pool_.get(),
+         &server->auth_, MakeServerInfo(), config.max_text_bytes(),
+         config.tls_cert(), config.tls_key(), config.tls_client_ca()});
+    if (!http.ok()) return http.status();
+    server->http_ = *std::move(http);
+  }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   Log(LogLevel::kInfo,
       absl::StrCat("serving ", server->plugins_->Current()->plugins().size(),
@@ -261,6 +270,7 @@ void Server::ReloadPluginsInBackground() {
 size_t Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return stuck_workers_;
   shut_down_ = true;
+  if (http_ != nullptr) http_->Stop(grace);
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     // gRPC's Shutdown cancels the calls left at the deadline but then waits
