@@ -1,6 +1,7 @@
 #include "service/http_gateway.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -253,6 +254,13 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     }
   });
 
+  // httplib's default options add SO_REUSEPORT, which lets a second server
+  // bind the same port and silently share its traffic (as gRPC's default
+  // would, see server.cc): a busy port must be an error.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   gateway->port_ = port == 0 ? http.bind_to_any_port(host)
                              : (http.bind_to_port(host, port) ? port : -1);
   if (gateway->port_ <= 0) {

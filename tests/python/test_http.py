@@ -258,3 +258,35 @@ def test_https_with_the_grpc_certificate(tmp_path: Path) -> None:
             call(base.replace("https://", "http://") + "/healthz")
     finally:
         stop_server(srv)
+
+
+def test_a_busy_http_port_is_an_error(http_server: Server, base: str) -> None:
+    """A second server on the gateway's port exits 1 instead of sharing it."""
+    port = base.rsplit(":", 1)[1]
+    proc = subprocess.run(
+        [str(build_dir() / "bin" / "nlpd"), "--listen=127.0.0.1:0",
+         f"--http_listen=127.0.0.1:{port}", f"--plugin_dir={build_dir() / 'plugins'}"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "cannot listen for HTTP" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_sigterm_lets_an_http_call_in_flight_finish() -> None:
+    srv = start_server("--http_listen=127.0.0.1:0", plugin_dirs=[build_dir() / "test_plugins"])
+    base = http_base(srv)
+    result: list[int] = []
+
+    def run() -> None:
+        request = {"text": SLOW_TEXT, "analyses": ["test_echo"]}
+        result.append(call(f"{base}/v1/analyze", request)[0])
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while "analyzing" not in srv.stderr() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop_server(srv)  # SIGTERM; fails unless the exit code is 0
+    thread.join(timeout=TIMEOUT_S)
+    assert result == [200]
