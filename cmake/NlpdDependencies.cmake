@@ -26,8 +26,16 @@ target_include_directories(nlpd_cld2 INTERFACE ${NLPD_CLD2_INCLUDE_DIR})
 target_link_libraries(nlpd_cld2 INTERFACE ${NLPD_CLD2_LIBRARY})
 find_package(Threads REQUIRED)
 # SHA-256 of plugin files (libssl-dev, which gRPC already depends on).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# HTTP/JSON gateway (and other HTTP endpoints): cpp-httplib. Debian builds
+# it as a shared library (libcpp-httplib.so) with OpenSSL, zlib and brotli
+# support, so its users must compile the header with the same
+# CPPHTTPLIB_*_SUPPORT defines: pkg-config supplies them. Link nlpd_httplib.
+find_package(PkgConfig)
+nlpd_require(PKG_CONFIG_FOUND "pkg-config")
+pkg_check_modules(NLPD_HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+nlpd_require(NLPD_HTTPLIB_FOUND "libcpp-httplib-dev")
 find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
-# HTTP: the /metrics endpoint (and the HTTP/JSON gateway): Debian's
-# cpp-httplib (libcpp-httplib-dev), built with OpenSSL support.
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+add_library(nlpd_httplib INTERFACE)
+target_link_libraries(nlpd_httplib INTERFACE
+  PkgConfig::NLPD_HTTPLIB OpenSSL::SSL OpenSSL::Crypto Threads::Threads)

@@ -70,6 +70,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "Serve Prometheus metrics at http://HOST:PORT/metrics");
 ABSL_FLAG(std::string, log_format, "text",
           "Log lines as 'text' or 'json' (one JSON object per line)");
+ABSL_FLAG(std::string, http_listen, "",
+          "Also serve HTTP/JSON (POST /v1/analyze, GET /v1/plugins, GET "
+          "/healthz) on HOST:PORT; HTTPS with --tls_cert");
 ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
@@ -180,6 +183,9 @@ int main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_allow_insecure_plugins)) {
     config.set_allow_insecure_plugins(true);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_http_listen); !v.empty()) {
+    config.set_http_listen(v);
   }
   nlpd::ApplyDefaults(nlpd::BuiltInPluginDirs("/proc/self/exe"), &config);
 

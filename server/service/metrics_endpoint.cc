@@ -39,6 +39,11 @@ absl::Status MetricsEndpoint::Start(const std::string& listen) {
              [this](const httplib::Request&, httplib::Response& response) {
                response.set_content(Render(), "text/plain; version=0.0.4");
              });
+  // No SO_REUSEPORT (httplib's default): a busy port must be an error.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const int bound = port == 0 ? http_->bind_to_any_port(host)
                               : (http_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {

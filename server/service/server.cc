@@ -230,6 +230,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         absl::StrCat("metrics on http://", server->metrics_endpoint_->address(),
                      "/metrics"));
   }
+  if (!config.http_listen().empty()) {
+    absl::StatusOr<std::unique_ptr<HttpGateway>> http = HttpGateway::Start(
+        config.http_listen(),
+        {server->analyzer_.get(), server->plugins_.get(), server->pool_.get(),
+         &server->auth_, MakeServerInfo(), config.max_text_bytes(),
+         config.tls_cert(), config.tls_key(), config.tls_client_ca()});
+    if (!http.ok()) return http.status();
+    server->http_ = *std::move(http);
+  }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   Log(LogLevel::kInfo,
       absl::StrCat("serving ", server->plugins_->Current()->plugins().size(),
@@ -276,6 +285,7 @@ void Server::ReloadPluginsInBackground() {
 size_t Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return stuck_workers_;
   shut_down_ = true;
+  if (http_ != nullptr) http_->Stop(grace);
   if (metrics_endpoint_ != nullptr) metrics_endpoint_->Stop();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);

@@ -17,6 +17,7 @@
 #include "runtime/worker_pool.h"
 #include "service/admin_service.h"
 #include "service/analysis_service.h"
+#include "service/http_gateway.h"
 #include "service/metrics_endpoint.h"
 #include "service/token_auth.h"
 #include "text/text_pipeline.h"
@@ -34,6 +35,8 @@ class Server {
   // be made, FAILED_PRECONDITION when strict_plugins and a plugin was
   // refused (the message lists every refusal), INVALID_ARGUMENT or
   // NOT_FOUND for TLS or token settings that are incomplete or unreadable.
+  // With config.http_listen it also serves HTTP/JSON (HttpGateway), started
+  // after gRPC; its errors are HttpGateway::Start's.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const v1::ServerConfig& config, const std::string& plugin_host_binary);
 
@@ -78,6 +81,8 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  // HTTP/JSON (config.http_listen); null without it.
+  std::unique_ptr<HttpGateway> http_;
   std::string address_;
   bool shut_down_ = false;
   size_t stuck_workers_ = 0;

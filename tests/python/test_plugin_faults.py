@@ -477,9 +477,14 @@ def test_a_hang_in_process_is_reported_and_does_not_starve_other_plugins() -> No
             for thread in threads:
                 thread.join(timeout=10)
             assert codes == ["DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED"]
-            assert time.monotonic() - start < 2
+            assert time.monotonic() - start < 5  # on time, not after the plugin's 60 s
             # Both workers hang in the plugin for a minute; replacements serve.
             assert client.analyze(GERMAN, ["entities"], timeout=10).entities.entities
+            # Both are reported (each once its own deadline and the grace passed).
+            deadline = time.monotonic() + 10
+            while srv.stderr().count("a worker is stuck in plugin 'test_fault'") < 2:
+                assert time.monotonic() < deadline, srv.stderr()[-2000:]
+                time.sleep(0.05)
             log = srv.stderr()
             assert log.count("a worker is stuck in plugin 'test_fault'") == 2
             assert "--isolate=test_fault" in log
