@@ -1,16 +1,13 @@
 #include "service/http_gateway.h"
 
 #include <httplib.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
@@ -21,6 +18,7 @@
 #include "google/protobuf/util/type_resolver.h"
 #include "google/protobuf/util/type_resolver_util.h"
 #include "runtime/call_context.h"
+#include "service/http_listener.h"
 
 namespace nlpd {
 namespace {
@@ -127,25 +125,6 @@ void ReplyJson(httplib::Response& response, const std::string& json) {
   response.set_content(json, kJson);
 }
 
-// "HOST:PORT" -> host for bind (brackets of IPv6 removed) and port.
-absl::Status SplitAddress(const std::string& address, std::string* host,
-                          int* port) {
-  size_t colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--http_listen=", address, ": expected HOST:PORT (port 0: any)"));
-  }
-  if (!absl::SimpleAtoi(address.substr(colon + 1), port) || *port < 0 ||
-      *port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--http_listen=", address, ": bad port"));
-  }
-  absl::string_view h = absl::string_view(address).substr(0, colon);
-  if (absl::ConsumePrefix(&h, "[")) absl::ConsumeSuffix(&h, "]");
-  *host = std::string(h);
-  return absl::OkStatus();
-}
-
 // The analysis of one request, shared by the handler and its pool task so
 // that a handler that gives up leaves the task something valid to write.
 struct AnalyzeCall {
@@ -193,11 +172,6 @@ int HttpStatusOf(absl::StatusCode code) {
 
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const std::string& address, HttpGatewayOptions options) {
-  std::string host;
-  int port = 0;
-  if (absl::Status split = SplitAddress(address, &host, &port); !split.ok()) {
-    return split;
-  }
   std::unique_ptr<HttpGateway> gateway(new HttpGateway());
   gateway->options_ = std::move(options);
   const HttpGatewayOptions& o = gateway->options_;
@@ -254,27 +228,11 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     }
   });
 
-  // httplib's default options add SO_REUSEPORT, which lets a second server
-  // bind the same port and silently share its traffic (as gRPC's default
-  // would, see server.cc): a busy port must be an error.
-  http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  gateway->port_ = port == 0 ? http.bind_to_any_port(host)
-                             : (http.bind_to_port(host, port) ? port : -1);
-  if (gateway->port_ <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for HTTP on ", address,
-                     " (address in use or invalid?)"));
-  }
-  gateway->address_ =
-      absl::StrCat(address.substr(0, address.rfind(':')), ":", gateway->port_);
   gateway->serving_ = true;
-  gateway->thread_ = std::thread([self] { self->http_->listen_after_bind(); });
-  // httplib's stop() does nothing before the serving loop has started, so
-  // Stop could not end a loop that starts later: wait for it here.
-  while (!http.is_running()) absl::SleepFor(absl::Milliseconds(1));
+  absl::StatusOr<std::string> bound = ServeInBackground(
+      http, address, "--http_listen", "HTTP", &gateway->thread_);
+  if (!bound.ok()) return bound.status();
+  gateway->address_ = *std::move(bound);
   Log(LogLevel::kInfo, absl::StrCat(o.tls_cert.empty() ? "HTTP" : "HTTPS",
                                     " on ", gateway->address_));
   return gateway;

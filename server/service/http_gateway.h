@@ -69,8 +69,6 @@ class HttpGateway {
   HttpGateway(const HttpGateway&) = delete;
   HttpGateway& operator=(const HttpGateway&) = delete;
 
-  // The bound port (the real one for port 0).
-  int port() const { return port_; }
   // HOST:PORT actually bound.
   const std::string& address() const { return address_; }
 
@@ -89,7 +87,6 @@ class HttpGateway {
   HttpGatewayOptions options_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
-  int port_ = 0;
   std::string address_;
   std::atomic<bool> serving_{false};
   absl::Mutex mutex_;

@@ -5,9 +5,9 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/subprocess.h"
+#include "service/http_listener.h"
 
 namespace nlpd {
 
@@ -23,35 +23,15 @@ MetricsEndpoint::MetricsEndpoint(const Metrics* metrics,
 MetricsEndpoint::~MetricsEndpoint() { Stop(); }
 
 absl::Status MetricsEndpoint::Start(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--metrics_listen=", listen, ": expected HOST:PORT"));
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[') {
-    host = host.substr(1, host.size() - 2);
-  }
   http_ = std::make_unique<httplib::Server>();
   http_->Get("/metrics",
              [this](const httplib::Request&, httplib::Response& response) {
                response.set_content(Render(), "text/plain; version=0.0.4");
              });
-  // No SO_REUSEPORT (httplib's default): a busy port must be an error.
-  http_->set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  const int bound = port == 0 ? http_->bind_to_any_port(host)
-                              : (http_->bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen, " for /metrics"));
-  }
-  address_ = absl::StrCat(listen.substr(0, colon), ":", bound);
-  thread_ = std::thread([this] { http_->listen_after_bind(); });
+  absl::StatusOr<std::string> bound = ServeInBackground(
+      *http_, listen, "--metrics_listen", "/metrics", &thread_);
+  if (!bound.ok()) return bound.status();
+  address_ = *std::move(bound);
   return absl::OkStatus();
 }
 

@@ -29,7 +29,8 @@ class MetricsEndpoint {
   ~MetricsEndpoint();
 
   // Listens on `listen` (HOST:PORT, port 0 picks one) and serves on a
-  // thread of its own. Errors: UNAVAILABLE when it cannot bind.
+  // thread of its own. Errors: INVALID_ARGUMENT for a malformed
+  // address, UNAVAILABLE when it cannot bind.
   absl::Status Start(const std::string& listen);
   // The address bound ("127.0.0.1:9464").
   const std::string& address() const { return address_; }
