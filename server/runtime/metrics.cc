@@ -6,12 +6,6 @@
 namespace nlpd {
 namespace {
 
-// The gRPC name of a status code ("OK", "INVALID_ARGUMENT").
-std::string CodeName(absl::StatusCode code) {
-  std::string name = absl::StatusCodeToString(code);
-  return name;
-}
-
 void RenderHistogram(absl::string_view name, absl::string_view label,
                      const std::string& value, const auto& histogram,
                      std::string* out) {
@@ -56,56 +50,53 @@ void Metrics::Histogram::Add(double seconds) {
   ++count;
 }
 
+void Metrics::CallFamily::Add(absl::string_view name, absl::StatusCode code,
+                              absl::Duration duration) {
+  ++counts[{std::string(name), absl::StatusCodeToString(code)}];
+  latency[std::string(name)].Add(absl::ToDoubleSeconds(duration));
+}
+
+void Metrics::CallFamily::Render(absl::string_view counter,
+                                 absl::string_view counter_help,
+                                 absl::string_view histogram,
+                                 absl::string_view histogram_help,
+                                 absl::string_view label,
+                                 std::string* out) const {
+  absl::StrAppend(out, "# HELP ", counter, " ", counter_help, "\n# TYPE ",
+                  counter, " counter\n");
+  for (const auto& [key, count] : counts) {
+    absl::StrAppend(out, counter, "{", label, "=\"", PrometheusLabel(key.first),
+                    "\",code=\"", key.second, "\"} ", count, "\n");
+  }
+  absl::StrAppend(out, "# HELP ", histogram, " ", histogram_help, "\n# TYPE ",
+                  histogram, " histogram\n");
+  for (const auto& [name, values] : latency) {
+    RenderHistogram(histogram, label, name, values, out);
+  }
+}
+
 void Metrics::RecordRequest(absl::string_view method, absl::StatusCode code,
                             absl::Duration latency) {
-  const double seconds = absl::ToDoubleSeconds(latency);
   absl::MutexLock lock(&mutex_);
-  ++requests_[{std::string(method), CodeName(code)}];
-  request_latency_[std::string(method)].Add(seconds);
+  requests_.Add(method, code, latency);
 }
 
 void Metrics::RecordPluginCall(absl::string_view plugin, absl::StatusCode code,
                                absl::Duration latency) {
-  const double seconds = absl::ToDoubleSeconds(latency);
   absl::MutexLock lock(&mutex_);
-  ++plugin_calls_[{std::string(plugin), CodeName(code)}];
-  plugin_latency_[std::string(plugin)].Add(seconds);
+  plugin_calls_.Add(plugin, code, latency);
 }
 
 void Metrics::Render(std::string* out) const {
   absl::MutexLock lock(&mutex_);
-  absl::StrAppend(out,
-                  "# HELP nlpd_requests_total Calls finished, by method and "
-                  "gRPC status code.\n# TYPE nlpd_requests_total counter\n");
-  for (const auto& [key, count] : requests_) {
-    absl::StrAppend(out, "nlpd_requests_total{method=\"",
-                    PrometheusLabel(key.first), "\",code=\"", key.second,
-                    "\"} ", count, "\n");
-  }
-  absl::StrAppend(out,
-                  "# HELP nlpd_request_duration_seconds Time from a call's "
-                  "arrival to its answer, by method.\n"
-                  "# TYPE nlpd_request_duration_seconds histogram\n");
-  for (const auto& [method, histogram] : request_latency_) {
-    RenderHistogram("nlpd_request_duration_seconds", "method", method,
-                    histogram, out);
-  }
-  absl::StrAppend(out,
-                  "# HELP nlpd_plugin_calls_total Plugin calls, by plugin and "
-                  "status code.\n# TYPE nlpd_plugin_calls_total counter\n");
-  for (const auto& [key, count] : plugin_calls_) {
-    absl::StrAppend(out, "nlpd_plugin_calls_total{plugin=\"",
-                    PrometheusLabel(key.first), "\",code=\"", key.second,
-                    "\"} ", count, "\n");
-  }
-  absl::StrAppend(out,
-                  "# HELP nlpd_plugin_duration_seconds Time of one plugin "
-                  "call, by plugin.\n"
-                  "# TYPE nlpd_plugin_duration_seconds histogram\n");
-  for (const auto& [plugin, histogram] : plugin_latency_) {
-    RenderHistogram("nlpd_plugin_duration_seconds", "plugin", plugin, histogram,
-                    out);
-  }
+  requests_.Render(
+      "nlpd_requests_total", "Calls finished, by method and gRPC status code.",
+      "nlpd_request_duration_seconds",
+      "Time from a call's arrival to its answer, by method.", "method", out);
+  plugin_calls_.Render("nlpd_plugin_calls_total",
+                       "Plugin calls, by plugin and status code.",
+                       "nlpd_plugin_duration_seconds",
+                       "Time of one plugin call, by plugin.", "plugin", out);
   absl::StrAppend(out,
                   "# HELP nlpd_calls_in_flight Calls being served now.\n"
                   "# TYPE nlpd_calls_in_flight gauge\nnlpd_calls_in_flight ",

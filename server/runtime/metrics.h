@@ -59,13 +59,22 @@ class Metrics {
     void Add(double seconds);
   };
 
+  // Calls of one kind (RPC methods, plugins): a counter by name and status
+  // code, and a latency histogram by name.
+  struct CallFamily {
+    std::map<std::pair<std::string, std::string>, uint64_t> counts;
+    std::map<std::string, Histogram> latency;
+    void Add(absl::string_view name, absl::StatusCode code,
+             absl::Duration latency);
+    // `label` names what the series are by ("method", "plugin").
+    void Render(absl::string_view counter, absl::string_view counter_help,
+                absl::string_view histogram, absl::string_view histogram_help,
+                absl::string_view label, std::string* out) const;
+  };
+
   mutable absl::Mutex mutex_;
-  std::map<std::pair<std::string, std::string>, uint64_t> requests_
-      ABSL_GUARDED_BY(mutex_);
-  std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mutex_);
-  std::map<std::pair<std::string, std::string>, uint64_t> plugin_calls_
-      ABSL_GUARDED_BY(mutex_);
-  std::map<std::string, Histogram> plugin_latency_ ABSL_GUARDED_BY(mutex_);
+  CallFamily requests_ ABSL_GUARDED_BY(mutex_);
+  CallFamily plugin_calls_ ABSL_GUARDED_BY(mutex_);
   std::atomic<int64_t> in_flight_{0};
 };
 
