@@ -1,11 +1,10 @@
 #include "config/server_config.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -30,17 +29,13 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
 }  // namespace
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat("config ", path, ": cannot read"));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
+  absl::StatusOr<std::string> contents = ReadFile("config", path);
+  if (!contents.ok()) return contents.status();
   v1::ServerConfig config;
   google::protobuf::TextFormat::Parser parser;
   ErrorCollector errors;
   parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(contents.str(), &config)) {
+  if (!parser.ParseFromString(*contents, &config)) {
     return absl::InvalidArgumentError(
         absl::StrCat("config ", path, ":", errors.first_error()));
   }

@@ -9,9 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -19,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
 #include "common/build_info.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -42,17 +41,6 @@ v1::ServerInfo MakeServerInfo() {
   info.set_build_type(std::string(BuildType()));
   info.set_abi_version(AbiVersion());
   return info;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& what,
-                                     const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot read"));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
 }
 
 // Plain text, TLS, or mutual TLS, from the config.
