@@ -73,27 +73,37 @@ ABSL_FLAG(std::string, log_format, "text",
 ABSL_FLAG(std::string, http_listen, "",
           "Also serve HTTP/JSON (POST /v1/analyze, GET /v1/plugins, GET "
           "/healthz) on HOST:PORT; HTTPS with --tls_cert");
+ABSL_FLAG(std::vector<std::string>, python_plugin, {},
+          "A plugin written in Python (a .py file with one nlpd.plugin.Plugin "
+          "subclass), served in its own process; repeatable");
+ABSL_FLAG(std::string, python, "",
+          "Python interpreter for --python_plugin (default: $VIRTUAL_ENV's, "
+          "else python3 on $PATH); it must have the nlpd package");
 ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
 
-// absl flags keep only the last value of a repeated flag; --plugin_dir is
-// meant to repeat, so collect every occurrence from argv first.
-std::vector<std::string> CollectPluginDirs(int argc, char** argv) {
-  std::vector<std::string> dirs;
+// absl flags keep only the last value of a repeated flag; --plugin_dir and
+// --python_plugin are meant to repeat, so collect every occurrence of flag
+// `name` from argv first.
+std::vector<std::string> CollectRepeatedFlag(int argc, char** argv,
+                                             absl::string_view name) {
+  const std::string long_form = absl::StrCat("--", name);
+  const std::string short_form = absl::StrCat("-", name);
+  std::vector<std::string> values;
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--") break;
-    for (absl::string_view prefix : {"--plugin_dir=", "-plugin_dir="}) {
-      if (absl::StartsWith(arg, prefix)) {
-        dirs.emplace_back(arg.substr(prefix.size()));
+    for (const std::string& form : {long_form, short_form}) {
+      if (absl::StartsWith(arg, form + "=")) {
+        values.emplace_back(arg.substr(form.size() + 1));
       }
     }
-    if ((arg == "--plugin_dir" || arg == "-plugin_dir") && i + 1 < argc) {
-      dirs.emplace_back(argv[++i]);
+    if ((arg == long_form || arg == short_form) && i + 1 < argc) {
+      values.emplace_back(argv[++i]);
     }
   }
-  return dirs;
+  return values;
 }
 
 int Fail(absl::string_view message) {
@@ -107,8 +117,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "text-analysis server (gRPC, nlpd.v1.AnalysisService).\n"
       "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "
-      "[--config=FILE]");
-  std::vector<std::string> plugin_dirs = CollectPluginDirs(argc, argv);
+      "[--python_plugin=FILE.py]... [--config=FILE]");
+  std::vector<std::string> plugin_dirs =
+      CollectRepeatedFlag(argc, argv, "plugin_dir");
+  std::vector<std::string> python_plugins =
+      CollectRepeatedFlag(argc, argv, "python_plugin");
   absl::FlagsUsageConfig usage_config;
   usage_config.version_string = [] { return nlpd::VersionLine("nlpd"); };
   absl::SetFlagsUsageConfig(std::move(usage_config));
@@ -143,6 +156,12 @@ int main(int argc, char** argv) {
   if (!plugin_dirs.empty()) {
     config.clear_plugin_dirs();
     for (const std::string& dir : plugin_dirs) config.add_plugin_dirs(dir);
+  }
+  for (const std::string& file : python_plugins) {
+    config.add_python_plugins(file);
+  }
+  if (std::string v = absl::GetFlag(FLAGS_python); !v.empty()) {
+    config.set_python(v);
   }
   if (uint32_t v = absl::GetFlag(FLAGS_workers)) config.set_workers(v);
   if (uint32_t v = absl::GetFlag(FLAGS_queue_size)) config.set_queue_size(v);

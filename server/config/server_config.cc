@@ -1,9 +1,14 @@
 #include "config/server_config.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -74,6 +79,47 @@ std::string PluginHostBinary(const std::string& binary_path) {
       std::filesystem::weakly_canonical(binary_path, error);
   if (error) binary = binary_path;
   return (binary.parent_path() / "nlpd-plugin-host").string();
+}
+
+namespace {
+
+// `name` looked up on $PATH, or "" when no executable of that name is there.
+std::string SearchPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return "";
+  for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+    std::string candidate = absl::StrCat(dir, "/", name);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FindPython(const std::string& configured) {
+  if (!configured.empty()) {
+    std::string found = absl::StrContains(configured, '/')
+                            ? configured
+                            : SearchPath(configured);
+    if (found.empty() || access(found.c_str(), X_OK) != 0) {
+      return absl::NotFoundError(absl::StrCat(
+          "--python=", configured, ": no such executable interpreter"));
+    }
+    return std::filesystem::absolute(found).string();
+  }
+  if (const char* venv = std::getenv("VIRTUAL_ENV");
+      venv != nullptr && *venv != '\0') {
+    std::string python = absl::StrCat(venv, "/bin/python");
+    if (access(python.c_str(), X_OK) == 0) return python;
+  }
+  std::string python = SearchPath("python3");
+  if (python.empty()) {
+    return absl::NotFoundError(
+        "Python plugins need a Python interpreter: none is active "
+        "($VIRTUAL_ENV) and there is no python3 on $PATH; give one with "
+        "--python=PATH");
+  }
+  return python;
 }
 
 std::vector<std::string> BuiltInPluginDirs(const std::string& binary_path) {

@@ -30,6 +30,13 @@ void ApplyDefaults(const std::vector<std::string>& default_plugin_dirs,
 // The nlpd-plugin-host binary beside the server binary at `binary_path`.
 std::string PluginHostBinary(const std::string& binary_path);
 
+// The absolute path of the Python interpreter for Python plugins:
+// `configured` (ServerConfig.python; a bare name is looked up on $PATH), or
+// when empty $VIRTUAL_ENV/bin/python if the server runs in a virtual
+// environment, else python3 on $PATH. Errors: NOT_FOUND saying what was
+// looked for. Reads the environment.
+absl::StatusOr<std::string> FindPython(const std::string& configured);
+
 // The built-in plugin directories for a server binary at `binary_path`:
 // <bindir>/../plugins (build tree) and <bindir>/../lib/nlpd/plugins
 // (installed), those that exist.

@@ -46,6 +46,16 @@ void StopProcess(pid_t pid) {
 
 }  // namespace
 
+bool IsPythonPluginFile(const std::string& path) {
+  return absl::EndsWith(path, ".py");
+}
+
+std::vector<std::string> IsolationOptions::HostCommandFor(
+    const std::string& path) const {
+  if (IsPythonPluginFile(path)) return python_host_command;
+  return {host_binary};
+}
+
 struct IsolatedPlugin::Child {
   pid_t pid = -1;
   std::string socket_path;
@@ -117,10 +127,11 @@ IsolatedPlugin::SpawnChild() {
   child->socket_path =
       absl::StrCat(options_.runtime_dir, "/", name(), ".", sequence, ".sock");
   unlink(child->socket_path.c_str());
+  std::vector<std::string> argv = options_.HostCommandFor(info().path());
+  argv.push_back("--plugin=" + info().path());
+  argv.push_back("--socket=" + child->socket_path);
   absl::StatusOr<ChildProcess> process =
-      SpawnProcess({options_.host_binary, "--plugin=" + info().path(),
-                    "--socket=" + child->socket_path},
-                   /*capture_stderr=*/false);
+      SpawnProcess(argv, /*capture_stderr=*/false);
   if (!process.ok()) {
     return absl::UnavailableError(
         absl::StrCat("plugin '", name(), "': ", process.status().message()));

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -21,15 +22,28 @@
 namespace nlpd {
 
 struct IsolationOptions {
-  // The nlpd-plugin-host binary.
+  // The nlpd-plugin-host binary: the host of plugin libraries (.so).
   std::string host_binary;
+  // The command that runs the Python plugin host (a .py plugin file), such
+  // as {"/usr/bin/python3", "-m", "nlpd.plugin_host"}; empty when Python
+  // plugins are not configured.
+  std::vector<std::string> python_host_command;
   // A private directory for the children's sockets.
   std::string runtime_dir;
   // Largest resident memory of the child in bytes; 0 = no limit.
   uint64_t memory_limit_bytes = 0;
   // How long a call may run past its deadline before the child is killed.
   absl::Duration deadline_grace = absl::Seconds(1);
+
+  // The command (without arguments) of the plugin host that serves the
+  // plugin file at `path`: the Python host for a .py file, else
+  // host_binary. Both take the same arguments (--plugin, --socket,
+  // --probe) and speak nlpd.v1.PluginHost. Pure.
+  std::vector<std::string> HostCommandFor(const std::string& path) const;
 };
+
+// Whether `path` names a Python plugin (a .py file).
+bool IsPythonPluginFile(const std::string& path);
 
 class IsolatedPlugin final : public Plugin {
  public:

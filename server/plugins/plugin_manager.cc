@@ -156,7 +156,9 @@ std::shared_ptr<const PluginRegistry> PluginManager::Current() const {
   return current_;
 }
 
-v1::Isolation PluginManager::IsolationOf(const std::string& name) const {
+v1::Isolation PluginManager::IsolationOf(const std::string& name,
+                                         const std::string& path) const {
+  if (IsPythonPluginFile(path)) return v1::PROCESS;
   auto config = options_.configs.find(name);
   if (config != options_.configs.end() &&
       config->second.isolation() != v1::ISOLATION_UNSPECIFIED) {
@@ -175,6 +177,18 @@ std::string PluginManager::ConfigOf(const std::string& name) const {
 std::vector<std::string> PluginManager::Scan(
     std::vector<v1::PluginLoadError>* errors) const {
   std::vector<std::string> paths;
+  for (const std::string& file : options_.files) {
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) {
+      v1::PluginLoadError& load_error = errors->emplace_back();
+      load_error.set_path(file);
+      load_error.set_message(absl::StrCat(
+          "plugin ", file, ": ", error ? error.message() : "no such file"));
+      Log(LogLevel::kError, load_error.message());
+      continue;
+    }
+    paths.push_back(fs::weakly_canonical(file, error).string());
+  }
   for (const std::string& directory : options_.directories) {
     std::error_code error;
     fs::directory_iterator it(directory, error);
@@ -340,7 +354,7 @@ v1::PluginChanges PluginManager::Apply(
       probe = cached->second;
       probe->mutable_info()->set_path(path);
     } else {
-      probe = ProbePluginFile(options_.isolation.host_binary, path);
+      probe = ProbePluginFile(options_.isolation.HostCommandFor(path), path);
       if (probe.ok()) probes_by_sha_[*sha] = *probe;
     }
     if (!probe.ok()) {
@@ -352,7 +366,7 @@ v1::PluginChanges PluginManager::Apply(
     candidate.info = probe->info();
     candidate.registered_files.assign(probe->registered_files().begin(),
                                       probe->registered_files().end());
-    candidate.isolation = IsolationOf(name);
+    candidate.isolation = IsolationOf(name, path);
     auto config = options_.configs.find(name);
     if (config != options_.configs.end() && config->second.disabled()) {
       Log(LogLevel::kInfo,
@@ -536,8 +550,8 @@ absl::StatusOr<v1::PluginChanges> PluginManager::Load(const std::string& path) {
     return absl::NotFoundError(absl::StrCat("plugin ", path, ": no such file"));
   }
   absl::MutexLock lock(&admin_mutex_);
-  absl::StatusOr<v1::PluginProbe> probe =
-      ProbePluginFile(options_.isolation.host_binary, file.string());
+  absl::StatusOr<v1::PluginProbe> probe = ProbePluginFile(
+      options_.isolation.HostCommandFor(file.string()), file.string());
   if (!probe.ok()) return probe.status();
   const std::string& name = probe->info().name();
   if (Current()->Find(name) != nullptr) {

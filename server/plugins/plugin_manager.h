@@ -27,6 +27,10 @@ namespace nlpd {
 struct PluginManagerOptions {
   // Directories searched for libnlpd_*.so, in order; files by name.
   std::vector<std::string> directories;
+  // Plugin files served besides those of the directories, before them (the
+  // first file of a name serves): Python plugins (.py, always isolated)
+  // and, for tools, single plugin libraries.
+  std::vector<std::string> files;
   // Per-plugin settings (disabled, config, isolation), by name.
   google::protobuf::Map<std::string, v1::PluginConfig> configs;
   // Isolation of plugins whose config leaves it unset.
@@ -84,12 +88,16 @@ class PluginManager {
   v1::PluginChanges Apply(const std::vector<std::string>& paths,
                           std::vector<v1::PluginLoadError> scan_errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(admin_mutex_);
-  // The plugin files of every directory, and errors for missing ones.
+  // The explicit files, then the plugin files of every directory; errors
+  // for missing ones.
   std::vector<std::string> Scan(std::vector<v1::PluginLoadError>* errors) const;
   // Creates a plugin from a probed file (in this process or isolated).
   absl::StatusOr<RegisteredPlugin> Instantiate(const Candidate& candidate)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(admin_mutex_);
-  v1::Isolation IsolationOf(const std::string& name) const;
+  // Where the plugin `name` from file `path` runs: a Python plugin always
+  // in its own process, others as configured.
+  v1::Isolation IsolationOf(const std::string& name,
+                            const std::string& path) const;
   std::string ConfigOf(const std::string& name) const;
 
   const PluginManagerOptions options_;

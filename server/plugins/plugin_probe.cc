@@ -40,15 +40,20 @@ std::string WhyFromStderr(const std::string& stderr_text) {
 
 }  // namespace
 
-absl::StatusOr<v1::PluginProbe> ProbePluginFile(const std::string& host_binary,
-                                                const std::string& path) {
+absl::StatusOr<v1::PluginProbe> ProbePluginFile(
+    const std::vector<std::string>& host_command, const std::string& path) {
   auto refuse = [&path](absl::string_view why) {
     return absl::FailedPreconditionError(
         absl::StrCat("plugin ", path, ": ", why));
   };
+  if (host_command.empty()) {
+    return refuse("no plugin host is configured for this kind of file");
+  }
+  std::vector<std::string> argv = host_command;
+  argv.push_back("--probe");
+  argv.push_back("--plugin=" + path);
   absl::StatusOr<ChildProcess> child =
-      SpawnProcess({host_binary, "--probe", "--plugin=" + path},
-                   /*capture_stderr=*/true);
+      SpawnProcess(argv, /*capture_stderr=*/true);
   if (!child.ok()) return refuse(child.status().message());
   const absl::Time deadline = absl::Now() + kProbeTimeout;
   absl::StatusOr<std::string> out = ReadAll(child->stdout_fd, deadline);
@@ -62,6 +67,14 @@ absl::StatusOr<v1::PluginProbe> ProbePluginFile(const std::string& host_binary,
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string why = WhyFromStderr(*err);
+    if (absl::StrContains(*err, "No module named nlpd") ||
+        absl::StrContains(*err, "No module named 'nlpd")) {
+      why = absl::StrCat(host_command[0],
+                         " cannot import nlpd.plugin_host: install this "
+                         "nlpd's Python package into it (pip install "
+                         "clients/python) or choose another interpreter "
+                         "with --python=PATH");
+    }
     return refuse(absl::StrCat("loading it crashed the probe process (",
                                DescribeExitStatus(status), ")",
                                why.empty() ? "" : ": ", why));

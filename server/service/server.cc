@@ -19,6 +19,7 @@
 #include "common/build_info.h"
 #include "common/file.h"
 #include "common/log.h"
+#include "config/server_config.h"
 #include "grpc/health/v1/health.pb.h"
 
 namespace nlpd {
@@ -122,6 +123,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   if (options.directories.empty()) {
     Log(LogLevel::kWarning,
         "no plugin directory given or found; serving the text pipeline only");
+  }
+  options.files.assign(config.python_plugins().begin(),
+                       config.python_plugins().end());
+  if (!options.files.empty()) {
+    absl::StatusOr<std::string> python = FindPython(config.python());
+    if (!python.ok()) return python.status();
+    options.isolation.python_host_command = {*python, "-m", "nlpd.plugin_host"};
   }
   options.configs = config.plugins();
   options.default_isolation = config.default_isolation();
