@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "common/build_info.h"
 #include "common/log.h"
+#include "common/repeated_flag.h"
 #include "config/server_config.h"
 #include "service/server.h"
 
@@ -83,29 +84,6 @@ ABSL_FLAG(bool, verbose, false, "Log debug messages");
 
 namespace {
 
-// absl flags keep only the last value of a repeated flag; --plugin_dir and
-// --python_plugin are meant to repeat, so collect every occurrence of flag
-// `name` from argv first.
-std::vector<std::string> CollectRepeatedFlag(int argc, char** argv,
-                                             absl::string_view name) {
-  const std::string long_form = absl::StrCat("--", name);
-  const std::string short_form = absl::StrCat("-", name);
-  std::vector<std::string> values;
-  for (int i = 1; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (arg == "--") break;
-    for (const std::string& form : {long_form, short_form}) {
-      if (absl::StartsWith(arg, form + "=")) {
-        values.emplace_back(arg.substr(form.size() + 1));
-      }
-    }
-    if ((arg == long_form || arg == short_form) && i + 1 < argc) {
-      values.emplace_back(argv[++i]);
-    }
-  }
-  return values;
-}
-
 int Fail(absl::string_view message) {
   nlpd::Log(nlpd::LogLevel::kError, message);
   return 1;
@@ -119,9 +97,9 @@ int main(int argc, char** argv) {
       "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "
       "[--python_plugin=FILE.py]... [--config=FILE]");
   std::vector<std::string> plugin_dirs =
-      CollectRepeatedFlag(argc, argv, "plugin_dir");
+      nlpd::CollectRepeatedFlag(argc, argv, "plugin_dir");
   std::vector<std::string> python_plugins =
-      CollectRepeatedFlag(argc, argv, "python_plugin");
+      nlpd::CollectRepeatedFlag(argc, argv, "python_plugin");
   absl::FlagsUsageConfig usage_config;
   usage_config.version_string = [] { return nlpd::VersionLine("nlpd"); };
   absl::SetFlagsUsageConfig(std::move(usage_config));

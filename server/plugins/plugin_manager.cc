@@ -207,7 +207,12 @@ std::vector<std::string> PluginManager::Scan(
       }
     }
     std::sort(files.begin(), files.end());
-    paths.insert(paths.end(), files.begin(), files.end());
+    for (std::string& file : files) {
+      // An explicit file that also lies in a directory is one plugin.
+      if (std::find(paths.begin(), paths.end(), file) == paths.end()) {
+        paths.push_back(std::move(file));
+      }
+    }
   }
   return paths;
 }

@@ -15,6 +15,11 @@
 //                   as a good call does
 //   FAULT_BAD_SPAN  returns one entity whose span ends at byte and code point
 //                   1000, far past any test text
+//   FAULT_SPLIT_UTF8 returns one entity whose span ends one byte into the
+//                   text's first multi-byte character (the text must have one)
+//   FAULT_WRONG_TYPE writes the bytes of an nlpd.v1.SentimentResult (one
+//                   empty summary, field 4), which parse as an EntitiesResult
+//                   with an unknown field
 //
 // Any other text gets one entity labeled "FIRST_WORD" over the first word
 // (the first run of characters that are not ASCII white space), with correct
@@ -123,6 +128,16 @@ class FaultPlugin {
       entity->set_label("BAD_SPAN");
       return result;
     }
+    if (Contains(text, "FAULT_SPLIT_UTF8")) {
+      size_t first = 0;
+      while (first < text.size() && static_cast<uint8_t>(text[first]) < 0x80) {
+        ++first;
+      }
+      span->set_byte_end(static_cast<uint32_t>(first + 1));
+      span->set_char_end(CodePoints(text.substr(0, first)) + 1);
+      entity->set_label("SPLIT_UTF8");
+      return result;
+    }
     size_t start = 0;
     while (start < text.size() && IsAsciiSpace(text[start])) ++start;
     size_t end = start;
@@ -138,7 +153,8 @@ class FaultPlugin {
   }
 };
 
-// The SDK always serializes a valid Result, so FAULT_GARBAGE is answered
+// The SDK always serializes a valid Result, so FAULT_GARBAGE and
+// FAULT_WRONG_TYPE are answered
 // here, in front of the SDK's analyze(): it writes the bytes itself through
 // the host table that create() was given.
 using Sdk = nlpd::sdk::internal::Adapter<FaultPlugin>;
@@ -160,6 +176,14 @@ nlpd_error* AnalyzeOrWriteGarbage(nlpd_plugin_instance* instance,
     // Field 1 (entities), length-delimited, announces 16 bytes; 2 follow.
     static constexpr uint8_t kTruncated[] = {0x0A, 0x10, 0x0A, 0x02};
     return host_api.load()->result_write(sink, kTruncated, sizeof(kTruncated));
+  }
+  if (Contains(std::string_view(input->text, input->text_size),
+               "FAULT_WRONG_TYPE")) {
+    nlpd::v1::SentimentResult other;
+    other.add_summaries();
+    const std::string bytes = other.SerializeAsString();
+    return host_api.load()->result_write(
+        sink, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   }
   return Sdk::Api()->analyze(instance, input, sink);
 }
