@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from google.protobuf import descriptor_pool, json_format, message, message_factory
+from google.protobuf import descriptor_pool, json_format, message_factory
 from google.protobuf.descriptor_pb2 import FileDescriptorSet
+from google.protobuf.message import Message
 
 from nlpd.v1 import nlpd_pb2
 
@@ -63,7 +64,7 @@ class TextRun:
     took_us: int
     message: str
     # The decoded result (an instance of the plugin's result type) when outcome is "ok".
-    result: message.Message | None
+    result: Message | None
 
 
 def find_plugin_test_binary() -> str:
@@ -86,7 +87,7 @@ def find_plugin_test_binary() -> str:
     return found
 
 
-def _result_class(info: nlpd_pb2.PluginInfo) -> type[message.Message]:
+def _result_class(info: nlpd_pb2.PluginInfo) -> type[Message]:
     """The message class of the plugin's result type: generated for built-in types, else
     built from the plugin's descriptor set."""
     if info.descriptor_set:
@@ -95,9 +96,9 @@ def _result_class(info: nlpd_pb2.PluginInfo) -> type[message.Message]:
             list(files.file), pool=descriptor_pool.DescriptorPool()
         )
         if info.result_type in classes:
-            return cast("type[message.Message]", classes[info.result_type])
+            return cast("type[Message]", classes[info.result_type])
     descriptor = descriptor_pool.Default().FindMessageTypeByName(info.result_type)
-    return cast("type[message.Message]", message_factory.GetMessageClass(descriptor))
+    return cast("type[Message]", message_factory.GetMessageClass(descriptor))
 
 
 class PluginUnderTest:
@@ -131,7 +132,7 @@ class PluginUnderTest:
         self._timeout = timeout
         self.info: nlpd_pb2.PluginInfo | None = None
 
-    def run(self, text: str, language: str | None = None) -> message.Message:
+    def run(self, text: str, language: str | None = None) -> Message:
         """Runs the plugin on ``text`` and returns its decoded result.
 
         Raises:
@@ -190,7 +191,7 @@ class PluginUnderTest:
         return runs
 
     def _parse(self, stdout: str, stderr: str) -> Iterator[TextRun]:
-        result_class: type[message.Message] | None = None
+        result_class: type[Message] | None = None
         for line in stdout.splitlines():
             record = json.loads(line)
             if "load_error" in record:
