@@ -579,7 +579,7 @@ def test_setup_failure_fails_start(
         (
             "import_error.py",
             r"cannot import: ModuleNotFoundError: "
-            r"No module named 'no_such_module_for_nlpd' \(import_error\.py:3\)",
+            r"No module named 'no_such_module_for_nlpd' \(import_error\.py:1\)",
         ),
         ("two_plugins.py", r"defines 2 subclasses of nlpd.plugin.Plugin \(First, Second\)"),
         ("no_plugin.py", r"defines no subclass of nlpd.plugin.Plugin"),

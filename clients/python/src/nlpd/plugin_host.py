@@ -339,7 +339,7 @@ class PluginRunner:
             try:
                 instance = self.loaded.cls()
                 instance.setup(config)
-            except Exception as error:
+            except BaseException as error:  # noqa: BLE001 - SystemExit too
                 if isinstance(error, plugin_api.PluginError):
                     why = error.message
                 else:
@@ -380,7 +380,7 @@ class PluginRunner:
                     result = instance.analyze(request.document, dependencies)
         except plugin_api.PluginError as error:
             return self._error(error.code, error.message)
-        except Exception as error:
+        except BaseException as error:  # noqa: BLE001 - SystemExit too
             _log.error("analyze failed:\n%s", traceback.format_exc().rstrip())
             return self._error(_INTERNAL, describe_exception(error, self.loaded.directory))
         finally:
