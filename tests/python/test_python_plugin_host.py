@@ -264,7 +264,7 @@ def gone(pid: int) -> bool:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "plain ascii text", TEXT, "naïve café 😀 日本語 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓", "ä"],
+    ["", "plain ascii text", TEXT, "naïve café 😀 日本語 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓", "ä", "ä😀x日" * 64],
 )
 def test_spans_match_utf8_encoding(text: str) -> None:
     spans = plugin_api.Spans(text)
