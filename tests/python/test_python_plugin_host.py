@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent import futures
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +172,9 @@ class Host:
         return self.stderr_path.read_text(errors="replace")
 
 
+StartHost = Callable[[Path], Host]
+
+
 @pytest.fixture
 def socket_dir() -> Iterator[str]:
     # Short: a Unix socket path has at most 107 bytes, pytest's tmp_path can be longer.
@@ -195,11 +198,11 @@ def spawn_host(
 
 
 @pytest.fixture
-def start_host(socket_dir: str, tmp_path: Path) -> Iterator[object]:
+def start_host(socket_dir: str, tmp_path: Path) -> Iterator[StartHost]:
     """start_host(plugin) -> a serving Host (ready line read); stopped after the test."""
     hosts: list[Host] = []
 
-    def start(plugin: Path, command: list[str] | None = None) -> Host:
+    def start(plugin: Path) -> Host:
         stderr_path = tmp_path / f"host{len(hosts)}.stderr"
         process, socket, line = spawn_host(plugin, socket_dir, stderr_path, f"h{len(hosts)}")
         if line != b"ready\n":
@@ -344,8 +347,8 @@ def test_textstats_probe_describes_the_plugin(plugin_dir: Path) -> None:
         assert set(file.dependency) <= set(names[:position])
 
 
-def test_textstats_serves_the_same_stats(plugin_dir: Path, start_host: object) -> None:
-    host = start_host(plugin_dir / "textstats_plugin.py")  # type: ignore[operator]
+def test_textstats_serves_the_same_stats(plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(plugin_dir / "textstats_plugin.py")
     started = start(host)
     assert started.pid == host.process.pid
     probed, _ = probe(plugin_dir / "textstats_plugin.py")
@@ -371,7 +374,7 @@ def test_textstats_serves_the_same_stats(plugin_dir: Path, start_host: object) -
 
 
 def test_textstats_matches_the_cpp_plugin(
-    plugin_dir: Path, start_host: object, socket_dir: str, tmp_path: Path
+    plugin_dir: Path, start_host: StartHost, socket_dir: str, tmp_path: Path
 ) -> None:
     build = Path(os.environ.get("NLPD_BUILD_DIR", REPO / "build"))
     cpp_host = build / "bin" / "nlpd-plugin-host"
@@ -379,7 +382,7 @@ def test_textstats_matches_the_cpp_plugin(
     library = Path(external) / "libnlpd_textstats.so"
     if not (cpp_host.is_file() and library.is_file()):
         pytest.skip(f"the C++ textstats plugin is not built ({cpp_host}, {library})")
-    python = start_host(plugin_dir / "textstats_plugin.py")  # type: ignore[operator]
+    python = start_host(plugin_dir / "textstats_plugin.py")
     start(python)
     socket = os.path.join(socket_dir, "cpp.sock")
     with open(tmp_path / "cpp.stderr", "wb") as stderr:
@@ -416,7 +419,7 @@ def test_textstats_matches_the_cpp_plugin(
 # --- spaCy ----------------------------------------------------------------------------
 
 
-def test_spacy_entities(plugin_dir: Path, start_host: object) -> None:
+def test_spacy_entities(plugin_dir: Path, start_host: StartHost) -> None:
     pytest.importorskip("spacy", reason="spaCy is not installed (pip install spacy)")
     answer, _ = probe(plugin_dir / "spacy_entities_plugin.py")
     assert answer.error == ""
@@ -431,7 +434,7 @@ def test_spacy_entities(plugin_dir: Path, start_host: object) -> None:
     )
     entities_class = classes["spacy_entities.v1.SpacyEntities"]
 
-    host = start_host(plugin_dir / "spacy_entities_plugin.py")  # type: ignore[operator]
+    host = start_host(plugin_dir / "spacy_entities_plugin.py")
     start(host)
     result = entities_class.FromString(analyze(host, request_for(make_document(TEXT, "de"))))
     assert result.spacy_language == "de"
@@ -460,9 +463,9 @@ def test_spacy_entities(plugin_dir: Path, start_host: object) -> None:
     assert "'fr' is not supported" in error.message
 
 
-def test_spacy_entities_bad_config_fails_start(plugin_dir: Path, start_host: object) -> None:
+def test_spacy_entities_bad_config_fails_start(plugin_dir: Path, start_host: StartHost) -> None:
     pytest.importorskip("spacy", reason="spaCy is not installed (pip install spacy)")
-    host = start_host(plugin_dir / "spacy_entities_plugin.py")  # type: ignore[operator]
+    host = start_host(plugin_dir / "spacy_entities_plugin.py")
     with pytest.raises(grpc.RpcError) as raised:
         start(host, b'{"patterns": "missing.jsonl"}')
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -472,8 +475,8 @@ def test_spacy_entities_bad_config_fails_start(plugin_dir: Path, start_host: obj
 # --- protocol and errors --------------------------------------------------------------
 
 
-def test_analyze_before_start_and_start_twice(plugin_dir: Path, start_host: object) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+def test_analyze_before_start_and_start_twice(plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(plugin_dir / "misbehaving.py")
     with pytest.raises(grpc.RpcError) as raised:
         host.stub.Analyze(request_for(make_document("x")), timeout=30)
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -484,20 +487,20 @@ def test_analyze_before_start_and_start_twice(plugin_dir: Path, start_host: obje
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_prints_reach_neither_probe_nor_ready_line(plugin_dir: Path, start_host: object) -> None:
+def test_prints_reach_neither_probe_nor_ready_line(plugin_dir: Path, start_host: StartHost) -> None:
     answer, done = probe(plugin_dir / "misbehaving.py")
     assert answer.info.name == "misbehaving"
     assert b"a print at import" in done.stderr
     assert b"a raw write to fd 1 at import" in done.stderr
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+    host = start_host(plugin_dir / "misbehaving.py")
     start(host)
     analyze(host, request_for(make_document("print")))
     assert "a print during analyze" in host.stderr()
     assert "a raw write during analyze" in host.stderr()
 
 
-def test_plugin_exceptions_become_errors(plugin_dir: Path, start_host: object) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+def test_plugin_exceptions_become_errors(plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(plugin_dir / "misbehaving.py")
     start(host)
     error = analyze_error(host, request_for(make_document("value-error")))
     assert error.code == 13
@@ -525,8 +528,8 @@ def test_plugin_exceptions_become_errors(plugin_dir: Path, start_host: object) -
     assert result.entities[-1].text == "ok"
 
 
-def test_dependencies_are_decoded_when_known(plugin_dir: Path, start_host: object) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+def test_dependencies_are_decoded_when_known(plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(plugin_dir / "misbehaving.py")
     start(host)
     entities = any_pb2.Any()
     entities.Pack(results_pb2.EntitiesResult(entities=[results_pb2.Entity(label="PER")]))
@@ -544,8 +547,8 @@ def test_dependencies_are_decoded_when_known(plugin_dir: Path, start_host: objec
     )
 
 
-def test_not_thread_safe_plugin_is_serialized(plugin_dir: Path, start_host: object) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+def test_not_thread_safe_plugin_is_serialized(plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(plugin_dir / "misbehaving.py")
     start(host)
     request = request_for(make_document("sleep"))
     with futures.ThreadPoolExecutor(8) as pool:
@@ -562,9 +565,9 @@ def test_not_thread_safe_plugin_is_serialized(plugin_dir: Path, start_host: obje
     ],
 )
 def test_setup_failure_fails_start(
-    plugin_dir: Path, start_host: object, config: bytes, why: str
+    plugin_dir: Path, start_host: StartHost, config: bytes, why: str
 ) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")  # type: ignore[operator]
+    host = start_host(plugin_dir / "misbehaving.py")
     with pytest.raises(grpc.RpcError) as raised:
         start(host, config)
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
