@@ -1,0 +1,11 @@
+from nlpd.plugin import Plugin
+from nlpd.v1 import results_pb2
+
+
+class BadName(Plugin):
+    name = "Bad-Name"
+    version = "1"
+    result_type = results_pb2.EntitiesResult
+
+    def analyze(self, document, dependencies):  # noqa: ANN001, ANN201
+        return results_pb2.EntitiesResult()

@@ -1,0 +1,5 @@
+"""Imports the base class but defines no plugin."""
+
+from nlpd.plugin import Plugin
+
+__all__ = ["Plugin"]
