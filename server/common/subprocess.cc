@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -121,18 +122,46 @@ absl::StatusOr<std::string> ReadLine(int fd, absl::Time deadline) {
   }
 }
 
-absl::StatusOr<std::string> ReadAll(int fd, absl::Time deadline) {
-  std::string data;
-  char buffer[4096];
-  while (true) {
-    if (!WaitReadable(fd, deadline)) {
+absl::StatusOr<ChildOutput> ReadAllOutput(const ChildProcess& child,
+                                          absl::Time deadline) {
+  ChildOutput output;
+  // Both pipes at once: a child that fills one while the parent waits on
+  // the other would stall.
+  struct Stream {
+    int fd;
+    std::string* data;
+  };
+  std::vector<Stream> open_streams = {{child.stdout_fd, &output.stdout_text}};
+  if (child.stderr_fd >= 0) {
+    open_streams.push_back({child.stderr_fd, &output.stderr_text});
+  }
+  char buffer[1 << 14];
+  while (!open_streams.empty()) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
       return absl::DeadlineExceededError("no end of output in time");
     }
-    ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return data;
-    data.append(buffer, static_cast<size_t>(n));
+    std::vector<pollfd> polled;
+    for (const Stream& stream : open_streams) {
+      polled.push_back({stream.fd, POLLIN, 0});
+    }
+    const int ms = static_cast<int>(
+        std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 1 << 30));
+    if (poll(polled.data(), polled.size(), ms) < 0 && errno != EINTR) {
+      return absl::InternalError("poll() failed");
+    }
+    for (size_t i = polled.size(); i-- > 0;) {
+      if (polled[i].revents == 0) continue;
+      const ssize_t n = read(polled[i].fd, buffer, sizeof(buffer));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        open_streams.erase(open_streams.begin() + static_cast<ptrdiff_t>(i));
+        continue;
+      }
+      open_streams[i].data->append(buffer, static_cast<size_t>(n));
+    }
   }
+  return output;
 }
 
 std::string DescribeExitStatus(int status) {

@@ -41,9 +41,18 @@ absl::StatusOr<ChildProcess> SpawnProcess(const std::vector<std::string>& argv,
 // before a newline (the child exited).
 absl::StatusOr<std::string> ReadLine(int fd, absl::Time deadline);
 
-// Reads `fd` until end of file or `deadline`. Errors: DEADLINE_EXCEEDED
-// with nothing returned.
-absl::StatusOr<std::string> ReadAll(int fd, absl::Time deadline);
+// What a child wrote to its pipes.
+struct ChildOutput {
+  std::string stdout_text;
+  // Empty when stderr was not captured.
+  std::string stderr_text;
+};
+
+// Reads the child's stdout (and captured stderr) until end of file on both
+// or `deadline`, draining both pipes together so that a child that fills
+// one cannot stall. Errors: DEADLINE_EXCEEDED with nothing returned.
+absl::StatusOr<ChildOutput> ReadAllOutput(const ChildProcess& child,
+                                          absl::Time deadline);
 
 // "exited with code 1", "killed by signal 11 (Segmentation fault)": a
 // waitpid() status for a human. Pure.

@@ -56,19 +56,18 @@ absl::StatusOr<v1::PluginProbe> ProbePluginFile(
       SpawnProcess(argv, /*capture_stderr=*/true);
   if (!child.ok()) return refuse(child.status().message());
   const absl::Time deadline = absl::Now() + kProbeTimeout;
-  absl::StatusOr<std::string> out = ReadAll(child->stdout_fd, deadline);
-  absl::StatusOr<std::string> err = ReadAll(child->stderr_fd, deadline);
-  if (!out.ok() || !err.ok()) kill(child->pid, SIGKILL);
+  absl::StatusOr<ChildOutput> output = ReadAllOutput(*child, deadline);
+  if (!output.ok()) kill(child->pid, SIGKILL);
   int status = 0;
   waitpid(child->pid, &status, 0);
-  if (!out.ok() || !err.ok()) {
+  if (!output.ok()) {
     return refuse(absl::StrCat("loading it did not finish within ",
                                absl::FormatDuration(kProbeTimeout)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string why = WhyFromStderr(*err);
-    if (absl::StrContains(*err, "No module named nlpd") ||
-        absl::StrContains(*err, "No module named 'nlpd")) {
+    std::string why = WhyFromStderr(output->stderr_text);
+    if (absl::StrContains(output->stderr_text, "No module named nlpd") ||
+        absl::StrContains(output->stderr_text, "No module named 'nlpd")) {
       why = absl::StrCat(host_command[0],
                          " cannot import nlpd.plugin_host: install this "
                          "nlpd's Python package into it (pip install "
@@ -80,7 +79,7 @@ absl::StatusOr<v1::PluginProbe> ProbePluginFile(
                                why.empty() ? "" : ": ", why));
   }
   v1::PluginProbe probe;
-  if (!probe.ParseFromString(*out)) {
+  if (!probe.ParseFromString(output->stdout_text)) {
     return refuse("the probe process wrote no valid answer");
   }
   if (!probe.error().empty()) {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,3 +158,26 @@ def channel(server: Server) -> Iterator[grpc.Channel]:
     """A raw channel to the shared server, for hand-built requests."""
     with grpc.insecure_channel(server.address) as ch:
         yield ch
+
+
+PYTHON_EXAMPLES = REPO / "plugins" / "sdk" / "example_python"
+PYTHON_TEST_PLUGINS = Path(__file__).resolve().parent / "data" / "python_plugins"
+
+
+@pytest.fixture(scope="session")
+def python_plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example Python plugins (plugins/sdk/example_python) with their generated
+    result modules, and the test plugins of data/python_plugins, in one directory."""
+    from grpc_tools import protoc
+
+    directory = tmp_path_factory.mktemp("python_plugins")
+    for pattern in ("*.py", "*.jsonl"):
+        for source in (*PYTHON_EXAMPLES.glob(pattern), *PYTHON_TEST_PLUGINS.glob(pattern)):
+            shutil.copy(source, directory)
+    for include, proto in (
+        (REPO / "plugins" / "sdk" / "example", "textstats/v1/textstats.proto"),
+        (PYTHON_EXAMPLES, "spacy_entities/v1/spacy_entities.proto"),
+    ):
+        args = ["protoc", f"-I{include}", f"-I{REPO / 'proto'}", f"--python_out={directory}"]
+        assert protoc.main([*args, proto]) == 0, f"protoc failed on {proto}"
+    return directory

@@ -122,24 +122,6 @@ def request_for(
 # --- running hosts --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example plugins, their generated modules and the test plugins, in one place."""
-    from grpc_tools import protoc
-
-    directory = tmp_path_factory.mktemp("python_plugins")
-    for pattern in ("*.py", "*.jsonl"):
-        for source in (*EXAMPLES.glob(pattern), *DATA.glob(pattern)):
-            shutil.copy(source, directory)
-    for include, proto in (
-        (REPO / "plugins" / "sdk" / "example", "textstats/v1/textstats.proto"),
-        (EXAMPLES, "spacy_entities/v1/spacy_entities.proto"),
-    ):
-        args = ["protoc", f"-I{include}", f"-I{REPO / 'proto'}", f"--python_out={directory}"]
-        assert protoc.main([*args, proto]) == 0, f"protoc failed on {proto}"
-    return directory
-
-
 def host_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "nlpd.plugin_host", *args]
 
@@ -326,8 +308,8 @@ def expected_textstats(document: document_pb2.Document) -> dict[str, object]:
     }
 
 
-def test_textstats_probe_describes_the_plugin(plugin_dir: Path) -> None:
-    answer, done = probe(plugin_dir / "textstats_plugin.py")
+def test_textstats_probe_describes_the_plugin(python_plugin_dir: Path) -> None:
+    answer, done = probe(python_plugin_dir / "textstats_plugin.py")
     assert answer.error == ""
     assert list(answer.registered_files) == []
     info = answer.info
@@ -337,7 +319,7 @@ def test_textstats_probe_describes_the_plugin(plugin_dir: Path) -> None:
     assert list(info.languages) == ["*"]
     assert list(info.dependencies) == []
     assert info.result_type == "textstats.v1.TextStats"
-    assert info.path == str(plugin_dir / "textstats_plugin.py")
+    assert info.path == str(python_plugin_dir / "textstats_plugin.py")
     assert info.abi_version == "1.1"
     assert not info.checks_cancellation
     files = descriptor_pb2.FileDescriptorSet.FromString(info.descriptor_set).file
@@ -347,11 +329,11 @@ def test_textstats_probe_describes_the_plugin(plugin_dir: Path) -> None:
         assert set(file.dependency) <= set(names[:position])
 
 
-def test_textstats_serves_the_same_stats(plugin_dir: Path, start_host: StartHost) -> None:
-    host = start_host(plugin_dir / "textstats_plugin.py")
+def test_textstats_serves_the_same_stats(python_plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(python_plugin_dir / "textstats_plugin.py")
     started = start(host)
     assert started.pid == host.process.pid
-    probed, _ = probe(plugin_dir / "textstats_plugin.py")
+    probed, _ = probe(python_plugin_dir / "textstats_plugin.py")
     assert started.info == probed.info
 
     # The client's way: the class from the shipped descriptor set alone.
@@ -374,7 +356,7 @@ def test_textstats_serves_the_same_stats(plugin_dir: Path, start_host: StartHost
 
 
 def test_textstats_matches_the_cpp_plugin(
-    plugin_dir: Path, start_host: StartHost, socket_dir: str, tmp_path: Path
+    python_plugin_dir: Path, start_host: StartHost, socket_dir: str, tmp_path: Path
 ) -> None:
     build = Path(os.environ.get("NLPD_BUILD_DIR", REPO / "build"))
     cpp_host = build / "bin" / "nlpd-plugin-host"
@@ -382,7 +364,7 @@ def test_textstats_matches_the_cpp_plugin(
     library = Path(external) / "libnlpd_textstats.so"
     if not (cpp_host.is_file() and library.is_file()):
         pytest.skip(f"the C++ textstats plugin is not built ({cpp_host}, {library})")
-    python = start_host(plugin_dir / "textstats_plugin.py")
+    python = start_host(python_plugin_dir / "textstats_plugin.py")
     start(python)
     socket = os.path.join(socket_dir, "cpp.sock")
     with open(tmp_path / "cpp.stderr", "wb") as stderr:
@@ -411,7 +393,7 @@ def test_textstats_matches_the_cpp_plugin(
     finally:
         cpp.kill()
         cpp.wait()
-    probed, _ = probe(plugin_dir / "textstats_plugin.py")
+    probed, _ = probe(python_plugin_dir / "textstats_plugin.py")
     for field in ("name", "version", "description", "languages", "dependencies", "result_type"):
         assert getattr(probed.info, field) == getattr(cpp_info, field), field
 
@@ -419,9 +401,9 @@ def test_textstats_matches_the_cpp_plugin(
 # --- spaCy ----------------------------------------------------------------------------
 
 
-def test_spacy_entities(plugin_dir: Path, start_host: StartHost) -> None:
+def test_spacy_entities(python_plugin_dir: Path, start_host: StartHost) -> None:
     pytest.importorskip("spacy", reason="spaCy is not installed (pip install spacy)")
-    answer, _ = probe(plugin_dir / "spacy_entities_plugin.py")
+    answer, _ = probe(python_plugin_dir / "spacy_entities_plugin.py")
     assert answer.error == ""
     assert answer.info.result_type == "spacy_entities.v1.SpacyEntities"
     assert list(answer.info.languages) == ["en", "de"]
@@ -434,7 +416,7 @@ def test_spacy_entities(plugin_dir: Path, start_host: StartHost) -> None:
     )
     entities_class = classes["spacy_entities.v1.SpacyEntities"]
 
-    host = start_host(plugin_dir / "spacy_entities_plugin.py")
+    host = start_host(python_plugin_dir / "spacy_entities_plugin.py")
     start(host)
     result = entities_class.FromString(analyze(host, request_for(make_document(TEXT, "de"))))
     assert result.spacy_language == "de"
@@ -463,9 +445,11 @@ def test_spacy_entities(plugin_dir: Path, start_host: StartHost) -> None:
     assert "'fr' is not supported" in error.message
 
 
-def test_spacy_entities_bad_config_fails_start(plugin_dir: Path, start_host: StartHost) -> None:
+def test_spacy_entities_bad_config_fails_start(
+    python_plugin_dir: Path, start_host: StartHost
+) -> None:
     pytest.importorskip("spacy", reason="spaCy is not installed (pip install spacy)")
-    host = start_host(plugin_dir / "spacy_entities_plugin.py")
+    host = start_host(python_plugin_dir / "spacy_entities_plugin.py")
     with pytest.raises(grpc.RpcError) as raised:
         start(host, b'{"patterns": "missing.jsonl"}')
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -475,8 +459,10 @@ def test_spacy_entities_bad_config_fails_start(plugin_dir: Path, start_host: Sta
 # --- protocol and errors --------------------------------------------------------------
 
 
-def test_analyze_before_start_and_start_twice(plugin_dir: Path, start_host: StartHost) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")
+def test_analyze_before_start_and_start_twice(
+    python_plugin_dir: Path, start_host: StartHost
+) -> None:
+    host = start_host(python_plugin_dir / "misbehaving.py")
     with pytest.raises(grpc.RpcError) as raised:
         host.stub.Analyze(request_for(make_document("x")), timeout=30)
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -487,20 +473,22 @@ def test_analyze_before_start_and_start_twice(plugin_dir: Path, start_host: Star
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
-def test_prints_reach_neither_probe_nor_ready_line(plugin_dir: Path, start_host: StartHost) -> None:
-    answer, done = probe(plugin_dir / "misbehaving.py")
+def test_prints_reach_neither_probe_nor_ready_line(
+    python_plugin_dir: Path, start_host: StartHost
+) -> None:
+    answer, done = probe(python_plugin_dir / "misbehaving.py")
     assert answer.info.name == "misbehaving"
     assert b"a print at import" in done.stderr
     assert b"a raw write to fd 1 at import" in done.stderr
-    host = start_host(plugin_dir / "misbehaving.py")
+    host = start_host(python_plugin_dir / "misbehaving.py")
     start(host)
     analyze(host, request_for(make_document("print")))
     assert "a print during analyze" in host.stderr()
     assert "a raw write during analyze" in host.stderr()
 
 
-def test_plugin_exceptions_become_errors(plugin_dir: Path, start_host: StartHost) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")
+def test_plugin_exceptions_become_errors(python_plugin_dir: Path, start_host: StartHost) -> None:
+    host = start_host(python_plugin_dir / "misbehaving.py")
     start(host)
     error = analyze_error(host, request_for(make_document("value-error")))
     assert error.code == 13
@@ -528,8 +516,10 @@ def test_plugin_exceptions_become_errors(plugin_dir: Path, start_host: StartHost
     assert result.entities[-1].text == "ok"
 
 
-def test_dependencies_are_decoded_when_known(plugin_dir: Path, start_host: StartHost) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")
+def test_dependencies_are_decoded_when_known(
+    python_plugin_dir: Path, start_host: StartHost
+) -> None:
+    host = start_host(python_plugin_dir / "misbehaving.py")
     start(host)
     entities = any_pb2.Any()
     entities.Pack(results_pb2.EntitiesResult(entities=[results_pb2.Entity(label="PER")]))
@@ -547,8 +537,10 @@ def test_dependencies_are_decoded_when_known(plugin_dir: Path, start_host: Start
     )
 
 
-def test_not_thread_safe_plugin_is_serialized(plugin_dir: Path, start_host: StartHost) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")
+def test_not_thread_safe_plugin_is_serialized(
+    python_plugin_dir: Path, start_host: StartHost
+) -> None:
+    host = start_host(python_plugin_dir / "misbehaving.py")
     start(host)
     request = request_for(make_document("sleep"))
     with futures.ThreadPoolExecutor(8) as pool:
@@ -565,13 +557,13 @@ def test_not_thread_safe_plugin_is_serialized(plugin_dir: Path, start_host: Star
     ],
 )
 def test_setup_failure_fails_start(
-    plugin_dir: Path, start_host: StartHost, config: bytes, why: str
+    python_plugin_dir: Path, start_host: StartHost, config: bytes, why: str
 ) -> None:
-    host = start_host(plugin_dir / "misbehaving.py")
+    host = start_host(python_plugin_dir / "misbehaving.py")
     with pytest.raises(grpc.RpcError) as raised:
         start(host, config)
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    path = plugin_dir / "misbehaving.py"
+    path = python_plugin_dir / "misbehaving.py"
     assert raised.value.details().startswith(f"plugin {path} ('misbehaving'): {why}")
 
 
@@ -594,11 +586,11 @@ def test_setup_failure_fails_start(
     ],
 )
 def test_refused_files(
-    plugin_dir: Path, socket_dir: str, tmp_path: Path, file: str, why: str
+    python_plugin_dir: Path, socket_dir: str, tmp_path: Path, file: str, why: str
 ) -> None:
     import re
 
-    path = plugin_dir / file
+    path = python_plugin_dir / file
     answer, _ = probe(path)
     assert not answer.HasField("info")
     assert re.match(rf"plugin {re.escape(str(path))}: {why}", answer.error), answer.error
@@ -614,9 +606,9 @@ def test_usage_errors() -> None:
     assert done.returncode == 2 and b"--socket or --probe is required" in done.stderr
 
 
-def test_host_dies_with_its_parent(plugin_dir: Path, socket_dir: str) -> None:
+def test_host_dies_with_its_parent(python_plugin_dir: Path, socket_dir: str) -> None:
     socket = os.path.join(socket_dir, "orphan.sock")
-    command = shlex.join(host_command(f"--plugin={plugin_dir / 'misbehaving.py'}"))
+    command = shlex.join(host_command(f"--plugin={python_plugin_dir / 'misbehaving.py'}"))
     parent = subprocess.Popen(
         ["sh", "-c", f'{command} --socket="$0" & echo $!; wait', socket],
         stdout=subprocess.PIPE,
