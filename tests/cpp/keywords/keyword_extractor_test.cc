@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "nlpd/span.h"
 #include "stopwords.h"
 #include "test_documents.h"
 #include "unicode.h"
@@ -216,10 +217,10 @@ TEST_P(BothArticlesTest, MentionsSliceBackToThePhrase) {
       // Code-point offsets agree with byte offsets.
       EXPECT_EQ(
           span.char_start(),
-          CodePointCount(
+          sdk::CodePointCount(
               std::string_view(document_.text()).substr(0, span.byte_start())));
       EXPECT_EQ(span.char_end() - span.char_start(),
-                CodePointCount(Slice(document_, span)));
+                sdk::CodePointCount(Slice(document_, span)));
     }
     EXPECT_TRUE(text_occurs) << keyword.text() << " is not a spelling seen";
   }
