@@ -306,6 +306,7 @@ TEST_P(BothArticlesTest, ConcurrentCallsAgree) {
   const KeywordExtractor extractor = MakeExtractor();
   std::vector<std::string> outputs(4);
   std::vector<std::thread> threads;
+  threads.reserve(outputs.size());
   for (std::string& output : outputs) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
@@ -327,8 +328,8 @@ TEST(KeywordExtractorTest, EqualScoresKeepTextOrder) {
   const auto pears = std::find(keys.begin(), keys.end(), "pears");
   ASSERT_NE(apples, keys.end());
   ASSERT_NE(pears, keys.end());
-  if (result.keywords(apples - keys.begin()).score() ==
-      result.keywords(pears - keys.begin()).score()) {
+  if (result.keywords(static_cast<int>(apples - keys.begin())).score() ==
+      result.keywords(static_cast<int>(pears - keys.begin())).score()) {
     EXPECT_LT(apples, pears);
   }
 }
