@@ -39,19 +39,19 @@ namespace nlpd::sdk {
 inline uint32_t CodePointCount(std::string_view text) {
   constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   constexpr uint64_t kLowBytes = 0x0101010101010101ULL;
-  constexpr int kStepsPerSum = 31;
+  constexpr size_t kStepsPerSum = 31;
   const char* p = text.data();
   size_t n = text.size();
   size_t continuations = 0;
   while (n >= 8) {
+    const size_t steps = std::min(n / 8, kStepsPerSum);
     uint64_t lanes = 0;
-    for (int step = 0; step < kStepsPerSum && n >= 8; ++step) {
+    for (size_t step = 0; step < steps; ++step, p += 8) {
       uint64_t word;
       std::memcpy(&word, p, sizeof(word));
       lanes += (word & ~(word << 1) & kHighBits) >> 7;
-      p += 8;
-      n -= 8;
     }
+    n -= steps * 8;
     continuations += (lanes * kLowBytes) >> 56;
   }
   for (; n > 0; ++p, --n) {
