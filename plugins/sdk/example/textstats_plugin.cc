@@ -53,7 +53,7 @@ class TextStatsPlugin {
     stats.set_distinct_words(distinct.size());
     if (stats.words() > 0) {
       stats.set_mean_word_length(static_cast<float>(total_length) /
-                                 stats.words());
+                                 static_cast<float>(stats.words()));
     }
     return stats;
   }
