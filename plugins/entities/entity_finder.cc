@@ -1,5 +1,6 @@
 #include "entity_finder.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,11 +27,10 @@ absl::StatusOr<nlpd::v1::EntitiesResult> FindEntities(
     float min_confidence, absl::FunctionRef<bool()> should_stop) {
   nlpd::v1::EntitiesResult result;
   const std::string& text = document.text();
+  const sdk::SpanMaker spans(document);
   const auto& tokens = document.tokens();
   auto token_text = [&](int i) {
-    const auto& span = tokens[i].span();
-    return std::string_view(text).substr(span.byte_start(),
-                                         span.byte_end() - span.byte_start());
+    return sdk::SpanText(document, tokens[i].span());
   };
   std::vector<std::string_view> words;
   std::vector<std::pair<int, int>> groups;  // server tokens [first, last]
@@ -62,28 +62,19 @@ absl::StatusOr<nlpd::v1::EntitiesResult> FindEntities(
       const auto& first = tokens[groups[found.span.begin].first].span();
       const auto& last = tokens[groups[found.span.end - 1].second].span();
       if (found.confidence < min_confidence) continue;
-      uint32_t byte_end = last.byte_end(), char_end = last.char_end();
-      if (found.part_bytes > 0) {
-        // The name inside a compound: "NATO" of "NATO-Generalsekretär".
-        std::string_view part =
-            words[found.span.begin].substr(0, found.part_bytes);
-        byte_end = first.byte_start() + static_cast<uint32_t>(part.size());
-        uint32_t code_points = 0;
-        for (char c : part) {
-          code_points += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        }
-        char_end = first.char_start() + code_points;
-      }
+      // The name inside a compound ("NATO" of "NATO-Generalsekretär") ends
+      // part_bytes into its first word.
+      const uint32_t byte_end =
+          found.part_bytes > 0
+              ? first.byte_start() +
+                    static_cast<uint32_t>(std::min(
+                        found.part_bytes, words[found.span.begin].size()))
+              : last.byte_end();
       nlpd::v1::Entity* entity = result.add_entities();
-      nlpd::v1::Span* span = entity->mutable_span();
-      span->set_byte_start(first.byte_start());
-      span->set_byte_end(byte_end);
-      span->set_char_start(first.char_start());
-      span->set_char_end(char_end);
+      *entity->mutable_span() = spans.MakeSpan(first.byte_start(), byte_end);
       entity->set_label(std::string(ner::kTypes[found.span.type]));
       entity->set_confidence(found.confidence);
-      entity->set_text(
-          text.substr(first.byte_start(), byte_end - first.byte_start()));
+      entity->set_text(std::string(sdk::SpanText(document, entity->span())));
     }
   }
   HarmonizeLabels(&result);

@@ -287,7 +287,8 @@ std::optional<std::vector<Term>> CountTerms(
       if (added) {
         Term& term = terms.emplace_back();
         // Lone letters ("s" of "it s", "a" of "U. a") are never key.
-        term.stopword = stopwords.contains(key) || CodePointCount(key) == 1;
+        term.stopword =
+            stopwords.contains(key) || sdk::CodePointCount(key) == 1;
         term.key = std::move(key);
       }
       word.term = it->second;

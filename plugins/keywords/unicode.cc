@@ -51,15 +51,6 @@ WordCase CaseOf(std::string_view word) {
   return WordCase::kOther;
 }
 
-int CodePointCount(std::string_view text) {
-  int count = 0;
-  for (const char byte : text) {
-    // Count every byte that does not continue a sequence (10xxxxxx).
-    if ((static_cast<unsigned char>(byte) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 double Similarity(std::string_view a, std::string_view b) {
   const std::vector<UChar32> x = CodePoints(a);
   const std::vector<UChar32> y = CodePoints(b);

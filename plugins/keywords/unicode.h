@@ -26,9 +26,6 @@ enum class WordCase {
 // Classifies the UTF-8 `word`.
 WordCase CaseOf(std::string_view word);
 
-// Number of code points in the UTF-8 `text`.
-int CodePointCount(std::string_view text);
-
 // Similarity of the UTF-8 strings `a` and `b` in [0, 1]: 2 * LCS / (|a| +
 // |b|), LCS being the longest common subsequence of code points; 1 when
 // both are empty. Takes O(|a| * |b|) time.

@@ -1,9 +1,9 @@
 #include "plugins/result_checker.h"
 
 #include <algorithm>
-#include <cstring>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <utility>
 
@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "nlpd/span.h"
 #include "nlpd/v1/document.pb.h"
 
 namespace nlpd {
@@ -22,27 +23,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MessageFactory;
 using google::protobuf::Reflection;
-
-// The number of UTF-8 continuation bytes (10xxxxxx) in p[0, n), n <= 64:
-// eight bytes at a time, a byte's bit 7 set and bit 6 clear. (word << 1)
-// moves each byte's bit 6 to its bit 7; bit 7 of one byte lands on bit 0 of
-// the next, which the mask drops. The per-byte flags are summed in their
-// byte lanes (at most 8 words, so no lane overflows) and added up once.
-uint32_t CountContinuationBytes(const char* p, size_t n) {
-  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-  constexpr uint64_t kLowBytes = 0x0101010101010101ULL;
-  uint64_t lanes = 0;
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof(word));
-    lanes += (word & ~(word << 1) & kHighBits) >> 7;
-  }
-  uint32_t count = static_cast<uint32_t>((lanes * kLowBytes) >> 56);
-  for (; n > 0; ++p, --n) {
-    count += (static_cast<uint8_t>(*p) & 0xC0) == 0x80 ? 1 : 0;
-  }
-  return count;
-}
 
 // The type of the messages a field leads to: the field's message type, the
 // value type of a map of messages, or null.
@@ -159,16 +139,14 @@ std::string SpanProblem(const SpanOffsets& span,
 DocumentOffsets::DocumentOffsets(absl::string_view text) : text_(text) {}
 
 void DocumentOffsets::BuildIndex() const {
-  static_assert(kBlockBytes <= 64, "CountContinuationBytes counts <= 64");
   const size_t size = text_.size();
   block_chars_.resize(size / kBlockBytes + 1);
   uint32_t chars = 0;
   for (size_t block = 0; block < block_chars_.size(); ++block) {
     block_chars_[block] = chars;
     const size_t begin = block * kBlockBytes;
-    const size_t length = std::min<size_t>(kBlockBytes, size - begin);
-    chars += static_cast<uint32_t>(length) -
-             CountContinuationBytes(text_.data() + begin, length);
+    chars += sdk::CodePointCount(std::string_view(
+        text_.data() + begin, std::min<size_t>(kBlockBytes, size - begin)));
   }
   ascii_ = chars == size;
 }
@@ -179,8 +157,8 @@ uint32_t DocumentOffsets::CharOffset(uint32_t byte) const {
   if (ascii_) return byte;
   const uint32_t block = byte / kBlockBytes;
   const uint32_t begin = block * kBlockBytes;
-  return block_chars_[block] + (byte - begin) -
-         CountContinuationBytes(text_.data() + begin, byte - begin);
+  return block_chars_[block] + sdk::CodePointCount(std::string_view(
+                                   text_.data() + begin, byte - begin));
 }
 
 // A message type that can hold a span: either nlpd.v1.Span itself, or a

@@ -105,5 +105,13 @@ def test_external_result_decodes_without_generated_code(external_server: Server)
     assert stats.words == len(words)
     assert stats.distinct_words == len(set(words))
     assert stats.longest_word == max(words, key=len) == "Verbraucherschützer"
+    # An nlpd.v1.Span from the plugin's own message (its .proto imports
+    # nlpd/v1/document.proto): both kinds of offsets point at the word.
+    span = stats.longest_word_span
+    assert span.DESCRIPTOR.full_name == "nlpd.v1.Span"
+    assert document.text[span.char_start : span.char_end] == "Verbraucherschützer"
+    text_bytes = document.text.encode()
+    assert text_bytes[span.byte_start : span.byte_end].decode() == "Verbraucherschützer"
+    assert span.char_start == document.text.index("Verbraucherschützer")
     assert stats.mean_word_length == pytest.approx(sum(map(len, words)) / len(words), rel=1e-5)
     assert "keywords" in response.custom_results

@@ -1,6 +1,7 @@
 // textstats: the smallest useful nlpd plugin, written as an SDK user would.
 // It reads the server's tokens and returns its own result message, which
-// clients decode from the descriptor set the SDK ships.
+// uses nlpd.v1.Span from nlpd/v1/document.proto and which clients decode
+// from the descriptor set the SDK ships.
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -43,12 +44,16 @@ class TextStatsPlugin {
       if (length > longest) {
         longest = length;
         stats.set_longest_word(std::string(word));
+        // The server's token spans already carry both kinds of offsets; a
+        // span from byte offsets of the plugin's own would come from
+        // nlpd::sdk::SpanMaker (nlpd/span.h).
+        *stats.mutable_longest_word_span() = token.span();
       }
     }
     stats.set_distinct_words(distinct.size());
     if (stats.words() > 0) {
       stats.set_mean_word_length(static_cast<float>(total_length) /
-                                 stats.words());
+                                 static_cast<float>(stats.words()));
     }
     return stats;
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "nlpd/span.h"
 #include "stopwords.h"
 #include "test_documents.h"
 #include "unicode.h"
@@ -216,10 +217,10 @@ TEST_P(BothArticlesTest, MentionsSliceBackToThePhrase) {
       // Code-point offsets agree with byte offsets.
       EXPECT_EQ(
           span.char_start(),
-          CodePointCount(
+          sdk::CodePointCount(
               std::string_view(document_.text()).substr(0, span.byte_start())));
       EXPECT_EQ(span.char_end() - span.char_start(),
-                CodePointCount(Slice(document_, span)));
+                sdk::CodePointCount(Slice(document_, span)));
     }
     EXPECT_TRUE(text_occurs) << keyword.text() << " is not a spelling seen";
   }
@@ -305,6 +306,7 @@ TEST_P(BothArticlesTest, ConcurrentCallsAgree) {
   const KeywordExtractor extractor = MakeExtractor();
   std::vector<std::string> outputs(4);
   std::vector<std::thread> threads;
+  threads.reserve(outputs.size());
   for (std::string& output : outputs) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
@@ -326,8 +328,8 @@ TEST(KeywordExtractorTest, EqualScoresKeepTextOrder) {
   const auto pears = std::find(keys.begin(), keys.end(), "pears");
   ASSERT_NE(apples, keys.end());
   ASSERT_NE(pears, keys.end());
-  if (result.keywords(apples - keys.begin()).score() ==
-      result.keywords(pears - keys.begin()).score()) {
+  if (result.keywords(static_cast<int>(apples - keys.begin())).score() ==
+      result.keywords(static_cast<int>(pears - keys.begin())).score()) {
     EXPECT_LT(apples, pears);
   }
 }

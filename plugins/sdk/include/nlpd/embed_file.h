@@ -1,8 +1,10 @@
 // Compiling data files (models, word lists) into a plugin, so the .so needs
 // no files beside it.
 //
-//   // CMake: nlpd_embed_files(model_data.cc
-//   MY_MODEL=${CMAKE_CURRENT_SOURCE_DIR}/model.bin)
+//   // CMake: nlpd_add_plugin(mine SOURCES model_data.cc ...
+//   //                        EMBED MY_MODEL=model.bin)
+//   // or, for a source of another target,
+//   //        nlpd_embed_files(model_data.cc MY_MODEL=model.bin)
 //   // model_data.cc, at namespace scope:
 //   NLPD_EMBED_FILE(my_model, MY_MODEL)
 //   std::string_view Model() { return NLPD_EMBEDDED_FILE(my_model); }

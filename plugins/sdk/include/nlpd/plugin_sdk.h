@@ -25,6 +25,9 @@
 // of Result's .proto file, and turns absl::Status errors and escaping C++
 // exceptions into nlpd_error objects, so nothing C++ crosses the boundary.
 //
+// Spans in results: nlpd/span.h (included) turns byte offsets into
+// nlpd.v1.Span with code-point offsets (SpanMaker, MakeSpan).
+//
 // Thread safety: Analyze is const and, unless PluginInfo::thread_safe is set
 // to false, is called concurrently from the server's worker threads.
 #ifndef NLPD_PLUGIN_SDK_H_
@@ -45,6 +48,7 @@
 #include "absl/status/statusor.h"
 #include "nlpd/language.h"
 #include "nlpd/plugin.h"
+#include "nlpd/span.h"
 #include "nlpd/v1/plugin.pb.h"
 
 namespace nlpd::sdk {
@@ -132,13 +136,6 @@ absl::StatusOr<Message> DependencyResult(const v1::PluginRequest& request,
                                       Message::descriptor()->full_name());
   }
   return message;
-}
-
-// The text of `span` in `document`, as a view into the document.
-inline std::string_view SpanText(const v1::Document& document,
-                                 const v1::Span& span) {
-  return std::string_view(document.text())
-      .substr(span.byte_start(), span.byte_end() - span.byte_start());
 }
 
 namespace internal {
