@@ -1,10 +1,13 @@
 #include "pipeline/analyzer.h"
 
-#include <set>
+#include <map>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -31,6 +34,48 @@ void AppendDocumentField(const v1::Document& document, std::string* out) {
       static_cast<uint32_t>(size), header + 1);
   out->append(reinterpret_cast<const char*>(header), end - header);
   document.AppendToString(out);
+}
+
+// "de, en", or "no language" for an empty list.
+std::string LanguageList(const v1::PluginInfo& info) {
+  return info.languages().empty() ? "no language"
+                                  : absl::StrJoin(info.languages(), ", ");
+}
+
+// Why `plugin` cannot run on a document in `language`, given the plugins
+// of this request that did not run (`not_run`: name -> why): nullopt when
+// it can. Otherwise sets `info`'s outcome (UNSUPPORTED_LANGUAGE for the
+// plugin's own language, checked first, else DEPENDENCY_NOT_RUN naming the
+// first dependency that did not run) and reason, and returns why, as the
+// rest of a sentence that starts with the plugin's name ("does not support
+// language 'fr' (it supports de, en)", "needs 'entities', which ..."), for
+// the plugins that depend on it.
+std::optional<std::string> WhyNotRun(
+    const Plugin& plugin, const std::string& language,
+    const std::map<std::string, std::string>& not_run, v1::AnalysisInfo* info) {
+  // The plugin's own language first: a plugin that cannot take the document
+  // is UNSUPPORTED_LANGUAGE whatever its dependencies did.
+  if (!plugin.SupportsLanguage(language)) {
+    const std::string languages = LanguageList(plugin.info());
+    info->set_outcome(v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+    info->set_reason(absl::StrCat("'", plugin.name(), "' supports ", languages,
+                                  "; the document's language is '", language,
+                                  "'"));
+    return absl::StrCat("does not support language '", language,
+                        "' (it supports ", languages, ")");
+  }
+  for (const std::string& dependency : plugin.info().dependencies()) {
+    auto missing = not_run.find(dependency);
+    if (missing == not_run.end()) continue;
+    // The dependency's own why, which names the root of a chain:
+    // "needs 'b', which needs 'a', which does not support ...".
+    std::string why =
+        absl::StrCat("needs '", dependency, "', which ", missing->second);
+    info->set_outcome(v1::AnalysisInfo::DEPENDENCY_NOT_RUN);
+    info->set_reason(why);
+    return why;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -136,7 +181,9 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
   const DocumentOffsets offsets(doc.text());
   // Results so far, for the dependencies of later plugins.
   std::map<std::string, google::protobuf::Any> results;
-  std::set<std::string> skipped;
+  // Plugins that did not run, each with why, as the rest of a sentence
+  // that starts with its name: "does not support language 'fr' (...)".
+  std::map<std::string, std::string> not_run;
   std::vector<std::string> custom;
 
   for (const PlannedAnalysis& step : *plan) {
@@ -151,20 +198,16 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     info->set_version(plugin.info().version());
     info->set_dependency(!step.requested);
 
-    bool dependency_skipped = false;
+    if (std::optional<std::string> why =
+            WhyNotRun(plugin, doc.language(), not_run, info);
+        why.has_value()) {
+      not_run[plugin.name()] = *std::move(why);
+      continue;
+    }
     v1::PluginRequest dependencies;
     for (const std::string& dependency : plugin.info().dependencies()) {
-      if (skipped.count(dependency) != 0) {
-        dependency_skipped = true;
-        break;
-      }
       (*dependencies.mutable_dependency_results())[dependency] =
           results.at(dependency);
-    }
-    if (dependency_skipped || !plugin.SupportsLanguage(doc.language())) {
-      info->set_outcome(v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
-      skipped.insert(plugin.name());
-      continue;
     }
 
     plugin_request.resize(document_part);

@@ -4,24 +4,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "nlpd/v1/results.pb.h"
 #include "plugins/dependency_order.h"
 
 namespace nlpd {
 namespace {
 
-// The AnalyzeResponse field whose message type is `result_type`, if any.
+// The typed AnalyzeResponse field that holds the result of `info`: the
+// result field (a message of results.proto) named as the plugin, if the
+// plugin's result type is that field's type; null otherwise, and the result
+// goes to custom_results. Routing by name, not by type alone, keeps two
+// plugins of the same result type from overwriting each other.
 const google::protobuf::FieldDescriptor* TypedField(
-    const std::string& result_type) {
-  const google::protobuf::Descriptor* response =
-      v1::AnalyzeResponse::descriptor();
-  for (int i = 0; i < response->field_count(); ++i) {
-    const google::protobuf::FieldDescriptor* field = response->field(i);
-    if (!field->is_repeated() && field->message_type() != nullptr &&
-        field->message_type()->full_name() == result_type) {
-      return field;
-    }
+    const v1::PluginInfo& info) {
+  const google::protobuf::FieldDescriptor* field =
+      v1::AnalyzeResponse::descriptor()->FindFieldByName(info.name());
+  if (field == nullptr || field->is_repeated() ||
+      field->message_type() == nullptr ||
+      field->message_type()->file() !=
+          v1::EntitiesResult::descriptor()->file()) {
+    return nullptr;
   }
-  return nullptr;
+  return field->message_type()->full_name() == info.result_type() ? field
+                                                                  : nullptr;
 }
 
 }  // namespace
@@ -55,7 +60,7 @@ std::shared_ptr<const PluginRegistry> PluginRegistry::Build(
   registry->plugins_.reserve(order.order.size());
   for (const std::string& name : order.order) {
     RegisteredPlugin& entry = *by_name.at(name);
-    entry.typed_field = TypedField(entry.plugin->info().result_type());
+    entry.typed_field = TypedField(entry.plugin->info());
     registry->index_by_name_[name] = registry->plugins_.size();
     registry->plugins_.push_back(std::move(entry));
   }

@@ -25,8 +25,10 @@ namespace nlpd {
 struct RegisteredPlugin {
   std::shared_ptr<const Plugin> plugin;
   std::shared_ptr<const ResultSchema> schema;
-  // The typed AnalyzeResponse field for a built-in result type (entities,
-  // sentiment, stance); null for a custom result (custom_results).
+  // The typed AnalyzeResponse field of the plugin's result: the field named
+  // as the plugin when its type is the plugin's result type ("entities" ->
+  // AnalyzeResponse.entities); null for every other plugin, whose result
+  // goes to custom_results under its name, even an nlpd.v1 type.
   const google::protobuf::FieldDescriptor* typed_field = nullptr;
 };
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from google.protobuf import descriptor, descriptor_pb2
@@ -125,5 +126,9 @@ def test_unsupported_language_is_reported(
     info = next(a for a in response.analyses if a.name == "keywords")
     assert info.outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert "keywords" not in response.custom_results
-    with pytest.raises(LookupError, match="does not support language 'fi'"):
+    reason = (
+        f"'keywords' supports {', '.join(keywords_info.languages)}; the document's language is 'fi'"
+    )
+    assert info.reason == reason
+    with pytest.raises(LookupError, match=re.escape(f"'keywords' was skipped: {reason}")):
         client.custom_result(response, "keywords")

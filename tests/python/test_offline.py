@@ -99,6 +99,52 @@ def test_custom_result_absent_is_lookup_error() -> None:
             client.custom_result(nlpd_pb2.AnalyzeResponse(), "keywords")
 
 
+def test_custom_result_of_an_nlpd_v1_type_decodes_with_the_generated_class() -> None:
+    """Another plugin's EntitiesResult is a custom result; its PluginInfo has no
+    descriptor set, so the client decodes it with results_pb2, without ListPlugins (no
+    server listens on port 1)."""
+    entity = results_pb2.Entity(label="FIRST_WORD", text="Hallo")
+    entity.span.char_end = 5
+    response = nlpd_pb2.AnalyzeResponse()
+    response.custom_results["my_ner"].Pack(results_pb2.EntitiesResult(entities=[entity]))
+    response.analyses.add(name="my_ner", version="1.0.0", outcome=nlpd_pb2.AnalysisInfo.OK)
+    with nlpd.Client("127.0.0.1:1", timeout=1) as client:
+        result = client.custom_result(response, "my_ner")
+        assert isinstance(result, results_pb2.EntitiesResult)
+        assert list(result.entities) == [entity]
+        assert client.to_dict(response)["custom_results"]["my_ner"] == {
+            "@type": "type.googleapis.com/nlpd.v1.EntitiesResult",
+            "entities": [
+                {
+                    "span": {"byte_start": 0, "byte_end": 0, "char_start": 0, "char_end": 5},
+                    "label": "FIRST_WORD",
+                    "confidence": 0.0,
+                    "text": "Hallo",
+                }
+            ],
+        }
+
+
+def test_custom_result_absent_says_why_the_analysis_did_not_run() -> None:
+    response = nlpd_pb2.AnalyzeResponse()
+    response.document.language = "fr"
+    reason = "needs 'entities', which does not support language 'fr' (it supports de, en)"
+    response.analyses.add(
+        name="my_ner", outcome=nlpd_pb2.AnalysisInfo.DEPENDENCY_NOT_RUN, reason=reason
+    )
+    # A server older than AnalysisInfo.reason: the outcome and the language.
+    response.analyses.add(name="old", outcome=nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE)
+    response.entities.SetInParent()
+    with nlpd.Client("127.0.0.1:1") as client:
+        with pytest.raises(LookupError) as skipped:
+            client.custom_result(response, "my_ner")
+        assert str(skipped.value).endswith(f"; 'my_ner' was skipped: {reason}")
+        with pytest.raises(LookupError, match="it does not support language 'fr'"):
+            client.custom_result(response, "old")
+        with pytest.raises(LookupError, match=r"a typed field: read response\.entities"):
+            client.custom_result(response, "entities")
+
+
 def test_request_iterator_is_lazy_and_numbers_ids() -> None:
     consumed = 0
 

@@ -65,7 +65,7 @@ def _echo_call(client: nlpd.Client, text: str) -> Code:
         if error.code == Code.RESOURCE_EXHAUSTED:
             assert "server busy" in error.message, error.message
         return error.code
-    assert [e.label for e in response.entities.entities] == ["TEST"]
+    assert [e.label for e in client.custom_result(response, ECHO).entities] == ["TEST"]
     return Code.OK
 
 

@@ -28,7 +28,7 @@ import pytest
 
 import nlpd
 from conftest import Server, build_dir, start_server, stop_server
-from nlpd.v1 import config_pb2, nlpd_pb2
+from nlpd.v1 import config_pb2, nlpd_pb2, results_pb2
 from texts import GERMAN
 
 CALL_TIMEOUT_S = 10.0
@@ -63,11 +63,20 @@ class Outcome:
 
     def __str__(self) -> str:
         entities = (
-            [(e.label, e.span.byte_end) for e in self.response.entities.entities]
+            [(e.label, e.span.byte_end) for e in fault_result(self.response).entities]
             if self.response is not None
             else None
         )
-        return f"{self.code.name} {self.message!r} entities={entities}"
+        return f"{self.code.name} {self.message!r} {FAULT}={entities}"
+
+
+def fault_result(response: nlpd_pb2.AnalyzeResponse) -> results_pb2.EntitiesResult:
+    """test_fault's EntitiesResult: in custom_results under its name (only the plugin
+    named "entities" fills response.entities); empty when absent."""
+    result = results_pb2.EntitiesResult()
+    if FAULT in response.custom_results:
+        assert response.custom_results[FAULT].Unpack(result)
+    return result
 
 
 def analyze(
@@ -107,8 +116,10 @@ def assert_entities_work(client: nlpd.Client) -> None:
 
 def assert_first_word(response: nlpd_pb2.AnalyzeResponse, word: str) -> None:
     """test_fault's good answer: one FIRST_WORD entity over `word`, the text's first
-    word, with byte and code-point offsets that both slice it out."""
-    [entity] = response.entities.entities
+    word, with byte and code-point offsets that both slice it out; in
+    custom_results["test_fault"], as an nlpd.v1.EntitiesResult."""
+    assert response.custom_results[FAULT].type_url.endswith("/nlpd.v1.EntitiesResult")
+    [entity] = fault_result(response).entities
     text = response.document.text
     span = entity.span
     assert entity.label == "FIRST_WORD"
@@ -209,6 +220,8 @@ def test_faults_among_concurrent_good_calls_fail_only_themselves(
             assert outcome.code == Code.OK, outcome
             assert outcome.response is not None
             assert_first_word(outcome.response, "Bitte")
+            # With "entities" asked for too, its own result stays in its field.
+            assert "Berlin" in [e.text for e in outcome.response.entities.entities]
         else:
             assert outcome.code == Code.INTERNAL, (keyword, outcome)
             assert "'test_fault'" in outcome.message
@@ -279,7 +292,8 @@ def test_abi_1_0_plugin_loads_and_serves(mode: str) -> None:
             assert info.abi_version == "1.0"
             assert not info.checks_cancellation
             response = client.analyze("Hello there.", ["test_abi_1_0"])
-            [entity] = response.entities.entities
+            assert not response.HasField("entities")
+            [entity] = client.custom_result(response, "test_abi_1_0").entities
             assert entity.label == "ABI_1_0"
             assert (entity.span.byte_end, entity.span.char_end) == (12, 12)
     finally:

@@ -1,9 +1,13 @@
 // The analyzer with the real text pipeline and the real test plugins:
-// limits, plans, typed results, language skips, plugin failures, deadlines.
+// limits, plans, where results go, language and dependency skips with their
+// reasons, plugin failures, deadlines.
 #include "pipeline/analyzer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 
@@ -12,21 +16,39 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// `response`'s custom result `name` as an EntitiesResult; fails the test
+// when it is absent or of another type.
+v1::EntitiesResult CustomEntities(const v1::AnalyzeResponse& response,
+                                  const std::string& name) {
+  v1::EntitiesResult result;
+  auto found = response.custom_results().find(name);
+  EXPECT_NE(found, response.custom_results().end()) << name;
+  if (found == response.custom_results().end()) return result;
+  EXPECT_EQ(found->second.type_url(),
+            "type.googleapis.com/nlpd.v1.EntitiesResult");
+  EXPECT_TRUE(found->second.UnpackTo(&result)) << name;
+  return result;
+}
+
 class AnalyzerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Load({NLPD_TEST_PLUGIN_DIR}, 200); }
+
+  void Load(const std::vector<std::string>& directories,
+            uint64_t max_text_bytes) {
     absl::StatusOr<std::unique_ptr<text::TextPipeline>> pipeline =
         text::TextPipeline::Create();
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
     text_pipeline_ = *std::move(pipeline);
-    plugins_ = LoadPlugins({NLPD_TEST_PLUGIN_DIR}, NLPD_PLUGIN_HOST);
-    analyzer_ =
-        std::make_unique<Analyzer>(text_pipeline_.get(), plugins_.get(), 200);
+    plugins_ = LoadPlugins(directories, NLPD_PLUGIN_HOST);
+    analyzer_ = std::make_unique<Analyzer>(text_pipeline_.get(), plugins_.get(),
+                                           max_text_bytes);
   }
 
   absl::Status Analyze(const std::string& text,
-                       std::vector<std::string> analyses,
-                       v1::AnalyzeResponse* response, CallContext call = {}) {
+                       const std::vector<std::string>& analyses,
+                       v1::AnalyzeResponse* response,
+                       const CallContext& call = {}) {
     v1::AnalyzeRequest request;
     request.set_text(text);
     for (const std::string& name : analyses) request.add_analyses(name);
@@ -45,7 +67,7 @@ constexpr char kEnglish[] =
     "The government in London presented a new budget on Monday. "
     "The opposition sharply criticized the plans.";
 
-TEST_F(AnalyzerTest, RunsDependencyFirstAndFillsTypedFields) {
+TEST_F(AnalyzerTest, RunsDependencyFirstAndKeepsResultsByPluginName) {
   v1::AnalyzeResponse response;
   ASSERT_TRUE(Analyze(kGerman, {"test_dependent"}, &response).ok());
   EXPECT_EQ(response.document().language(), "de");
@@ -54,14 +76,23 @@ TEST_F(AnalyzerTest, RunsDependencyFirstAndFillsTypedFields) {
   EXPECT_EQ(response.analyses(0).name(), "test_echo");
   EXPECT_TRUE(response.analyses(0).dependency());
   EXPECT_EQ(response.analyses(0).outcome(), v1::AnalysisInfo::OK);
+  EXPECT_EQ(response.analyses(0).reason(), "");
   EXPECT_EQ(response.analyses(1).name(), "test_dependent");
   EXPECT_FALSE(response.analyses(1).dependency());
   EXPECT_EQ(response.analyses(1).outcome(), v1::AnalysisInfo::OK);
-  // test_echo's EntitiesResult lands in the typed field, not in custom.
-  ASSERT_EQ(response.entities().entities_size(), 1);
-  EXPECT_EQ(response.entities().entities(0).label(), "TEST");
-  EXPECT_TRUE(response.has_sentiment());
-  EXPECT_TRUE(response.custom_results().empty());
+  // Neither plugin is named as a typed field: test_echo's EntitiesResult
+  // and test_dependent's SentimentResult are custom results, by name.
+  EXPECT_FALSE(response.has_entities());
+  EXPECT_FALSE(response.has_sentiment());
+  ASSERT_EQ(response.custom_results_size(), 2);
+  const v1::EntitiesResult echoed = CustomEntities(response, "test_echo");
+  ASSERT_EQ(echoed.entities_size(), 1);
+  EXPECT_EQ(echoed.entities(0).label(), "TEST");
+  const google::protobuf::Any& dependent =
+      response.custom_results().at("test_dependent");
+  EXPECT_EQ(dependent.type_url(),
+            "type.googleapis.com/nlpd.v1.SentimentResult");
+  EXPECT_TRUE(dependent.Is<v1::SentimentResult>());
 }
 
 TEST_F(AnalyzerTest, PassesTheCallersTargetMentionsToPlugins) {
@@ -75,7 +106,8 @@ TEST_F(AnalyzerTest, PassesTheCallersTargetMentionsToPlugins) {
   request.add_targets()->set_text("Paris");  // does not occur
   v1::AnalyzeResponse response;
   ASSERT_TRUE(analyzer_->Analyze(request, {}, &response).ok());
-  const v1::EntitiesResult& echoed = response.entities();
+  EXPECT_FALSE(response.has_entities());
+  const v1::EntitiesResult echoed = CustomEntities(response, "test_targets");
   ASSERT_EQ(echoed.entities_size(), 2);
   EXPECT_EQ(echoed.entities(0).text(), "London");
   EXPECT_EQ(echoed.entities(0).label(), "TARGET1");
@@ -97,7 +129,10 @@ TEST_F(AnalyzerTest, SkipsPluginForUnsupportedLanguage) {
   EXPECT_EQ(response.analyses(0).outcome(), v1::AnalysisInfo::OK);
   EXPECT_EQ(response.analyses(1).outcome(),
             v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
-  EXPECT_FALSE(response.has_sentiment());
+  EXPECT_EQ(response.analyses(1).reason(),
+            "'test_dependent' supports de; the document's language is 'en'");
+  EXPECT_EQ(response.custom_results().count("test_dependent"), 0u);
+  EXPECT_EQ(response.custom_results().count("test_echo"), 1u);
 }
 
 TEST_F(AnalyzerTest, NoAnalysesGivesTheDocumentOnly) {
@@ -133,7 +168,8 @@ TEST_F(AnalyzerTest, PluginFailureFailsTheRequestWithPluginName) {
   EXPECT_THAT(status.message(), HasSubstr("plugin 'test_echo': asked to fail"));
   // The next request is served normally.
   v1::AnalyzeResponse next;
-  EXPECT_TRUE(Analyze(kGerman, {"test_echo"}, &next).ok());
+  ASSERT_TRUE(Analyze(kGerman, {"test_echo"}, &next).ok());
+  EXPECT_EQ(CustomEntities(next, "test_echo").entities_size(), 1);
 }
 
 TEST_F(AnalyzerTest, StopsAtAnExpiredDeadline) {
@@ -142,6 +178,117 @@ TEST_F(AnalyzerTest, StopsAtAnExpiredDeadline) {
   call.deadline = absl::Now() - absl::Seconds(1);
   absl::Status status = Analyze(kGerman, {"test_echo"}, &response, call);
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+// The built-in plugins beside the test plugins: routing by plugin name and
+// the reasons for analyses that did not run.
+class AnalyzerWithBuiltInsTest : public AnalyzerTest {
+ protected:
+  void SetUp() override {
+    Load({NLPD_BUILT_PLUGIN_DIR, NLPD_TEST_PLUGIN_DIR,
+          NLPD_TEST_PLUGIN_CHAIN_DIR},
+         1 << 20);
+  }
+
+  absl::Status AnalyzeIn(const std::string& text, const std::string& language,
+                         const std::vector<std::string>& analyses,
+                         v1::AnalyzeResponse* response) {
+    v1::AnalyzeRequest request;
+    request.set_text(text);
+    request.set_language(language);
+    for (const std::string& name : analyses) request.add_analyses(name);
+    return analyzer_->Analyze(request, {}, response);
+  }
+};
+
+constexpr char kFrench[] =
+    "Le gouvernement à Paris a présenté lundi un nouveau budget. "
+    "L'opposition a vivement critiqué les projets.";
+
+// Before results were routed by plugin name, test_echo's EntitiesResult
+// overwrote the built-in entities' in AnalyzeResponse.entities.
+TEST_F(AnalyzerWithBuiltInsTest, TwoPluginsOfOneResultTypeKeepBothResults) {
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(
+      AnalyzeIn(kGerman, "de", {"entities", "test_echo"}, &response).ok());
+  ASSERT_EQ(response.analyses_size(), 2);
+  for (const v1::AnalysisInfo& info : response.analyses()) {
+    EXPECT_EQ(info.outcome(), v1::AnalysisInfo::OK) << info.name();
+  }
+  // The typed field holds the plugin named "entities": it finds Berlin.
+  std::vector<std::string> found;
+  for (const v1::Entity& entity : response.entities().entities()) {
+    EXPECT_NE(entity.label(), "TEST");
+    found.push_back(entity.label() + " " + entity.text());
+  }
+  EXPECT_THAT(found, ::testing::Contains("LOC Berlin"));
+  // test_echo's result of the same type is a custom result under its name.
+  ASSERT_EQ(response.custom_results_size(), 1);
+  const v1::EntitiesResult echoed = CustomEntities(response, "test_echo");
+  ASSERT_EQ(echoed.entities_size(), 1);
+  EXPECT_EQ(echoed.entities(0).label(), "TEST");
+  EXPECT_EQ(echoed.entities(0).span().byte_start(), 0u);
+  EXPECT_EQ(echoed.entities(0).span().byte_end(),
+            response.document().text().size());
+}
+
+// Before, a plugin for any language whose dependency did not run was
+// reported UNSUPPORTED_LANGUAGE, blaming the plugin, with no reason.
+TEST_F(AnalyzerWithBuiltInsTest, NamesTheDependencyThatDidNotRunAndWhy) {
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(
+      AnalyzeIn(kFrench, "fr", {"test_needs_needs_entities"}, &response).ok());
+  EXPECT_EQ(response.document().language(), "fr");
+  ASSERT_EQ(response.analyses_size(), 3);
+  const v1::AnalysisInfo& entities = response.analyses(0);
+  EXPECT_EQ(entities.name(), "entities");
+  EXPECT_TRUE(entities.dependency());
+  EXPECT_EQ(entities.outcome(), v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(entities.reason(),
+            "'entities' supports de, en; the document's language is 'fr'");
+  const v1::AnalysisInfo& needs = response.analyses(1);
+  EXPECT_EQ(needs.name(), "test_needs_entities");
+  EXPECT_EQ(needs.outcome(), v1::AnalysisInfo::DEPENDENCY_NOT_RUN);
+  EXPECT_EQ(needs.reason(),
+            "needs 'entities', which does not support language 'fr' (it "
+            "supports de, en)");
+  // A chain names the root cause.
+  const v1::AnalysisInfo& needs_needs = response.analyses(2);
+  EXPECT_EQ(needs_needs.name(), "test_needs_needs_entities");
+  EXPECT_FALSE(needs_needs.dependency());
+  EXPECT_EQ(needs_needs.outcome(), v1::AnalysisInfo::DEPENDENCY_NOT_RUN);
+  EXPECT_EQ(needs_needs.reason(),
+            "needs 'test_needs_entities', which needs 'entities', which does "
+            "not support language 'fr' (it supports de, en)");
+  EXPECT_FALSE(response.has_entities());
+  EXPECT_TRUE(response.custom_results().empty());
+
+  // In German the whole chain runs, each plugin given its dependency.
+  response.Clear();
+  ASSERT_TRUE(
+      AnalyzeIn(kGerman, "de", {"test_needs_needs_entities"}, &response).ok());
+  ASSERT_EQ(response.analyses_size(), 3);
+  for (const v1::AnalysisInfo& info : response.analyses()) {
+    EXPECT_EQ(info.outcome(), v1::AnalysisInfo::OK) << info.name();
+    EXPECT_EQ(info.reason(), "") << info.name();
+  }
+  EXPECT_TRUE(response.has_entities());
+  EXPECT_EQ(response.custom_results().count("test_needs_entities"), 1u);
+  EXPECT_EQ(response.custom_results().count("test_needs_needs_entities"), 1u);
+}
+
+// A plugin's own language comes first: sentiment (de, en) needs entities
+// (de, en); in French both are UNSUPPORTED_LANGUAGE, each with its reason.
+TEST_F(AnalyzerWithBuiltInsTest, OwnLanguageIsReportedBeforeDependencies) {
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(AnalyzeIn(kFrench, "fr", {"sentiment"}, &response).ok());
+  ASSERT_EQ(response.analyses_size(), 2);
+  EXPECT_EQ(response.analyses(1).name(), "sentiment");
+  EXPECT_EQ(response.analyses(1).outcome(),
+            v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(response.analyses(1).reason(),
+            "'sentiment' supports de, en; the document's language is 'fr'");
+  EXPECT_FALSE(response.has_sentiment());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import descriptors
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
+from nlpd.readable import skip_reason
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
 __all__ = ["Client", "DEFAULT_TARGET"]
@@ -121,6 +122,18 @@ def _targets_list(targets: Sequence[str | tuple[int, int]]) -> list[document_pb2
                 f"target {index}: expected str or (start, end) code-point offsets, got {target!r}"
             )
     return converted
+
+
+def _absent_hint(response: nlpd_pb2.AnalyzeResponse, name: str) -> str:
+    """Why ``response`` has no custom result ``name``, as the end of an error message:
+    the server's reason when the analysis did not run, a pointer to the typed field when
+    it is one; else empty."""
+    info = next((a for a in response.analyses if a.name == name), None)
+    if info is not None and info.outcome != nlpd_pb2.AnalysisInfo.OK:
+        return f"; {name!r} was skipped: {skip_reason(info, response.document.language)}"
+    if name in ("entities", "sentiment", "stance") and response.HasField(name):
+        return f"; the result of {name!r} is a typed field: read response.{name}"
+    return ""
 
 
 def _read(path: str | os.PathLike[str] | None) -> bytes | None:
@@ -445,9 +458,16 @@ class Client:
         if entry is None:
             raise ResultNotFoundError(f"the server lists no plugin named {name!r}")
         if not entry.info.descriptor_set:
+            # Types of nlpd.v1 come without one; custom_result decodes those it knows
+            # before asking for a pool, so this one is new to this client.
+            unknown = (
+                " (an nlpd.v1 type this client does not know: update the nlpd package)"
+                if entry.info.result_type.startswith("nlpd.v1.")
+                else ""
+            )
             raise ResultNotFoundError(
                 f"plugin {name!r} publishes no descriptor set for its result type "
-                f"{entry.info.result_type!r}"
+                f"{entry.info.result_type!r}{unknown}"
             )
         with self._lock:
             if entry.pool is None:
@@ -462,36 +482,36 @@ class Client:
     def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message:
         """Decode ``response.custom_results[name]`` into a message of the plugin's type.
 
-        The type is built at run time from the plugin's ``PluginInfo.descriptor_set``
+        Every plugin's result is in ``custom_results`` under the plugin's name, except
+        that of a plugin named as a typed field of the response with that field's type
+        (``entities``, ``sentiment``, ``stance``: read ``response.entities``, ...).
+
+        A result of an nlpd.v1 type (``nlpd.v1.EntitiesResult`` from a plugin not named
+        ``entities``) is decoded with the generated class (``results_pb2``). Any other
+        type is built at run time from the plugin's ``PluginInfo.descriptor_set``
         (fetched with ListPlugins on first use and cached per plugin name and version;
         refetched when the response reports another plugin version). The returned
         object is a normal protobuf message: read its fields as attributes.
 
         Raises:
             nlpd.ResultNotFoundError (a LookupError): the response has no result of that
-                name (not requested, or skipped for the document's language), or the
-                server does not describe its type.
+                name (not requested, or skipped: the message says why), or the server
+                does not describe its type.
             nlpd.Error: ListPlugins failed.
         """
         if name not in response.custom_results:
-            skipped = [
-                a.name
-                for a in response.analyses
-                if a.outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
-            ]
-            hint = ""
-            if name in skipped:
-                hint = (
-                    f"; {name!r} was skipped: it does not support language "
-                    f"{response.document.language!r}"
-                )
             present = ", ".join(sorted(response.custom_results)) or "none"
             raise ResultNotFoundError(
-                f"no custom result {name!r} in the response (present: {present}){hint}"
+                f"no custom result {name!r} in the response (present: {present})"
+                f"{_absent_hint(response, name)}"
             )
+        any_msg = response.custom_results[name]
+        builtin = descriptors.builtin_class(descriptors.type_name(any_msg))
+        if builtin is not None:
+            return builtin.FromString(any_msg.value)
         version = next((a.version for a in response.analyses if a.name == name), "")
         pool = self._plugin_pool(name, version)
-        return descriptors.unpack(response.custom_results[name], pool)
+        return descriptors.unpack(any_msg, pool)
 
     def to_dict(
         self, response: nlpd_pb2.AnalyzeResponse, *, proto_field_names: bool = True

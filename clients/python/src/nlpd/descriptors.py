@@ -6,6 +6,10 @@ A custom plugin's result travels as ``google.protobuf.Any`` in
 such a set into a private :class:`~google.protobuf.descriptor_pool.DescriptorPool` and
 message classes, without generated code and without touching the process-wide default
 pool (two plugins may ship different versions of the same file).
+
+A plugin may also return a type of nlpd.v1 (``nlpd.v1.EntitiesResult`` from a plugin not
+named ``entities``); its descriptor set is then empty and :func:`builtin_class` gives the
+generated class.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ from google.protobuf import (
 from nlpd.errors import ResultNotFoundError
 from nlpd.v1 import config_pb2, document_pb2, nlpd_pb2, plugin_pb2, results_pb2
 
-__all__ = ["build_pool", "message_class", "type_name", "unpack"]
+__all__ = ["build_pool", "builtin_class", "message_class", "type_name", "unpack"]
+
+# The package whose types the server and this client share as generated code.
+_BUILTIN_PACKAGE = "nlpd.v1"
 
 # Imported for their side effect: they register the files that a plugin's descriptor
 # set may import without including them (well-known types, nlpd/v1/*.proto).
@@ -101,6 +108,22 @@ def message_class(pool: descriptor_pool.DescriptorPool, full_name: str) -> type[
         KeyError: the pool has no such message.
     """
     return message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+
+def builtin_class(full_name: str) -> type[message.Message] | None:
+    """The generated class of ``full_name`` when it is an nlpd.v1 message this client
+    knows (``"nlpd.v1.EntitiesResult"`` -> ``results_pb2.EntitiesResult``), else None.
+
+    The server resolves a plugin's result type in its own nlpd.v1 first, and a plugin
+    that returns an nlpd.v1 type ships no descriptor set for it; so does this.
+    """
+    if full_name.rpartition(".")[0] != _BUILTIN_PACKAGE:
+        return None
+    try:
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(full_name)
+    except KeyError:
+        return None
+    return message_factory.GetMessageClass(descriptor)
 
 
 def type_name(any_msg: any_pb2.Any) -> str:
