@@ -166,7 +166,7 @@ def test_killing_the_host_fails_only_its_calls_and_it_restarts(
     assert "killed by signal 9" in str(raised.value)
     # Restarted: the next call is served (it waits for the restart).
     response = client.analyze("hello again", ["py_breaches"])
-    assert response.custom_results["py_breaches"].value or response.entities.entities
+    assert client.custom_result(response, "py_breaches").entities
     info = status(client, "py_breaches")
     assert info.restarts == before + 1
     assert "killed by signal 9" in info.last_failure
@@ -188,7 +188,7 @@ def test_a_segfault_fails_the_call_and_the_host_restarts(
         time.sleep(0.1)
     response = client.analyze("wieder da", ["py_breaches"])
     assert status(client, "py_breaches").restarts == before + 1
-    assert response.custom_results or response.entities.entities
+    assert client.custom_result(response, "py_breaches").entities
 
 
 def test_missing_interpreter_package_is_explained(python_plugin_dir: Path, tmp_path: Path) -> None:
@@ -241,13 +241,14 @@ def test_plugin_test_command_runs_a_python_plugin(python_plugin_dir: Path) -> No
         assert expected in done.stdout, (keyword, done.stdout)
 
 
-def test_results_type_is_the_builtin_one(served: tuple[Server, nlpd.Client]) -> None:
+def test_a_builtin_result_type_is_addressed_by_plugin_name(
+    served: tuple[Server, nlpd.Client],
+) -> None:
     _, client = served
     response = client.analyze("Grüße aus Köln", ["py_breaches"])
-    if "py_breaches" in response.custom_results:
-        result = client.custom_result(response, "py_breaches")
-    else:
-        result = response.entities
+    # Only the plugin named "entities" owns the typed field.
+    assert not response.HasField("entities")
+    result = client.custom_result(response, "py_breaches")
     assert isinstance(result, results_pb2.EntitiesResult)
     [entity] = result.entities
     assert (entity.text, entity.span.byte_end, entity.span.char_end) == ("Grüße", 7, 5)
