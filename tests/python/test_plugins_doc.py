@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, build_dir
 
 DOC = REPO / "docs" / "PLUGINS.md"
