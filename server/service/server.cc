@@ -1,6 +1,5 @@
 #include "service/server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
@@ -10,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -20,7 +21,7 @@
 #include "common/file.h"
 #include "common/log.h"
 #include "config/server_config.h"
-#include "grpc/health/v1/health.pb.h"
+#include "service/reflection_service.h"
 
 namespace nlpd {
 namespace {
@@ -186,11 +187,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       MakeServerInfo());
 
   grpc::EnableDefaultHealthCheckService(true);
-  // grpc++'s health service does not register its schema with protobuf;
-  // ours (proto/grpc/health/v1/health.proto) does, once this reference has
-  // the linker keep it, so that reflection can describe the service.
-  static_cast<void>(grpc::health::v1::HealthCheckRequest::descriptor());
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Our own reflection (service/reflection_service.h), not grpc++'s: it
+  // describes the result types of isolated and Python plugins too. grpc++'s
+  // plugin must stay unlinked: it registers the same reflection.proto with
+  // protobuf, and a second registration aborts the process.
+  std::vector<std::string> services = {
+      std::string(v1::AnalysisService::service_full_name()),
+      std::string(v1::Admin::service_full_name()), "grpc.health.v1.Health"};
+  for (std::string& name : ReflectionService::ServiceNames()) {
+    services.push_back(std::move(name));
+  }
+  server->reflection_ = std::make_unique<ReflectionService>(
+      server->plugins_.get(), std::move(services));
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which lets a second server bind the
   // same port and silently share its traffic; a busy port must be an error.
@@ -199,6 +207,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddListeningPort(config.listen(), *credentials, &port);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->admin_service_.get());
+  builder.RegisterService(server->reflection_->v1());
+  builder.RegisterService(server->reflection_->v1alpha());
   // Texts up to max_text_bytes must reach the analyzer, which rejects larger
   // ones with a clear message instead of gRPC's generic one.
   builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<uint64_t>(
@@ -253,9 +263,11 @@ Server::~Server() {
     (void)analyzer_.release();
     (void)service_.release();
     (void)admin_service_.release();
+    (void)reflection_.release();
     return;
   }
   // Plugins (and isolated children) go before the runtime directory.
+  reflection_.reset();
   admin_service_.reset();
   service_.reset();
   analyzer_.reset();

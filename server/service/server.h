@@ -19,6 +19,7 @@
 #include "service/analysis_service.h"
 #include "service/http_gateway.h"
 #include "service/metrics_endpoint.h"
+#include "service/reflection_service.h"
 #include "service/token_auth.h"
 #include "text/text_pipeline.h"
 
@@ -77,6 +78,8 @@ class Server {
   std::unique_ptr<Analyzer> analyzer_;
   std::unique_ptr<AnalysisService> service_;
   std::unique_ptr<AdminService> admin_service_;
+  // grpc.reflection.v1 and v1alpha over the current plugins' schemas.
+  std::unique_ptr<ReflectionService> reflection_;
   TokenAuth auth_;
   Metrics metrics_;
   std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
