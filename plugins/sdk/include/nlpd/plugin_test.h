@@ -133,8 +133,8 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
     start = end + 1;
     const auto& fields = line.fields();
     if (auto error = fields.find("load_error"); error != fields.end()) {
-      return absl::FailedPreconditionError(
-          "the plugin was refused: " + error->second.string_value());
+      return absl::FailedPreconditionError("the plugin was refused: " +
+                                           error->second.string_value());
     }
     if (fields.count("plugin") != 0) continue;
     TextRun run;
