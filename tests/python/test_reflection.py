@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -248,23 +249,22 @@ def test_reflection_needs_no_token(grpcurl_binary: str, tmp_path: Path) -> None:
 # -- a Python plugin, and a reload that changes its result type ----------------------
 
 TEXTSTATS_PROTO = REPO / "plugins" / "sdk" / "example" / "textstats" / "v1" / "textstats.proto"
-SPAN_FIELD = (
-    "  // The longest word's span (a newer version).\n  nlpd.v1.Span longest_word_span = 7;\n"
-)
+SPAN_FIELD = re.compile(r"\n  // Where the longest word is.*?longest_word_span = 7;\n", re.S)
+SPAN_IMPORT = re.compile(r"\n// The SDK installs.*?import \"nlpd/v1/document.proto\";\n", re.S)
 
 
 def _generate_textstats(directory: Path, with_span: bool) -> None:
-    """textstats/v1/textstats_pb2.py in ``directory``, optionally with a new field."""
+    """textstats/v1/textstats_pb2.py in ``directory``: the example's result type, or,
+    without ``with_span``, an older version of it without longest_word_span."""
     from grpc_tools import protoc
 
     source = directory / "proto"
     (source / "textstats" / "v1").mkdir(parents=True, exist_ok=True)
     text = TEXTSTATS_PROTO.read_text()
-    if with_span:
-        text = text.replace(
-            "package textstats.v1;\n", 'package textstats.v1;\n\nimport "nlpd/v1/document.proto";\n'
-        )
-        text = text[: text.rindex("}")] + SPAN_FIELD + "}\n"
+    if not with_span:
+        text, fields = SPAN_FIELD.subn("\n", text)
+        text, imports = SPAN_IMPORT.subn("\n", text)
+        assert fields == imports == 1, "textstats.proto changed: update this test"
     (source / "textstats" / "v1" / "textstats.proto").write_text(text)
     args = ["protoc", f"-I{source}", f"-I{REPO / 'proto'}", f"--python_out={directory}"]
     assert protoc.main([*args, "textstats/v1/textstats.proto"]) == 0
