@@ -6,7 +6,8 @@
 #                 [PROTOS <file.proto>...]
 #                 [PROTO_ROOT <dir>]
 #                 [EMBED <MACRO>=<path>...]
-#                 [OUTPUT_DIRECTORY <dir>])
+#                 [OUTPUT_DIRECTORY <dir>]
+#                 [TESTS <file.cc>...])
 #
 # Builds the plugin libnlpd_<name>.so, target nlpd_<name> (a MODULE library
 # linked with the SDK, nlpd::sdk). Only the entry symbol nlpd_plugin_v1 is
@@ -37,6 +38,19 @@
 #                     the source files in this directory).
 #   OUTPUT_DIRECTORY  where the .so goes; default: CMake's default for the
 #                     directory.
+#   TESTS             GoogleTest sources of the plugin's tests, built into the
+#                     executable nlpd_<name>_test and registered with CTest
+#                     (gtest_discover_tests). It links GTest::gtest_main, the
+#                     SDK and nlpd_<name>_proto (to decode the plugin's own
+#                     result type), and is compiled with NLPD_PLUGIN_FILE (the
+#                     plugin's .so) and NLPD_PLUGIN_TEST_BINARY (nlpd-plugin-test)
+#                     defined, for nlpd::testing::RunPlugin<Result>(text,
+#                     language) of nlpd/plugin_test.h, which runs the plugin in
+#                     nlpd-plugin-test (never dlopen it in the test process).
+#                     Needs GoogleTest (find_package(GTest); Debian:
+#                     libgtest-dev) and enable_testing() (or include(CTest))
+#                     called BEFORE nlpd_add_plugin; with include(CTest) and
+#                     BUILD_TESTING=OFF the tests are not built.
 #
 # nlpd_embed_files(<source> <MACRO>=<path>...)
 #
@@ -47,7 +61,7 @@
 
 function(nlpd_add_plugin name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG ""
-    "PROTO_ROOT;OUTPUT_DIRECTORY" "SOURCES;PROTOS;EMBED")
+    "PROTO_ROOT;OUTPUT_DIRECTORY" "SOURCES;PROTOS;EMBED;TESTS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR
       "nlpd_add_plugin(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
@@ -82,6 +96,57 @@ function(nlpd_add_plugin name)
       LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY})
   endif()
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  if(ARG_TESTS)
+    _nlpd_plugin_tests(${name} ${sdk} ${ARG_TESTS})
+  endif()
+endfunction()
+
+# TESTS of nlpd_add_plugin: the GoogleTest executable nlpd_<name>_test.
+function(_nlpd_plugin_tests name sdk)
+  set(plugin nlpd_${name})
+  set(test nlpd_${name}_test)
+  if(DEFINED BUILD_TESTING AND NOT BUILD_TESTING)
+    return()  # include(CTest) with BUILD_TESTING=OFF
+  endif()
+  if(NOT CMAKE_TESTING_ENABLED)
+    message(FATAL_ERROR
+      "nlpd_add_plugin(${name} ... TESTS): call enable_testing() (or "
+      "include(CTest)) before nlpd_add_plugin, so that ctest runs ${test}")
+  endif()
+  if(NOT TARGET GTest::gtest_main)
+    find_package(GTest)
+    if(NOT TARGET GTest::gtest_main)
+      message(FATAL_ERROR
+        "nlpd_add_plugin(${name} ... TESTS) needs GoogleTest: "
+        "find_package(GTest) failed (Debian/Ubuntu: apt install libgtest-dev)")
+    endif()
+  endif()
+  # nlpd-plugin-test, which runs the plugin: the target in the nlpd tree,
+  # else the installed one (nlpdConfig.cmake).
+  if(TARGET nlpd_sdk)
+    set(binary "$<TARGET_FILE:nlpd-plugin-test>")
+  elseif(NLPD_PLUGIN_TEST_EXECUTABLE)
+    set(binary "${NLPD_PLUGIN_TEST_EXECUTABLE}")
+  else()
+    message(FATAL_ERROR
+      "nlpd_add_plugin(${name} ... TESTS): NLPD_PLUGIN_TEST_EXECUTABLE "
+      "(nlpd-plugin-test) is not set; find_package(nlpd) sets it")
+  endif()
+
+  add_executable(${test} ${ARGN})
+  target_link_libraries(${test} PRIVATE ${sdk} GTest::gtest_main)
+  if(TARGET ${plugin}_proto)
+    target_link_libraries(${test} PRIVATE ${plugin}_proto)
+  endif()
+  target_compile_definitions(${test} PRIVATE
+    NLPD_PLUGIN_FILE="$<TARGET_FILE:${plugin}>"
+    NLPD_PLUGIN_TEST_BINARY="${binary}")
+  add_dependencies(${test} ${plugin})
+  if(TARGET nlpd_sdk)
+    add_dependencies(${test} nlpd-plugin-test)
+  endif()
+  include(GoogleTest)
+  gtest_discover_tests(${test})
 endfunction()
 
 # Compiles the .proto files `ARGN` (relative to `proto_root`, default the

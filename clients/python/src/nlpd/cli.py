@@ -4,6 +4,7 @@
     nlpctl [--target HOST:PORT] [--timeout S] analyze FILE|- [--analyses a,b] [--language de]
     nlpctl [--target HOST:PORT] batch FILE... [--jsonl] [--analyses a,b] [--language de]
     nlpctl [--target HOST:PORT] reload | load PATH | unload NAME
+    nlpctl new-plugin NAME [--language python|cpp] [--dir DIR]
 
 Every command takes --token (or $NLPD_TOKEN) for a server with --auth_tokens, and
 --tls-ca FILE [--tls-cert FILE --tls-key FILE] for one that serves TLS.
@@ -16,6 +17,11 @@ line on stderr. Exit status: 0 on success, 1 when the server refuses the call or
 batch document failed (the message goes to stderr, prefixed with the gRPC status name),
 2 for usage errors. ``reload``, ``load`` and ``unload`` call the server's Admin service
 and print one line per change (a refused file goes to stderr and makes the status 1).
+
+``new-plugin`` needs no server: it copies a plugin template (Python by default, or C++)
+into DIR (default ./NAME) with ``myplugin`` renamed to NAME, generates a Python plugin's
+result module when grpcio-tools is installed, and prints the commands to build, test and
+serve it. Exit status 2 for a bad name, 1 when DIR exists.
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from google.protobuf import json_format
 
 import nlpd
+from nlpd import new_plugin
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import Error, ResultNotFoundError
 from nlpd.readable import format_response
@@ -120,6 +128,19 @@ def _parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--analyses", default="", help="comma-separated analysis names")
     p_batch.add_argument("--language", default=None, help="BCP-47 language code, e.g. de")
     p_batch.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+
+    p_new = sub.add_parser(
+        "new-plugin", help="start a plugin project from a template (no server needed)"
+    )
+    p_new.add_argument("name", metavar="NAME", help="the analysis name, [a-z][a-z0-9_]*")
+    p_new.add_argument(
+        "--language",
+        choices=new_plugin.LANGUAGES,
+        default=new_plugin.DEFAULT_LANGUAGE,
+        help="python (default): a .py file run by python -m nlpd.plugin_host; "
+        "cpp: a shared library built with the installed SDK (CMake)",
+    )
+    p_new.add_argument("--dir", default=None, help="where to create it (default: ./NAME)")
     return parser
 
 
@@ -321,6 +342,27 @@ def _cmd_batch(
     return EXIT_OK
 
 
+def _cmd_new_plugin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    directory = Path(args.dir if args.dir is not None else args.name)
+    try:
+        new_plugin.create(args.name, args.language, directory)
+    except ValueError as exc:
+        err.write(f"nlpctl: error: {exc}\n")
+        return EXIT_USAGE
+    except (OSError, RuntimeError) as exc:
+        err.write(f"nlpctl: error: {exc}\n")
+        return EXIT_ERROR
+    generated = False
+    if args.language == "python":
+        try:
+            generated = new_plugin.generate_module(args.name, directory)
+        except RuntimeError as exc:
+            err.write(f"nlpctl: error: {exc}\n")
+            return EXIT_ERROR
+    out.write(new_plugin.next_steps(args.name, args.language, directory, generated))
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -333,6 +375,8 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == "new-plugin":
+        return _cmd_new_plugin(args, out, err)
     try:
         with Client(
             args.target,

@@ -19,10 +19,13 @@
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -32,6 +35,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 
 extern char** environ;  // NOLINT: POSIX, for posix_spawn
 
@@ -69,6 +73,7 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
   std::vector<std::string> args = {binary, plugin_file, "--file=-", "--json"};
   if (!language.empty()) args.push_back("--language=" + language);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
@@ -98,14 +103,31 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
     return absl::InternalError("cannot run " + binary);
   }
   // The tool reads every text before it prints, so writing all first
-  // cannot deadlock.
+  // cannot deadlock. A tool that exits early (a refused plugin) must not
+  // kill this process with SIGPIPE: block it on this thread while writing
+  // and take back one it raised.
+  sigset_t sigpipe;
+  sigset_t old_mask;
+  sigemptyset(&sigpipe);
+  sigaddset(&sigpipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &sigpipe, &old_mask);
+  bool broken_pipe = false;
   for (size_t written = 0; written < input.size();) {
     const ssize_t n =
         write(to_child[1], input.data() + written, input.size() - written);
-    if (n <= 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      broken_pipe = n < 0 && errno == EPIPE;
+      break;
+    }
     written += static_cast<size_t>(n);
   }
   close(to_child[1]);
+  if (broken_pipe) {
+    const timespec no_wait = {0, 0};
+    sigtimedwait(&sigpipe, nullptr, &no_wait);
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   std::string output;
   char buffer[1 << 14];
   for (ssize_t n; (n = read(from_child[0], buffer, sizeof(buffer))) > 0;) {
@@ -113,10 +135,15 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
   }
   close(from_child[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-    return absl::InvalidArgumentError(binary + " refused the arguments");
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+    return absl::InvalidArgumentError(
+        binary + " refused the arguments (see its stderr)");
+  }
+  const std::string ended =
+      WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                        : "signal " + std::to_string(WTERMSIG(status));
 
   std::vector<TextRun> runs;
   google::protobuf::util::JsonPrintOptions print;
@@ -128,7 +155,8 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
     if (!google::protobuf::util::JsonStringToMessage(
              output.substr(start, end - start), &line)
              .ok()) {
-      return absl::InternalError("unexpected output: " + output);
+      return absl::InternalError(
+          absl::StrCat("unexpected output (", ended, "): ", output));
     }
     start = end + 1;
     const auto& fields = line.fields();
@@ -160,9 +188,9 @@ inline absl::StatusOr<std::vector<TextRun>> RunPluginOnTexts(
     runs.push_back(std::move(run));
   }
   if (runs.size() != texts.size()) {
-    return absl::InternalError(binary + " answered " +
-                               std::to_string(runs.size()) + " of " +
-                               std::to_string(texts.size()) + " texts");
+    return absl::InternalError(absl::StrCat(binary, " answered ", runs.size(),
+                                            " of ", texts.size(), " texts (",
+                                            ended, "; see its stderr)"));
   }
   return runs;
 }
