@@ -13,7 +13,9 @@ The tutorial's blocks are read in order:
   set-up (nlpd installed into ``$HOME/nlpd`` from the build, the project's virtual
   environment on ``$PATH``);
 * a ``console server`` block starts its one command in the background and waits for
-  the server's ready line; the server is stopped at the end.
+  the server's ready line; the server is stopped at the end. The document's addresses
+  (127.0.0.1:50051, ...) are replaced by free ports, so that a server already running
+  on the default port does not get in the way.
 
 ``NLPD_DOC_RECORD=1`` prints every command's real output, for updating the document.
 """
@@ -24,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +40,16 @@ from conftest import REPO, build_dir
 DOC = REPO / "docs" / "PLUGINS.md"
 FENCE = re.compile(r"^```(\S*)(.*)$")
 COMMAND_TIMEOUT_S = 600
+ADDRESS = re.compile(r"127\.0\.0\.1:\d+")
+
+
+def free_address(address: str, ports: dict[str, str]) -> str:
+    """The free address standing in for the document's `address` (the same each time)."""
+    if address not in ports:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports[address] = f"127.0.0.1:{probe.getsockname()[1]}"
+    return ports[address]
 
 
 @dataclass
@@ -120,6 +133,7 @@ def test_the_tutorials_run_as_written(environment: dict[str, str]) -> None:
     cwd = work
     record = os.environ.get("NLPD_DOC_RECORD") == "1"
     servers: list[subprocess.Popen[str]] = []
+    ports: dict[str, str] = {}
     ran = 0
     try:
         for block in blocks(DOC.read_text(encoding="utf-8")):
@@ -133,6 +147,7 @@ def test_the_tutorials_run_as_written(environment: dict[str, str]) -> None:
                 continue
             for command, expected in commands(block):
                 ran += 1
+                command = ADDRESS.sub(lambda m: free_address(m.group(0), ports), command)
                 if command.startswith("cd "):
                     cwd = (cwd / command[3:].strip()).resolve()
                     continue
