@@ -441,7 +441,7 @@ class _Service(plugin_host_pb2_grpc.PluginHostServicer):
             self._runner.start(request.config)
         except _StartError as error:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(error))
-        _log.info("started, pid %d", os.getpid())
+        _log.debug("started, pid %d", os.getpid())
         return plugin_host_pb2.StartPluginResponse(info=self._runner.loaded.info, pid=os.getpid())
 
     def Analyze(  # noqa: N802 - gRPC method name
@@ -557,7 +557,7 @@ def serve(path: str, socket_path: str) -> int:
     # The server reads nothing more; a plugin's print must not reach its pipe (fd 1 and
     # sys.stdout already point at stderr).
     os.close(protocol)
-    _log.info("serving %s on unix:%s", loaded.info.path, socket_path)
+    _log.debug("serving %s on unix:%s", loaded.info.path, socket_path)
     server.wait_for_termination()
     return 0
 
