@@ -142,6 +142,7 @@ absl::StatusOr<ChildOutput> ReadAllOutput(const ChildProcess& child,
       return absl::DeadlineExceededError("no end of output in time");
     }
     std::vector<pollfd> polled;
+    polled.reserve(open_streams.size());
     for (const Stream& stream : open_streams) {
       polled.push_back({stream.fd, POLLIN, 0});
     }
