@@ -15,7 +15,7 @@ The result type is this example's own message, spacy_entities.v1.SpacyEntities
 (spacy_entities/v1/spacy_entities.proto). Generate its module first (from the repository
 root)::
 
-    python -m grpc_tools.protoc -I plugins/sdk/example_python -I proto \\
+    python -m nlpd.protoc -I plugins/sdk/example_python \\
         --python_out=plugins/sdk/example_python spacy_entities/v1/spacy_entities.proto
 
 Needs ``pip install spacy`` in the interpreter that runs the plugin host.

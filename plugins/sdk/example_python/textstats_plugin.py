@@ -6,7 +6,7 @@ textstats.proto), computed the same way, so the two give equal results on a docu
 
 Generate the result type's module next to this file first (from the repository root)::
 
-    python -m grpc_tools.protoc -I plugins/sdk/example -I proto \\
+    python -m nlpd.protoc -I plugins/sdk/example \\
         --python_out=plugins/sdk/example_python textstats/v1/textstats.proto
 
 then run it with ``nlpd --python_plugin=plugins/sdk/example_python/textstats_plugin.py``.
