@@ -422,12 +422,28 @@ class Client:
         Raises:
             nlpd.Error: the stream as a whole failed (server unreachable, deadline, ...),
                 raised while iterating.
-            TypeError: an item is neither ``str`` nor ``(str, str)``.
+            TypeError: at once, when ``texts`` is a single ``str`` (or ``bytes``), which
+                would otherwise be read as one text per character; while iterating,
+                when an item is neither ``str`` nor ``(str, str)``.
             Any exception raised by ``texts`` itself is re-raised while iterating.
         """
+        if isinstance(texts, (str, bytes)):
+            raise TypeError(
+                "analyze_stream() takes an iterable of texts, not one text: pass [text], "
+                "or call analyze(text) for a single document"
+            )
+        return self._analyze_stream(texts, _analyses_list(analyses), language or "", timeout)
+
+    def _analyze_stream(
+        self,
+        texts: Iterable[str | tuple[str, str]],
+        analyses: list[str],
+        language: str,
+        timeout: float | None,
+    ) -> Iterator[nlpd_pb2.StreamResponse]:
         # A generator: the call starts at the first next(), and closing the generator
         # (or breaking out of a for loop over it) cancels the call.
-        requests = _RequestIterator(texts, _analyses_list(analyses), language or "")
+        requests = _RequestIterator(texts, analyses, language)
         call = self._stub.AnalyzeStream(requests, timeout=timeout, metadata=self._metadata)
         yield from self._stream_responses(call, requests)
 
