@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import html as _html
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from google.protobuf import json_format
@@ -114,7 +115,12 @@ class _Span:
     tag: str
     classes: list[str]
     attrs: dict[str, str]
-    order: int = 0
+    order: int = 0  # identifies the span; its pieces share it
+    whole_end: int = -1  # the end of the whole span, of which this may be a piece
+
+    def __post_init__(self) -> None:
+        if self.whole_end < 0:
+            self.whole_end = self.end
 
 
 @dataclass
@@ -207,16 +213,47 @@ def _collect_spans(response: nlpd_pb2.AnalyzeResponse) -> list[_Span]:
     return spans
 
 
+_ENTITY_LAYER = 2
+
+
+def _split_at_entities(spans: list[_Span]) -> list[_Span]:
+    """``spans`` with each statement and cue cut where an entity crosses its start or
+    end, so that no piece crosses an entity: entities stay whole."""
+    entities = sorted((s for s in spans if s.layer == _ENTITY_LAYER), key=lambda s: s.start)
+    starts = [e.start for e in entities]
+    out: list[_Span] = []
+    for span in spans:
+        if span.layer == _ENTITY_LAYER:
+            out.append(span)
+            continue
+        cuts: set[int] = set()
+        # Entities do not overlap: the ones that overlap span are consecutive.
+        i = max(bisect_right(starts, span.start) - 1, 0)
+        while i < len(entities) and entities[i].start < span.end:
+            entity = entities[i]
+            if entity.end > span.start and not (
+                span.start <= entity.start and entity.end <= span.end
+            ):
+                cuts.update(c for c in (entity.start, entity.end) if span.start < c < span.end)
+            i += 1
+        edges = [span.start, *sorted(cuts), span.end]
+        out.extend(replace(span, start=a, end=b) for a, b in zip(edges, edges[1:], strict=False))
+    return out
+
+
 def _highlight(text: str, spans: list[_Span]) -> str:
     """``text`` escaped, with each span wrapped in its tag.
 
     Spans nest by position: the one that starts first (the longer one on a tie, then
-    the lower layer) is outside. A span that crosses the end of an enclosing one is
-    closed there and continued in a new element of the same tag and attributes (the
-    first piece gets class ``more``, the later ones ``cont``), so the HTML always nests.
+    the lower layer: statements, cues, entities) is outside. Where two spans cross, one
+    is closed at the crossing and continued in a new element of the same tag and
+    attributes (the pieces but the last get class ``more``, those but the first
+    ``cont``), so the HTML always nests: a statement or cue is cut where an entity
+    crosses it, any other crossing span where it leaves the enclosing one.
     """
     if not spans:
         return _esc(text)
+    spans = _split_at_entities(spans)
 
     def key(span: _Span) -> tuple[int, int, int, int]:
         return (span.start, -span.end, span.layer, span.order)
@@ -238,7 +275,7 @@ def _highlight(text: str, spans: list[_Span]) -> str:
         while keep < len(stack) and keep < len(wanted) and stack[keep].span is wanted[keep]:
             keep += 1
         for item in reversed(stack[keep:]):
-            item.more = item.span.end > left
+            item.more = item.span.whole_end > left
             out.append(f"</{item.span.tag}>")
         del stack[keep:]
         for span in wanted[keep:]:
