@@ -278,6 +278,34 @@ def test_several_documents_one_page(client: nlpd.Client) -> None:
     assert "document" in nlpd.render.html([])  # an empty page, still a page
 
 
+def _contrast(one: str, two: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colors."""
+
+    def luminance(color: str) -> float:
+        channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_colors_have_contrast() -> None:
+    """Text on every highlight, and the white labels on their badges, meet WCAG AA."""
+    css = nlpd.render.html([]).split("<style>")[1].split("</style>")[0]
+    text_color = re.search(r"mark\.ent \{ color: (#[0-9a-f]{6})", css)
+    assert text_color
+    pairs = 0
+    for selector, background in re.findall(
+        r"([.\w:-]+) \{ (?:content: [^;]+; )?background: (#[0-9a-f]{6})", css
+    ):
+        badge = selector.endswith(("::before", "::after"))  # white on dark
+        foreground = "#ffffff" if badge else text_color.group(1)
+        assert _contrast(foreground, background) >= 4.5, (selector, foreground, background)
+        pairs += 1
+    assert pairs >= 12, css
+
+
 def _nlpctl(server: Server | None, *args: str, stdin: str | None = None) -> str:
     exe = Path(sys.executable).parent / "nlpctl"
     target = server.address if server else "127.0.0.1:1"  # nothing listens there

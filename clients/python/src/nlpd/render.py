@@ -64,10 +64,11 @@ h3 { font-size: 1rem; margin: 1rem 0 .3rem; }
   gap: .3rem 1.4rem; }
 .legend li { margin: .15rem 0; }
 .text { white-space: pre-wrap; overflow-wrap: break-word; font-size: 1.05rem;
-  line-height: 2.1; border-left: 4px solid #d0d0d0; padding: .2rem 0 .2rem 1rem;
+  line-height: 2; border-left: 4px solid #d0d0d0; padding: .2rem 0 .2rem 1rem;
   margin: .4rem 0 1rem; }
 mark.ent { color: #1a1a1a; border-radius: 3px; padding: .05em .15em;
-  box-shadow: inset 0 -2px 0 rgba(0, 0, 0, .35); }
+  box-shadow: inset 0 -2px 0 rgba(0, 0, 0, .35); -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
 mark.ent::after { content: attr(data-label); font-size: .68em; font-weight: 700;
   letter-spacing: .03em; color: #fff; border-radius: 2px; padding: 0 .25em;
   margin-left: .25em; vertical-align: .2em; line-height: 1; }
@@ -100,6 +101,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { font-weight: 700; border-radius: 3px; padding: 0 .3em; }
 .badge.stance-favor, .badge.stance-against { text-decoration: none; }
 .panels { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
+.panels > section { flex: 1 1 26rem; min-width: 0; }
+.panels p { margin: .3rem 0; }
 .skipped { color: #3d3d3d; font-style: italic; }
 footer { color: #4d4d4d; font-size: .85rem; margin-top: 2rem; }
 """
