@@ -445,7 +445,7 @@ def test_chromium_dom_and_screenshot(client: nlpd.Client, tmp_path: Path) -> Non
 def test_docs_screenshot_is_small() -> None:
     picture = REPO / "docs" / "render.png"
     data = picture.read_bytes()
-    assert len(data) < 160_000, f"{picture}: {len(data)} bytes"
+    assert len(data) < 150_000, f"{picture}: {len(data)} bytes"
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "docs/render.png" in readme and "nlpctl render" in readme

@@ -382,7 +382,15 @@ def _skipped(response: nlpd_pb2.AnalyzeResponse) -> list[str]:
         for info in response.analyses
         if info.outcome != nlpd_pb2.AnalysisInfo.OK
     ]
-    return ['<ul class="skipped">', "<li>Not run:</li>", *notes, "</ul>"] if notes else []
+    return (
+        ['<p class="skipped">Not run:</p>', '<ul class="skipped">', *notes, "</ul>"]
+        if notes
+        else []
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _article(response: nlpd_pb2.AnalyzeResponse, number: int, count: int) -> list[str]:
@@ -391,12 +399,12 @@ def _article(response: nlpd_pb2.AnalyzeResponse, number: int, count: int) -> lis
     heading = "Document" if count == 1 else f"Document {number}"
     facts = [
         f"language {_esc(language)} ({document.language_confidence:.2f})",
-        f"{len(document.sentences)} sentence{'s' if len(document.sentences) != 1 else ''}",
-        f"{len(response.entities.entities)} entities",
+        _count(len(document.sentences), "sentence", "sentences"),
+        _count(len(response.entities.entities), "entity", "entities"),
     ]
     if response.HasField("stance"):
         statements = response.stance.favor + response.stance.against
-        facts.append(f"{statements} statement{'s' if statements != 1 else ''} taking a side")
+        facts.append(_count(statements, "statement", "statements") + " taking a side")
     lines = [
         f'<article id="doc-{number}" lang="en">',
         f"<h2>{heading}</h2>",
