@@ -7,12 +7,14 @@
 
 Generated messages live in :mod:`nlpd.v1` (``nlpd_pb2``, ``document_pb2``,
 ``results_pb2``, ``nlpd_pb2_grpc``). Failed calls raise :class:`nlpd.Error`.
+:func:`nlpd.render.html` makes an HTML page of responses.
 """
 
 from __future__ import annotations
 
 import importlib.metadata as _metadata
 
+from nlpd import render as render  # nlpd.render.html after import nlpd
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
