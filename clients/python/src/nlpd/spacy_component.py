@@ -342,15 +342,17 @@ class NlpdComponent(Pipe):
     def set_annotations(self, doc: Doc, response: nlpd_pb2.AnalyzeResponse) -> None:
         """Set ``doc.ents`` and the ``nlpd_*`` extensions from ``response``, the
         server's analysis of ``doc.text``."""
-        for info in response.analyses:
-            if info.outcome != nlpd_pb2.AnalysisInfo.OK and info.name not in self._warned:
-                self._warned.add(info.name)
-                warnings.warn(
-                    f"nlpd: analysis {info.name!r} did not run "
-                    f"({nlpd_pb2.AnalysisInfo.Outcome.Name(info.outcome)}: {info.reason}); "
-                    "warning once per component",
-                    stacklevel=2,
-                )
+        skipped = [
+            f"{info.name!r} ({nlpd_pb2.AnalysisInfo.Outcome.Name(info.outcome)}: {info.reason})"
+            for info in response.analyses
+            if info.outcome != nlpd_pb2.AnalysisInfo.OK and info.name not in self._warned
+        ]
+        if skipped:
+            self._warned.update(a.name for a in response.analyses)
+            warnings.warn(
+                f"nlpd: did not run {', '.join(skipped)}; warning once per analysis",
+                stacklevel=2,
+            )
         to_doc = _offset_map(doc.text, response.document.text)
         if to_doc is None:
             warnings.warn(
