@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import nlpd
+from conftest import Server
 from nlpd.tables import COLUMNS, KINDS
 from nlpd.v1 import nlpd_pb2
 
@@ -267,3 +270,29 @@ def test_json_refuses_failed_documents_and_bad_text(client: nlpd.Client) -> None
         nlpd.from_json("42")
     with pytest.raises(ValueError, match="item 0: not an nlpd.v1.AnalyzeResponse"):
         nlpd.from_json('[{"no_such_field": 1}]')
+
+
+def test_json_lines_and_nlpctl_batch_output(server: Server, client: nlpd.Client) -> None:
+    stream = list(client.analyze_stream([("a", MERKEL), ("b", CONFLICT)], ALL))
+    lines = nlpd.to_json(stream, lines=True)
+    assert len(lines.splitlines()) == 2 and lines.endswith("\n")
+    assert nlpd.from_json(lines, with_ids=True) == [(s.id, s.response) for s in stream]
+    # nlpctl batch --jsonl prints the same {"id", "response"} lines.
+    documents = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [("a", MERKEL)])
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nlpctl"), "--target", server.address, "batch",
+         "--jsonl", "-", "--analyses", "entities,keywords", "--quiet"],
+        input=documents, capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [(doc_id, response)] = nlpd.from_json(done.stdout, client=client, with_ids=True)
+    assert doc_id == "a"
+    expected = client.analyze(MERKEL, ["entities", "keywords"])
+    for message in (response, expected):
+        for analysis in message.analyses:
+            analysis.duration_us = 0  # the only field that differs between two calls
+    assert response == expected
+    assert "keywords" in response.custom_results
+    failed = '{"id": "x", "error": {"code": 3, "message": "text is empty"}}\n'
+    with pytest.raises(ValueError, match="item 1 .id 'x'. is a failed document"):
+        nlpd.from_json(lines + failed)

@@ -485,7 +485,13 @@ def _response_from_dict(
     return response
 
 
-def to_json(results: Results, *, client: Client | None = None, indent: int | None = None) -> str:
+def to_json(
+    results: Results,
+    *,
+    client: Client | None = None,
+    indent: int | None = None,
+    lines: bool = False,
+) -> str:
     """``results`` as a JSON array, in the protobuf JSON mapping (proto field names).
 
     Each item is an ``nlpd.v1.AnalyzeResponse`` object; an item that carries an id
@@ -501,6 +507,8 @@ def to_json(results: Results, *, client: Client | None = None, indent: int | Non
             own message, e.g. "keywords") through the schema the server publishes;
             without one, such a result is a ValueError.
         indent: passed to ``json.dumps`` (``None``: one line).
+        lines: JSON Lines instead of an array: one item per line (``indent`` ignored),
+            as ``nlpctl batch`` prints them.
 
     Raises:
         ValueError: a ``StreamResponse`` whose outcome is an error (filter those out
@@ -517,14 +525,40 @@ def to_json(results: Results, *, client: Client | None = None, indent: int | Non
             )
         body = _response_to_dict(response, resolver)
         items.append(body if doc_id is _NO_ID else {"id": doc_id, "response": body})
+    if lines:
+        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
     return json.dumps(items, ensure_ascii=False, indent=indent)
+
+
+def _load(text: str | bytes) -> list[Any]:
+    """A JSON array, a single JSON object, or JSON Lines, as a list."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not exc.msg.startswith("Extra data"):
+            raise ValueError(f"not JSON: {exc}") from exc
+        lines = text.decode() if isinstance(text, bytes) else text
+        data = []
+        for number, line in enumerate(lines.splitlines(), 1):
+            if line.strip():
+                try:
+                    data.append(json.loads(line))
+                except json.JSONDecodeError as line_exc:
+                    raise ValueError(f"JSON Lines, line {number}: {line_exc}") from line_exc
+        return data
+    if isinstance(data, Mapping):
+        return [data]
+    if not isinstance(data, list):
+        raise ValueError(f"expected a JSON array of responses, got {type(data).__name__}")
+    return data
 
 
 def from_json(
     text: str | bytes, *, client: Client | None = None, with_ids: bool = False
 ) -> list[Any]:
-    """Read what :func:`to_json` wrote: a JSON array (or a single object) of
-    ``AnalyzeResponse`` objects, or of ``{"id": ..., "response": {...}}`` objects.
+    """Read what :func:`to_json` wrote: a JSON array (or a single object, or JSON Lines)
+    of ``AnalyzeResponse`` objects, or of ``{"id": ..., "response": {...}}`` objects
+    (so also the output of ``nlpctl batch``).
 
     Returns:
         A list of ``nlpd.v1.AnalyzeResponse``; with ``with_ids=True``, a list of
@@ -536,19 +570,19 @@ def from_json(
             :func:`to_json`.
 
     Raises:
-        ValueError: not JSON, not responses, or a custom result's type that cannot be
+        ValueError: not JSON, not responses, an ``{"id", "error"}`` item (a failed
+            document of ``nlpctl batch``), or a custom result's type that cannot be
             resolved.
     """
-    data = json.loads(text)
-    if isinstance(data, Mapping):
-        data = [data]
-    if not isinstance(data, list):
-        raise ValueError(f"expected a JSON array of responses, got {type(data).__name__}")
     resolver = _TypeResolver(client)
     out: list[Any] = []
-    for index, item in enumerate(data):
+    for index, item in enumerate(_load(text)):
         doc_id: Any = None
         body = item
+        if isinstance(item, Mapping) and "error" in item and "response" not in item:
+            raise ValueError(
+                f"item {index} (id {item.get('id')!r}) is a failed document: {item['error']}"
+            )
         if isinstance(item, Mapping) and "response" in item:
             doc_id, body = item.get("id"), item["response"]
         response = _response_from_dict(body, resolver, index)
