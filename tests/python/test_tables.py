@@ -294,5 +294,5 @@ def test_json_lines_and_nlpctl_batch_output(server: Server, client: nlpd.Client)
     assert response == expected
     assert "keywords" in response.custom_results
     failed = '{"id": "x", "error": {"code": 3, "message": "text is empty"}}\n'
-    with pytest.raises(ValueError, match="item 1 .id 'x'. is a failed document"):
+    with pytest.raises(ValueError, match="item 2 .id 'x'. is a failed document"):
         nlpd.from_json(lines + failed)
