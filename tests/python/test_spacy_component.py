@@ -273,3 +273,22 @@ def test_the_channel_is_closed(server: Server) -> None:
     gc.collect()
     with pytest.raises(ValueError, match="closed channel"):
         client.analyze(MERKEL)
+
+
+def test_pipe_in_two_processes(server: Server) -> None:
+    # In a child interpreter: nlp.pipe(n_process=2) forks it, and each worker opens
+    # its own channel.
+    script = (
+        "import json, spacy\n"
+        "nlp = spacy.blank('de')\n"
+        f"nlp.add_pipe('nlpd', config={{'target': {server.address!r}, 'batch_size': 2}})\n"
+        f"nlp({MERKEL!r})  # the parent's channel is open when the workers fork\n"
+        f"texts = [{MERKEL!r}, 'Olaf Scholz in Berlin.'] * 3\n"
+        "docs = nlp.pipe(texts, n_process=2, batch_size=2)\n"
+        "print(json.dumps([[e.text for e in d.ents] for d in docs]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [["Angela Merkel", "Paris"], ["Olaf Scholz", "Berlin"]] * 3
