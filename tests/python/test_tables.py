@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import nlpd
-from conftest import Server
+from conftest import REPO, Server
 from nlpd.tables import COLUMNS, KINDS
 from nlpd.v1 import nlpd_pb2
 
@@ -296,3 +296,36 @@ def test_json_lines_and_nlpctl_batch_output(server: Server, client: nlpd.Client)
     failed = '{"id": "x", "error": {"code": 3, "message": "text is empty"}}\n'
     with pytest.raises(ValueError, match="item 2 .id 'x'. is a failed document"):
         nlpd.from_json(lines + failed)
+
+
+def test_the_readme_examples_print_what_the_readme_shows(server: Server) -> None:
+    """clients/python/README.md, "Tables, JSON and spaCy": its Python blocks run in order
+    in one interpreter and print the plain blocks that follow them."""
+    pytest.importorskip("pandas")
+    pytest.importorskip("spacy")
+    readme = (REPO / "clients" / "python" / "README.md").read_text()
+    section = readme[readme.index("## Tables, JSON and spaCy") : readme.index("## nlpctl")]
+    blocks: list[tuple[str, str]] = []  # (info string, text) of each fenced block
+    fence: str | None = None
+    for line in section.splitlines(keepends=True):
+        if fence is None and line.startswith("```"):
+            fence = line[3:].strip()
+            blocks.append((fence, ""))
+        elif fence is not None and line.startswith("```"):
+            fence = None
+        elif fence is not None:
+            blocks[-1] = (fence, blocks[-1][1] + line)
+    code = [text for info, text in blocks if info == "python"]
+    expected = [text for info, text in blocks if info == ""]
+    assert len(code) == 3 and len(expected) == 2
+    script = (
+        "import pandas as pd\n"
+        "pd.set_option('display.width', 120)\n"
+        "pd.set_option('display.max_columns', None)\n"
+        + "\n".join(code).replace("127.0.0.1:50051", server.address)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "".join(expected)
