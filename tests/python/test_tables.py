@@ -181,6 +181,8 @@ def test_to_pandas_dtypes(responses: list[nlpd_pb2.AnalyzeResponse]) -> None:
     }
     sentences = nlpd.to_pandas(responses, "sentences")
     assert sentences["label"].isna().tolist() == [False, False, False, True]
+    assert list(sentences["label"].cat.categories) == ["NEGATIVE", "NEUTRAL", "POSITIVE"]
+    assert sentences["label"].cat.ordered
     assert sentences.groupby("doc").size().tolist() == [3, 1]
 
 
@@ -188,6 +190,7 @@ def test_to_pandas_ids_and_empty(client: nlpd.Client) -> None:
     pd = pytest.importorskip("pandas")
     stream = client.analyze_stream([("a", MERKEL), ("b", CONFLICT)], ["entities"])
     frame = nlpd.to_pandas(stream, "entities")  # a generator, consumed once
+    frame_source = [client.analyze(MERKEL, ["entities"]), client.analyze(MERKEL, ["entities"])]
     assert list(frame.columns[:2]) == ["doc", "id"]
     assert isinstance(frame["id"].dtype, pd.StringDtype)
     assert frame["id"].tolist() == ["a", "a"] + ["b"] * 5
@@ -195,6 +198,10 @@ def test_to_pandas_ids_and_empty(client: nlpd.Client) -> None:
         [(1, r.response) for r in client.analyze_stream([MERKEL], ["entities"])], "entities"
     )
     assert numbered["id"].dtype == object and numbered["id"].tolist() == [1, 1]
+    # Ids given for some items only: None for the others.
+    some = nlpd.to_pandas([frame_source[0], ("b", frame_source[1])], "entities")
+    assert isinstance(some["id"].dtype, pd.StringDtype)
+    assert some["id"].isna().tolist() == [True, True, False, False]
     for kind in KINDS:
         empty = nlpd.to_pandas([], kind)
         assert list(empty.columns) == list(COLUMNS[kind]) and len(empty) == 0

@@ -347,10 +347,13 @@ def _import_pandas() -> ModuleType:
     return module
 
 
-def _dtype(pd: ModuleType, column: str, values: list[Any]) -> object:
+def _dtype(pd: ModuleType, table: str, column: str, values: list[Any]) -> object:
     kind = _DTYPES.get(column, "float64")
     if column == "id":
-        return "string" if values and all(isinstance(v, str) for v in values) else object
+        ids = [v for v in values if v is not None]
+        return "string" if ids and all(isinstance(v, str) for v in ids) else object
+    if column == "label" and table == "sentences":
+        kind = "polarity"
     if kind == "polarity":
         return pd.CategoricalDtype(list(_POLARITIES), ordered=True)
     if kind == "stance":
@@ -368,7 +371,7 @@ def to_pandas(results: Results, kind: str) -> pandas.DataFrame:
     ``actor_end``, ``sentence`` ``Int64``; ``label``, ``sentiment``, ``stance``
     ``category`` (polarity ordered NEGATIVE < NEUTRAL < POSITIVE; the entity label's
     categories are PER, LOC, ORG, MISC and any other label found); texts ``string``;
-    ``id`` ``string`` when every id is a str, else ``object``; the rest ``float64``.
+    ``id`` ``string`` when every id given is a str, else ``object``; the rest ``float64``.
     An empty table still has every column, with these dtypes.
 
     Raises:
@@ -382,7 +385,7 @@ def to_pandas(results: Results, kind: str) -> pandas.DataFrame:
     data = {}
     for column in columns:
         values = [record[column] for record in records]
-        dtype = _dtype(pd, column, values)
+        dtype = _dtype(pd, kind, column, values)
         if dtype == "float64":
             values = [float("nan") if v is None else v for v in values]
         data[column] = pd.Series(values, dtype=dtype)
