@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +66,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&opt.tlsCA, "tls-ca", "", "PEM file of the CA that signed the server's certificate; turns on TLS")
 	fs.StringVar(&opt.tlsCert, "tls-cert", "", "client certificate, PEM (mutual TLS; with -tls-key)")
 	fs.StringVar(&opt.tlsKey, "tls-key", "", "client private key, PEM (mutual TLS; with -tls-cert)")
-	fs.DurationVar(&opt.timeout, "timeout", 30*time.Second, "deadline of the call")
+	opt.timeout = 30 * time.Second
+	fs.Func("timeout", "deadline of the call: seconds, or a duration such as 1m30s (default 30)", func(value string) error {
+		seconds, err := strconv.ParseFloat(value, 64)
+		if err == nil {
+			opt.timeout = time.Duration(seconds * float64(time.Second))
+		} else if opt.timeout, err = time.ParseDuration(value); err != nil {
+			return errors.New("not a number of seconds or a duration")
+		}
+		if opt.timeout <= 0 {
+			return errors.New("not positive")
+		}
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
