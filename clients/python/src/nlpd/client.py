@@ -13,6 +13,7 @@ import grpc
 from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import descriptors
+from nlpd._channel import DEFAULT_OPTIONS, DEFAULT_RETRIES, RetryPolicy, channel_config
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
 from nlpd.readable import skip_reason
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
@@ -21,11 +22,8 @@ __all__ = ["Client", "DEFAULT_TARGET"]
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 
-# A response carries the whole document model (every token's span), which for a text
-# near the server's 1 MiB default limit is larger than gRPC's default 4 MiB receive cap.
-_DEFAULT_OPTIONS: tuple[tuple[str, Any], ...] = (
-    ("grpc.max_receive_message_length", 256 * 1024 * 1024),
-)
+# Kept for code that imported it from here; the channel is built by nlpd._channel.
+_DEFAULT_OPTIONS = DEFAULT_OPTIONS
 
 
 class _StreamCall(Protocol):
@@ -136,13 +134,6 @@ def _absent_hint(response: nlpd_pb2.AnalyzeResponse, name: str) -> str:
     return ""
 
 
-def _read(path: str | os.PathLike[str] | None) -> bytes | None:
-    if path is None:
-        return None
-    with open(path, "rb") as f:
-        return f.read()
-
-
 class Client:
     """A connection to an nlpd server.
 
@@ -169,6 +160,13 @@ class Client:
             TLS (``None`` with ``tls_cert`` uses the system's roots).
         tls_cert, tls_key: PEM files of this client's certificate and key, for a
             server that asks for them (``--tls_client_ca``, mutual TLS).
+        retries: how often :meth:`analyze`, :meth:`list_plugins` and :meth:`plugins`
+            are retried on ``UNAVAILABLE`` (server not up yet, restarting, connection
+            lost), with exponential backoff: gRPC's own retry policy in the channel's
+            service config. An int from 0 (no retries) to 4, or an
+            :class:`nlpd.RetryPolicy` for other backoff times. The call's ``timeout``
+            covers all attempts. :meth:`analyze_stream` and the administration calls
+            are never retried.
     """
 
     def __init__(
@@ -182,25 +180,22 @@ class Client:
         tls_ca: str | os.PathLike[str] | None = None,
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
+        retries: int | RetryPolicy = DEFAULT_RETRIES,
     ) -> None:
         self.target = target
         self.timeout = timeout
-        opts = list(_DEFAULT_OPTIONS) + list(options)
-        if credentials is None and (tls_ca or tls_cert or tls_key):
-            if bool(tls_cert) != bool(tls_key):
-                raise ValueError("tls_cert and tls_key go together")
-            credentials = grpc.ssl_channel_credentials(
-                root_certificates=_read(tls_ca),
-                private_key=_read(tls_key),
-                certificate_chain=_read(tls_cert),
-            )
-        self._metadata: tuple[tuple[str, str], ...] = (
-            (("authorization", f"Bearer {token}"),) if token else ()
+        config = channel_config(
+            target,
+            credentials=credentials,
+            options=options,
+            token=token,
+            tls_ca=tls_ca,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            retries=retries,
         )
-        if credentials is None:
-            self._channel = grpc.insecure_channel(target, options=opts)
-        else:
-            self._channel = grpc.secure_channel(target, credentials, options=opts)
+        self._metadata = config.metadata
+        self._channel = config.open()
         self._stub = nlpd_pb2_grpc.AnalysisServiceStub(self._channel)
         self._admin = admin_pb2_grpc.AdminStub(self._channel)
         self._lock = threading.Lock()
