@@ -7,12 +7,17 @@
 
 Generated messages live in :mod:`nlpd.v1` (``nlpd_pb2``, ``document_pb2``,
 ``results_pb2``, ``nlpd_pb2_grpc``). Failed calls raise :class:`nlpd.Error`.
+:class:`nlpd.AsyncClient` is the same client for asyncio; ``analyze_many`` on either
+analyzes large batches (:class:`nlpd.BulkResult`).
 """
 
 from __future__ import annotations
 
 import importlib.metadata as _metadata
 
+from nlpd._channel import RetryPolicy
+from nlpd.aio import AsyncClient
+from nlpd.bulk import BulkResult
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
@@ -27,11 +32,15 @@ from nlpd.errors import (
     ResultNotFoundError,
     UnauthenticatedError,
     UnavailableError,
+    from_status,
 )
 
 __all__ = [
     "DEFAULT_TARGET",
+    "AsyncClient",
+    "BulkResult",
     "Client",
+    "RetryPolicy",
     "AlreadyExistsError",
     "DeadlineExceededError",
     "Error",
@@ -44,6 +53,7 @@ __all__ = [
     "ResultNotFoundError",
     "UnauthenticatedError",
     "UnavailableError",
+    "from_status",
 ]
 
 try:
