@@ -263,6 +263,10 @@ class _Window:
 
     def __init__(self, size: int) -> None:
         self._free = size
+        # A full window wakes its reader only when an eighth of it is free again, not
+        # at each result: waking a thread per record costs more than the record.
+        self._wake_at = max(1, size // 8)
+        self._waiting = False
         self._closed = False
         self._cond = threading.Condition()
 
@@ -270,6 +274,7 @@ class _Window:
         """Wait for room; False when the window was closed."""
         with self._cond:
             while self._free == 0 and not self._closed:
+                self._waiting = True
                 self._cond.wait()
             if self._closed:
                 return False
@@ -279,7 +284,9 @@ class _Window:
     def release(self) -> None:
         with self._cond:
             self._free += 1
-            self._cond.notify()
+            if self._waiting and self._free >= self._wake_at:
+                self._waiting = False
+                self._cond.notify_all()
 
     def close(self) -> None:
         with self._cond:
@@ -371,8 +378,25 @@ def analyze_many(
     progress = _progress(options.progress, records)
     calls = []
     try:
-        for k in range(options.concurrency):
+        if options.concurrency == 1:
+            # One stream answers in input order: read it in this thread, no hand-off.
             due: deque[tuple[int, str]] = deque()
+            call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
+            calls.append(call)
+            try:
+                for response in call:
+                    index, doc_id = due.popleft()
+                    result = _result(index, doc_id, response)
+                    window.release()
+                    progress.update(result)
+                    yield result
+            except grpc.RpcError as exc:
+                raise from_rpc_error(exc) from exc
+            if feeder.error is not None:
+                raise feeder.error
+            return
+        for k in range(options.concurrency):
+            due = deque()
             call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
             calls.append(call)
             threading.Thread(
