@@ -13,20 +13,25 @@ import asyncio
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
 from google.protobuf import descriptor_pool, json_format, message
 
-from nlpd import descriptors
+from nlpd import bulk, descriptors
 from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
+from nlpd.bulk import BulkResult
 from nlpd.client import DEFAULT_TARGET, _absent_hint, _analyses_list, _targets_list
-from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
+from nlpd.errors import (
+    Error,
+    InternalError,
+    ResultNotFoundError,
+    UnavailableError,
+    from_rpc_error,
+    from_status,
+)
 from nlpd.v1 import admin_pb2, nlpd_pb2
-
-if TYPE_CHECKING:
-    from nlpd.bulk import BulkResult
 
 __all__ = ["AsyncClient"]
 
@@ -34,6 +39,7 @@ _SERVICE = "/nlpd.v1.AnalysisService/"
 _ADMIN = "/nlpd.v1.Admin/"
 
 StreamItem = str | tuple[str, str]
+R = TypeVar("R")
 
 
 def _refuse_one_text(texts: object, method: str) -> None:
@@ -187,6 +193,7 @@ class AsyncClient:
             request_serializer=admin_pb2.UnloadPluginRequest.SerializeToString,
             response_deserializer=admin_pb2.PluginChanges.FromString,
         )
+        self._closed = False
         # Plugin name -> (its PluginInfo, its descriptor pool once built).
         self._plugin_types: dict[
             str, tuple[nlpd_pb2.PluginInfo, descriptor_pool.DescriptorPool | None]
@@ -201,6 +208,7 @@ class AsyncClient:
 
     async def close(self) -> None:
         """Close the channel. Calls in flight are cancelled; the client is unusable after."""
+        self._closed = True
         await self._channel.close()
 
     async def __aenter__(self) -> AsyncClient:
@@ -259,12 +267,9 @@ class AsyncClient:
             language=language or "",
             targets=_targets_list(targets),
         )
-        try:
-            return await self._analyze(
-                request, timeout=self._timeout(timeout), metadata=self._metadata
-            )
-        except grpc.RpcError as exc:
-            raise from_rpc_error(exc) from exc
+        return await self._unary(
+            self._analyze(request, timeout=self._timeout(timeout), metadata=self._metadata)
+        )
 
     async def list_plugins(self, *, timeout: float | None = None) -> nlpd_pb2.ListPluginsResponse:
         """The full ListPlugins response; also refreshes the :meth:`custom_result` cache.
@@ -272,14 +277,13 @@ class AsyncClient:
         Raises:
             nlpd.Error: the call failed.
         """
-        try:
-            response = await self._list_plugins(
+        response = await self._unary(
+            self._list_plugins(
                 nlpd_pb2.ListPluginsRequest(),
                 timeout=self._timeout(timeout),
                 metadata=self._metadata,
             )
-        except grpc.RpcError as exc:
-            raise from_rpc_error(exc) from exc
+        )
         fresh: dict[str, tuple[nlpd_pb2.PluginInfo, descriptor_pool.DescriptorPool | None]] = {}
         for info in response.plugins:
             old = self._plugin_types.get(info.name)
@@ -309,7 +313,7 @@ class AsyncClient:
         Raises:
             nlpd.Error: the call failed.
         """
-        return await self._admin_call(self._reload(
+        return await self._unary(self._reload(
             admin_pb2.ReloadPluginsRequest(),
             timeout=self._timeout(timeout),
             metadata=self._metadata,
@@ -326,7 +330,7 @@ class AsyncClient:
             nlpd.FailedPreconditionError: the file was refused; the message says why.
             nlpd.Error: any other failure.
         """
-        return await self._admin_call(self._load(
+        return await self._unary(self._load(
             admin_pb2.LoadPluginRequest(path=path),
             timeout=self._timeout(timeout),
             metadata=self._metadata,
@@ -342,20 +346,28 @@ class AsyncClient:
             nlpd.FailedPreconditionError: another loaded plugin depends on it.
             nlpd.Error: any other failure.
         """
-        return await self._admin_call(self._unload(
+        return await self._unary(self._unload(
             admin_pb2.UnloadPluginRequest(name=name),
             timeout=self._timeout(timeout),
             metadata=self._metadata,
         ))  # fmt: skip
 
-    @staticmethod
-    async def _admin_call(
-        call: grpc.aio.UnaryUnaryCall[Any, admin_pb2.PluginChanges],
-    ) -> admin_pb2.PluginChanges:
+    async def _unary(self, call: grpc.aio.UnaryUnaryCall[Any, R]) -> R:
         try:
             return await call
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
+        except asyncio.CancelledError:
+            raise self._cancelled_by_close() from None
+
+    def _cancelled_by_close(self) -> Error:
+        """Call in an ``except asyncio.CancelledError`` block. grpc.aio raises
+        CancelledError in a call that :meth:`close` cancelled: for the caller that is
+        an :class:`nlpd.Error` (``CANCELLED``), returned to be raised. Any other
+        CancelledError is the cancellation of the caller's task: re-raised here."""
+        if not self._closed:
+            raise  # the CancelledError being handled
+        return from_status(grpc.StatusCode.CANCELLED, f"the client of {self.target} was closed")
 
     # -- streams -----------------------------------------------------------------------
 
@@ -399,12 +411,12 @@ class AsyncClient:
         except grpc.RpcError as exc:
             if requests.error is not None:
                 raise requests.error from None
-            raise from_rpc_error(exc) from exc
+            raise await self._stream_error(exc) from exc
         except asyncio.CancelledError:
             # grpc.aio cancels the call when the request iterator raises.
             if requests.error is not None:
                 raise requests.error from None
-            raise
+            raise self._cancelled_by_close() from None
         finally:
             call.cancel()
         if requests.error is not None:
@@ -435,13 +447,55 @@ class AsyncClient:
             nlpd.Error: a stream as a whole failed (server unreachable, deadline, ...).
             Any exception raised by ``records`` (after the results before it).
         """
-        from nlpd import bulk
-
         _refuse_one_text(records, "analyze_many")
         options = bulk.BulkOptions.make(
             _analyses_list(analyses), language, concurrency, ordered, progress, window, timeout
         )
-        return bulk.analyze_many_async(self._stream, self._metadata, records, options)
+        return self._analyze_many(records, options)
+
+    async def _analyze_many(
+        self, records: Iterable[object] | AsyncIterable[object], options: bulk.BulkOptions
+    ) -> AsyncIterator[BulkResult]:
+        results = bulk.analyze_many_async(self._stream, self._metadata, records, options)
+        try:
+            async for result in results:
+                yield result
+        except InternalError as exc:
+            if not isinstance(exc.__cause__, grpc.RpcError):
+                raise
+            raise await self._stream_error(exc.__cause__) from exc.__cause__
+        except asyncio.CancelledError:
+            raise self._cancelled_by_close() from None
+        finally:
+            await results.aclose()
+
+    async def _stream_error(self, exc: grpc.RpcError) -> Error:
+        """The :class:`nlpd.Error` for a failed stream.
+
+        grpc.aio loses the server's status when the server ends a stream while a
+        request is being written, as it does when it refuses the stream at once (no or
+        a wrong token, shutting down): the call then reports ``INTERNAL: Internal error
+        from Core`` (grpc/grpc#36066). In that case the reason is asked for with a
+        ListPlugins call on the same terms, whose error (``UNAUTHENTICATED``, ...) is
+        returned; when that call succeeds, the INTERNAL error is.
+        """
+        error = from_rpc_error(exc)
+        debug = getattr(exc, "debug_error_string", None)
+        lost = (
+            error.code == grpc.StatusCode.INTERNAL
+            and error.message == "Internal error from Core"
+            and callable(debug)
+            and "SendMessageOperation" in str(debug())
+        )
+        if not lost or self._closed:
+            return error
+        try:
+            await self._list_plugins(
+                nlpd_pb2.ListPluginsRequest(), timeout=10, metadata=self._metadata
+            )
+        except grpc.RpcError as probe:
+            return from_rpc_error(probe)
+        return error
 
     # -- custom results ----------------------------------------------------------------
 

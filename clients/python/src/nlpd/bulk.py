@@ -22,7 +22,15 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sized
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sized,
+)
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -536,8 +544,12 @@ async def _async_read_stream(
         async for response in call:
             index, doc_id = due.popleft()
             out.put_nowait(_result(index, doc_id, response))
-    except Exception as exc:
+    except BaseException as exc:
+        # Also CancelledError: grpc.aio raises it for a call that was cancelled here,
+        # by the client's close(): the caller must hear of it.
         out.put_nowait(_StreamEnd(exc))
+        if not isinstance(exc, Exception):
+            raise
     else:
         out.put_nowait(_StreamEnd(None))
 
@@ -547,7 +559,7 @@ async def analyze_many_async(
     metadata: tuple[tuple[str, str], ...],
     records: Iterable[object] | AsyncIterable[object],
     options: BulkOptions,
-) -> AsyncIterator[BulkResult]:
+) -> AsyncGenerator[BulkResult, None]:
     """The asyncio engine of :meth:`nlpd.AsyncClient.analyze_many` (an async
     generator; closing it cancels the streams)."""
     window = _AsyncWindow(options.window)
