@@ -84,7 +84,8 @@ def test_record_shapes_analyses_and_language(client: nlpd.Client) -> None:
     assert all(r.ok and r.response and r.response.document.language == "de" for r in results)
     first = results[0].response
     assert first is not None
-    assert "Fernwärme" in [k.text for k in client.custom_result(first, "keywords").keywords]
+    keywords: Any = client.custom_result(first, "keywords")
+    assert "Fernwärme" in [k.text for k in keywords.keywords]
 
 
 def test_unknown_analysis_fails_every_record_alone(client: nlpd.Client) -> None:
@@ -96,7 +97,7 @@ def test_unknown_analysis_fails_every_record_alone(client: nlpd.Client) -> None:
 def test_bad_records_and_arguments(client: nlpd.Client) -> None:
     for one_text in ("some text", b"some bytes"):
         with pytest.raises(TypeError, match=r"not one text: pass \[text\]"):
-            client.analyze_many(one_text)  # type: ignore[arg-type]
+            client.analyze_many(one_text)
     with pytest.raises(ValueError, match="concurrency"):
         client.analyze_many([], concurrency=0)
     with pytest.raises(ValueError, match="window"):
@@ -163,9 +164,9 @@ def test_memory_is_bounded_by_the_window(
     """12,000 texts of 300 bytes from a generator: the generator runs at most `window`
     records ahead of the caller (gRPC flow control alone lets about 110 of them run
     ahead; the window of 32 is what holds them here), and neither Python objects
-    (tracemalloc) nor the process (RSS) grow with the input. Keeping the 12,000 results instead takes about
-    3 MB of traced Python objects and 70 MB of RSS (most of a response is protobuf's
-    own memory, which tracemalloc does not see)."""
+    (tracemalloc) nor the process (RSS) grow with the input. Keeping the 12,000
+    results instead takes about 3 MB of traced Python objects and 70 MB of RSS (most
+    of a response is protobuf's own memory, which tracemalloc does not see)."""
     count, window = 12_000, 32
     read = 0
 
