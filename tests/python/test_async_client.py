@@ -67,8 +67,9 @@ def test_errors_are_nlpd_errors(server: Server) -> None:
         assert isinstance(empty.value.__cause__, grpc.aio.AioRpcError)
         with pytest.raises(nlpd.NotFoundError, match="frobnicate"):
             await ac.analyze(GERMAN, ["frobnicate"])
+        long_text = " ".join([GERMAN] * 200)  # takes far longer than 1 ms to analyze
         with pytest.raises(nlpd.DeadlineExceededError):
-            await ac.analyze(GERMAN, ["entities"], timeout=1e-6)
+            await ac.analyze(long_text, ["entities", "keywords", "sentiment"], timeout=1e-3)
         with pytest.raises(nlpd.ResultNotFoundError, match="no custom result 'keywords'"):
             await ac.custom_result(await ac.analyze(GERMAN), "keywords")
         with pytest.raises(TypeError, match="bare str"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+import threading
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -40,9 +41,9 @@ def check_in_order(results: list[nlpd.BulkResult]) -> None:
             assert r.response.document.text == short_text(i)
 
 
-@pytest.mark.parametrize("concurrency", [None, 3])
+@pytest.mark.parametrize("concurrency", [nlpd.bulk.DEFAULT_CONCURRENCY, 1])
 def test_ten_thousand_in_order_with_ids_and_one_error(
-    client: nlpd.Client, concurrency: int | None
+    client: nlpd.Client, concurrency: int
 ) -> None:
     check_in_order(list(client.analyze_many(records(), concurrency=concurrency, timeout=600)))
 
@@ -157,17 +158,20 @@ def _rss_mb() -> float:
     raise AssertionError("no VmRSS in /proc/self/status")
 
 
-@pytest.mark.parametrize(("concurrency", "ordered"), [(1, True), (3, True), (3, False)])
+@pytest.mark.parametrize(
+    ("concurrency", "ordered", "window"),
+    [(1, True, 32), (3, True, 32), (3, False, 32), (16, True, nlpd.bulk.DEFAULT_WINDOW)],
+)
 def test_memory_is_bounded_by_the_window(
-    client: nlpd.Client, concurrency: int, ordered: bool
+    client: nlpd.Client, concurrency: int, ordered: bool, window: int
 ) -> None:
     """12,000 texts of 300 bytes from a generator: the generator runs at most `window`
     records ahead of the caller (gRPC flow control alone lets about 110 of them run
-    ahead; the window of 32 is what holds them here), and neither Python objects
+    ahead per stream; a window of 32 is what holds them), and neither Python objects
     (tracemalloc) nor the process (RSS) grow with the input. Keeping the 12,000
     results instead takes about 3 MB of traced Python objects and 70 MB of RSS (most
     of a response is protobuf's own memory, which tracemalloc does not see)."""
-    count, window = 12_000, 32
+    count = 12_000
     read = 0
 
     def source() -> Iterator[str]:
@@ -212,8 +216,23 @@ def test_a_million_texts_are_read_lazily(client: nlpd.Client) -> None:
         if r.index == 999:
             break
     results.close()  # type: ignore[attr-defined]  # cancels the stream
-    assert read <= 1000 + nlpd.bulk.DEFAULT_WINDOW_PER_STREAM
+    assert read <= 1000 + nlpd.bulk.DEFAULT_WINDOW
     assert client.analyze("Noch da.").document.text == "Noch da."
+
+
+def test_batches_in_several_threads_at_once(client: nlpd.Client) -> None:
+    """Each blocking analyze_many runs its own event loop in a thread of its own."""
+    outcome: dict[int, list[str]] = {}
+
+    def batch(k: int) -> None:
+        outcome[k] = [r.id for r in client.analyze_many(f"{k}-{i}" for i in range(500))]
+
+    threads = [threading.Thread(target=batch, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert outcome == {k: [str(i) for i in range(500)] for k in range(4)}
 
 
 def test_a_stream_failure_stops_the_batch() -> None:

@@ -25,7 +25,6 @@ from nlpd.bulk import BulkResult
 from nlpd.client import DEFAULT_TARGET, _absent_hint, _analyses_list, _targets_list
 from nlpd.errors import (
     Error,
-    InternalError,
     ResultNotFoundError,
     UnavailableError,
     from_rpc_error,
@@ -428,10 +427,10 @@ class AsyncClient:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
-        concurrency: int | None = None,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
-        window: int | None = None,
+        window: int = bulk.DEFAULT_WINDOW,
         timeout: float | None = None,
     ) -> AsyncIterator[BulkResult]:
         """Bulk analysis: ``async for result in client.analyze_many(records)``.
@@ -456,46 +455,21 @@ class AsyncClient:
     async def _analyze_many(
         self, records: Iterable[object] | AsyncIterable[object], options: bulk.BulkOptions
     ) -> AsyncIterator[BulkResult]:
-        results = bulk.analyze_many_async(self._stream, self._metadata, records, options)
+        results = bulk.analyze_many_async(self._channel, self._metadata, records, options)
         try:
             async for result in results:
                 yield result
-        except InternalError as exc:
-            if not isinstance(exc.__cause__, grpc.RpcError):
-                raise
-            raise await self._stream_error(exc.__cause__) from exc.__cause__
         except asyncio.CancelledError:
             raise self._cancelled_by_close() from None
         finally:
             await results.aclose()
 
     async def _stream_error(self, exc: grpc.RpcError) -> Error:
-        """The :class:`nlpd.Error` for a failed stream.
-
-        grpc.aio loses the server's status when the server ends a stream while a
-        request is being written, as it does when it refuses the stream at once (no or
-        a wrong token, shutting down): the call then reports ``INTERNAL: Internal error
-        from Core`` (grpc/grpc#36066). In that case the reason is asked for with a
-        ListPlugins call on the same terms, whose error (``UNAUTHENTICATED``, ...) is
-        returned; when that call succeeds, the INTERNAL error is.
-        """
-        error = from_rpc_error(exc)
-        debug = getattr(exc, "debug_error_string", None)
-        lost = (
-            error.code == grpc.StatusCode.INTERNAL
-            and error.message == "Internal error from Core"
-            and callable(debug)
-            and "SendMessageOperation" in str(debug())
-        )
-        if not lost or self._closed:
-            return error
-        try:
-            await self._list_plugins(
-                nlpd_pb2.ListPluginsRequest(), timeout=10, metadata=self._metadata
-            )
-        except grpc.RpcError as probe:
-            return from_rpc_error(probe)
-        return error
+        """The :class:`nlpd.Error` for a failed stream (see :func:`nlpd.bulk.stream_error`:
+        works around grpc.aio losing the server's status, grpc/grpc#36066)."""
+        if self._closed:
+            return from_rpc_error(exc)
+        return await bulk.stream_error(self._channel, self._metadata, exc)
 
     # -- custom results ----------------------------------------------------------------
 

@@ -2,10 +2,15 @@
 :meth:`nlpd.AsyncClient.analyze_many`.
 
 Records are read lazily from the caller's iterable and spread over ``concurrency``
-AnalyzeStream calls; each stream takes the next record when gRPC flow control lets it
-send one (a faster stream takes more). At most ``window`` records are between the
-input and the caller at any time (read but whose result was not yet handed out), so
-memory does not grow with the length of the input, in order or as completed.
+AnalyzeStream calls on one connection; each stream takes the next record when gRPC flow
+control lets it send one (a faster stream takes more). At most ``window`` records are
+between the input and the caller at any time (read but whose result was not yet handed
+out), so memory does not grow with the length of the input, in order or as completed.
+
+The engine is asyncio (``grpc.aio``). :meth:`nlpd.AsyncClient.analyze_many` runs it in
+the caller's event loop; :meth:`nlpd.Client.analyze_many` runs it on a private event
+loop in a thread of its own, with a ``grpc.aio`` channel made from the client's
+settings, and hands the results over in batches.
 
 One :class:`BulkResult` comes out per record: a per-record failure (empty text, unknown
 analysis, ...) is a result with ``error`` set, and the batch goes on. A failure of a
@@ -16,6 +21,7 @@ stream as a whole (server unreachable, wrong token, deadline) stops the batch wi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import sys
 import threading
@@ -37,22 +43,27 @@ from typing import Protocol, TextIO
 import grpc
 import grpc.aio
 
+from nlpd._channel import ChannelConfig
 from nlpd.errors import Error, from_rpc_error, from_status
 from nlpd.v1 import nlpd_pb2
 
 __all__ = [
     "BulkResult",
     "DEFAULT_CONCURRENCY",
-    "DEFAULT_WINDOW_PER_STREAM",
+    "DEFAULT_WINDOW",
     "record_parts",
+    "stream_error",
 ]
 
-# Measured on a 2-core machine with client and server on it (clients/python/README.md,
-# "Bulk analysis"): one stream is as fast as several; more only cost threads.
-DEFAULT_CONCURRENCY = 1
-# Records per stream between input and caller; far more than the server keeps in
-# flight per stream (--stream_window, 2 per worker), so the server never waits for us.
-DEFAULT_WINDOW_PER_STREAM = 256
+# Measured with 10,000 short texts, client and server on one 2-core machine
+# (clients/python/README.md, "Bulk analysis"): texts/s grow with the streams up to about
+# 16 (twice as many as one stream gives: client and server both do less work per text
+# when each wake-up finds several), and no further.
+DEFAULT_CONCURRENCY = 16
+# Records between input and caller: 32 per default stream, far more than the server
+# keeps in flight per stream (--stream_window, 2 per worker), so it never waits for us;
+# more did not help. About 512 texts plus 512 responses in memory.
+DEFAULT_WINDOW = 512
 
 _METHOD = "/nlpd.v1.AnalysisService/AnalyzeStream"
 _END = object()
@@ -137,19 +148,17 @@ class BulkOptions:
         cls,
         analyses: list[str],
         language: str | None,
-        concurrency: int | None,
+        concurrency: int,
         ordered: bool,
         progress: bool,
-        window: int | None,
+        window: int,
         timeout: float | None,
     ) -> BulkOptions:
-        streams = DEFAULT_CONCURRENCY if concurrency is None else concurrency
-        if isinstance(streams, bool) or not isinstance(streams, int) or streams < 1:
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
-        size = DEFAULT_WINDOW_PER_STREAM * streams if window is None else window
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise ValueError(f"window must be an int >= 1, got {window!r}")
-        return cls(analyses, language or "", streams, ordered, progress, size, timeout)
+        return cls(analyses, language or "", concurrency, ordered, progress, window, timeout)
 
     def request(self, doc_id: str, text: str) -> nlpd_pb2.StreamRequest:
         return nlpd_pb2.StreamRequest(
@@ -262,224 +271,55 @@ def _progress(enabled: bool, records: object) -> _Progress:
     return _TqdmProgress(tqdm(total=total, unit="doc", desc="analyze_many"))
 
 
-# -- blocking engine ---------------------------------------------------------------------
+# -- the engine ---------------------------------------------------------------------------
 
 
 class _Window:
-    """Counts records read from the input whose result the caller has not got yet, and
-    holds readers back at the limit. Closing it releases every waiting reader."""
+    """Counts records read from the input whose result the caller has not got yet;
+    readers wait at the limit. Lives in one event loop; :meth:`release` and
+    :meth:`close` are plain functions, so another thread can call them through
+    ``loop.call_soon_threadsafe``."""
 
     def __init__(self, size: int) -> None:
         self._free = size
-        # A full window wakes its reader only when an eighth of it is free again, not
-        # at each result: waking a thread per record costs more than the record.
-        self._wake_at = max(1, size // 8)
-        self._waiting = False
         self._closed = False
-        self._cond = threading.Condition()
+        self._waiters: list[asyncio.Future[None]] = []
 
-    def acquire(self) -> bool:
+    async def acquire(self) -> bool:
         """Wait for room; False when the window was closed."""
-        with self._cond:
-            while self._free == 0 and not self._closed:
-                self._waiting = True
-                self._cond.wait()
-            if self._closed:
-                return False
-            self._free -= 1
-            return True
+        while self._free == 0 and not self._closed:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        if self._closed:
+            return False
+        self._free -= 1
+        return True
 
-    def release(self) -> None:
-        with self._cond:
-            self._free += 1
-            if self._waiting and self._free >= self._wake_at:
-                self._waiting = False
-                self._cond.notify_all()
+    def release(self, count: int = 1) -> None:
+        self._free += count
+        self._wake()
 
     def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
+        self._closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
 
 class _Feeder:
-    """The caller's records, shared by the streams' request iterators (each on a gRPC
-    thread). A failure of the iterable or a bad record ends the input; it is kept in
-    ``error`` and raised to the caller after the results of the records before it."""
-
-    def __init__(self, records: Iterable[object], window: _Window, options: BulkOptions) -> None:
-        self._records = iter(records)
-        self._window = window
-        self._options = options
-        self._lock = threading.Lock()
-        self._index = 0
-        self._ended = False
-        self.error: BaseException | None = None
-
-    def take(self) -> tuple[int, str, nlpd_pb2.StreamRequest] | None:
-        """The next record as ``(index, id, request)``; None at the end of the input."""
-        if not self._window.acquire():
-            return None
-        with self._lock:
-            if self._ended:
-                self._window.release()
-                return None
-            index = self._index
-            try:
-                doc_id, text = record_parts(next(self._records), index)
-            except StopIteration:
-                self._ended = True
-                self._window.release()
-                return None
-            except Exception as exc:
-                self._ended = True
-                self.error = exc
-                self._window.release()
-                return None
-            self._index += 1
-        return index, doc_id, self._options.request(doc_id, text)
-
-
-def _requests(feeder: _Feeder, due: deque[tuple[int, str]]) -> Iterator[nlpd_pb2.StreamRequest]:
-    while (taken := feeder.take()) is not None:
-        index, doc_id, request = taken
-        due.append((index, doc_id))  # before gRPC sends it: its answer cannot come sooner
-        yield request
-
-
-@dataclass(frozen=True)
-class _StreamEnd:
-    error: BaseException | None
-
-
-def _read_stream(
-    call: Iterable[nlpd_pb2.StreamResponse],
-    due: deque[tuple[int, str]],
-    out: queue.SimpleQueue[BulkResult | _StreamEnd],
-) -> None:
-    try:
-        for response in call:
-            index, doc_id = due.popleft()
-            out.put(_result(index, doc_id, response))
-    except BaseException as exc:  # handed to the caller's thread
-        out.put(_StreamEnd(exc))
-    else:
-        out.put(_StreamEnd(None))
-
-
-def analyze_many(
-    channel: grpc.Channel,
-    metadata: tuple[tuple[str, str], ...],
-    records: Iterable[object],
-    options: BulkOptions,
-) -> Iterator[BulkResult]:
-    """The blocking engine of :meth:`nlpd.Client.analyze_many` (a generator: nothing
-    happens before the first ``next()``; closing it cancels the streams)."""
-    stream = channel.stream_stream(
-        _METHOD,
-        request_serializer=nlpd_pb2.StreamRequest.SerializeToString,
-        response_deserializer=nlpd_pb2.StreamResponse.FromString,
-    )
-    window = _Window(options.window)
-    feeder = _Feeder(records, window, options)
-    out: queue.SimpleQueue[BulkResult | _StreamEnd] = queue.SimpleQueue()
-    progress = _progress(options.progress, records)
-    calls = []
-    try:
-        if options.concurrency == 1:
-            # One stream answers in input order: read it in this thread, no hand-off.
-            due: deque[tuple[int, str]] = deque()
-            call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
-            calls.append(call)
-            try:
-                for response in call:
-                    index, doc_id = due.popleft()
-                    result = _result(index, doc_id, response)
-                    window.release()
-                    progress.update(result)
-                    yield result
-            except grpc.RpcError as exc:
-                raise from_rpc_error(exc) from exc
-            if feeder.error is not None:
-                raise feeder.error
-            return
-        for k in range(options.concurrency):
-            due = deque()
-            call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
-            calls.append(call)
-            threading.Thread(
-                target=_read_stream, args=(call, due, out), name=f"nlpd-bulk-{k}", daemon=True
-            ).start()
-        running = options.concurrency
-        held: dict[int, BulkResult] = {}  # ordered: results that came before their turn
-        turn = 0
-        while running:
-            item = out.get()
-            if isinstance(item, _StreamEnd):
-                running -= 1
-                if isinstance(item.error, grpc.RpcError):
-                    raise from_rpc_error(item.error) from item.error
-                if item.error is not None:
-                    raise item.error
-                continue
-            if not options.ordered:
-                window.release()
-                progress.update(item)
-                yield item
-                continue
-            held[item.index] = item
-            while turn in held:
-                ready = held.pop(turn)
-                turn += 1
-                window.release()
-                progress.update(ready)
-                yield ready
-        if feeder.error is not None:
-            raise feeder.error
-    finally:
-        window.close()
-        for call in calls:
-            call.cancel()
-        progress.close()
-
-
-# -- asyncio engine ----------------------------------------------------------------------
-
-
-class _AsyncWindow:
-    """:class:`_Window` for one event loop."""
-
-    def __init__(self, size: int) -> None:
-        self._free = size
-        self._closed = False
-        self._cond = asyncio.Condition()
-
-    async def acquire(self) -> bool:
-        async with self._cond:
-            await self._cond.wait_for(lambda: self._free > 0 or self._closed)
-            if self._closed:
-                return False
-            self._free -= 1
-            return True
-
-    async def release(self) -> None:
-        async with self._cond:
-            self._free += 1
-            self._cond.notify()
-
-    async def close(self) -> None:
-        async with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-
-
-class _AsyncFeeder:
-    """:class:`_Feeder` for one event loop; reads sync or async iterables."""
+    """The caller's records, shared by the streams' request iterators. A failure of
+    the iterable or a bad record ends the input; it is kept in ``error`` and raised to
+    the caller after the results of the records before it."""
 
     def __init__(
         self,
         records: Iterable[object] | AsyncIterable[object],
-        window: _AsyncWindow,
+        window: _Window,
         options: BulkOptions,
     ) -> None:
         self._async: AsyncIterator[object] | None = None
@@ -490,7 +330,7 @@ class _AsyncFeeder:
             self._sync = iter(records)
         self._window = window
         self._options = options
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # an async generator must not be entered twice
         self._index = 0
         self._ended = False
         self.error: BaseException | None = None
@@ -503,39 +343,40 @@ class _AsyncFeeder:
         return next(self._sync, _END)
 
     async def take(self) -> tuple[int, str, nlpd_pb2.StreamRequest] | None:
+        """The next record as ``(index, id, request)``; None at the end of the input."""
         if not await self._window.acquire():
             return None
         async with self._lock:
-            if self._ended:
-                await self._window.release()
-                return None
-            index = self._index
-            try:
-                record = await self._next()
-                if record is _END:
-                    self._ended = True
-                    await self._window.release()
-                    return None
-                doc_id, text = record_parts(record, index)
-            except Exception as exc:
+            if not self._ended:
+                index = self._index
+                try:
+                    record = await self._next()
+                    if record is not _END:
+                        doc_id, text = record_parts(record, index)
+                        self._index += 1
+                        return index, doc_id, self._options.request(doc_id, text)
+                except Exception as exc:
+                    self.error = exc
                 self._ended = True
-                self.error = exc
-                await self._window.release()
-                return None
-            self._index += 1
-        return index, doc_id, self._options.request(doc_id, text)
+        self._window.release()
+        return None
 
 
-async def _async_requests(
-    feeder: _AsyncFeeder, due: deque[tuple[int, str]]
+async def _requests(
+    feeder: _Feeder, due: deque[tuple[int, str]]
 ) -> AsyncIterator[nlpd_pb2.StreamRequest]:
     while (taken := await feeder.take()) is not None:
         index, doc_id, request = taken
-        due.append((index, doc_id))
+        due.append((index, doc_id))  # before gRPC sends it: its answer cannot come sooner
         yield request
 
 
-async def _async_read_stream(
+@dataclass(frozen=True)
+class _StreamEnd:
+    error: BaseException | None
+
+
+async def _read_stream(
     call: grpc.aio.StreamStreamCall[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse],
     due: deque[tuple[int, str]],
     out: asyncio.Queue[BulkResult | _StreamEnd],
@@ -554,58 +395,189 @@ async def _async_read_stream(
         out.put_nowait(_StreamEnd(None))
 
 
-async def analyze_many_async(
-    stream: grpc.aio.StreamStreamMultiCallable[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse],
+async def stream_error(
+    channel: grpc.aio.Channel, metadata: tuple[tuple[str, str], ...], exc: grpc.RpcError
+) -> Error:
+    """The :class:`nlpd.Error` for a failed ``grpc.aio`` stream.
+
+    grpc.aio loses the server's status when the server ends a stream while a request
+    is being written, as it does when it refuses the stream at once (no or a wrong
+    token, shutting down): the call then reports ``INTERNAL: Internal error from Core``
+    (grpc/grpc#36066). In that case the reason is asked for with a ListPlugins call on
+    the same terms, whose error (``UNAUTHENTICATED``, ...) is returned; when that call
+    succeeds, the INTERNAL error is.
+    """
+    error = from_rpc_error(exc)
+    debug = getattr(exc, "debug_error_string", None)
+    lost = (
+        error.code == grpc.StatusCode.INTERNAL
+        and error.message == "Internal error from Core"
+        and callable(debug)
+        and "SendMessageOperation" in str(debug())
+    )
+    if not lost:
+        return error
+    list_plugins = channel.unary_unary(
+        "/nlpd.v1.AnalysisService/ListPlugins",
+        request_serializer=nlpd_pb2.ListPluginsRequest.SerializeToString,
+        response_deserializer=nlpd_pb2.ListPluginsResponse.FromString,
+    )
+    try:
+        await list_plugins(nlpd_pb2.ListPluginsRequest(), timeout=10, metadata=metadata)
+    except grpc.RpcError as probe:
+        return from_rpc_error(probe)
+    return error
+
+
+async def _results(
+    channel: grpc.aio.Channel,
     metadata: tuple[tuple[str, str], ...],
     records: Iterable[object] | AsyncIterable[object],
     options: BulkOptions,
+    window: _Window,
 ) -> AsyncGenerator[BulkResult, None]:
-    """The asyncio engine of :meth:`nlpd.AsyncClient.analyze_many` (an async
-    generator; closing it cancels the streams)."""
-    window = _AsyncWindow(options.window)
-    feeder = _AsyncFeeder(records, window, options)
+    """The results, in input order or as completed. Each yielded result still holds
+    its place in ``window``: the consumer releases it when the caller has it."""
+    stream: grpc.aio.StreamStreamMultiCallable[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse]
+    stream = channel.stream_stream(
+        _METHOD,
+        request_serializer=nlpd_pb2.StreamRequest.SerializeToString,
+        response_deserializer=nlpd_pb2.StreamResponse.FromString,
+    )
+    feeder = _Feeder(records, window, options)
     # Unbounded, but never holds more than `window` results: each was taken first.
     out: asyncio.Queue[BulkResult | _StreamEnd] = asyncio.Queue()
-    progress = _progress(options.progress, records)
     calls = []
     readers = []
     try:
         for _ in range(options.concurrency):
             due: deque[tuple[int, str]] = deque()
-            call = stream(_async_requests(feeder, due), timeout=options.timeout, metadata=metadata)
+            call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
             calls.append(call)
-            readers.append(asyncio.ensure_future(_async_read_stream(call, due, out)))
+            readers.append(asyncio.ensure_future(_read_stream(call, due, out)))
         running = options.concurrency
-        held: dict[int, BulkResult] = {}
+        held: dict[int, BulkResult] = {}  # ordered: results that came before their turn
         turn = 0
         while running:
             item = await out.get()
             if isinstance(item, _StreamEnd):
                 running -= 1
                 if isinstance(item.error, grpc.RpcError):
-                    raise from_rpc_error(item.error) from item.error
+                    raise await stream_error(channel, metadata, item.error) from item.error
                 if item.error is not None:
                     raise item.error
                 continue
             if not options.ordered:
-                await window.release()
-                progress.update(item)
                 yield item
                 continue
             held[item.index] = item
             while turn in held:
-                ready = held.pop(turn)
                 turn += 1
-                await window.release()
-                progress.update(ready)
-                yield ready
+                yield held.pop(turn - 1)
         if feeder.error is not None:
             raise feeder.error
     finally:
-        await window.close()
+        window.close()
         for call in calls:
             call.cancel()
         for reader in readers:
             reader.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
+
+
+async def analyze_many_async(
+    channel: grpc.aio.Channel,
+    metadata: tuple[tuple[str, str], ...],
+    records: Iterable[object] | AsyncIterable[object],
+    options: BulkOptions,
+) -> AsyncGenerator[BulkResult, None]:
+    """The engine of :meth:`nlpd.AsyncClient.analyze_many`, in the caller's event loop
+    (an async generator; closing it cancels the streams)."""
+    window = _Window(options.window)
+    progress = _progress(options.progress, records)
+    results = _results(channel, metadata, records, options, window)
+    try:
+        async for result in results:
+            window.release()
+            progress.update(result)
+            yield result
+    finally:
+        await results.aclose()
+        progress.close()
+
+
+def analyze_many(
+    config: ChannelConfig, records: Iterable[object], options: BulkOptions
+) -> Iterator[BulkResult]:
+    """The engine of :meth:`nlpd.Client.analyze_many`: the asyncio engine on a private
+    event loop in a thread of its own, with its own ``grpc.aio`` channel made from the
+    client's settings. Several streams cost no extra threads there, and gRPC's
+    blocking streams take two threads each. Results come over in batches (all that
+    are ready at once); a batch's places in the window are given back when the caller
+    asks for the result after it.
+
+    A generator: nothing happens before the first ``next()``; closing it cancels the
+    streams and ends the thread.
+    """
+    progress = _progress(options.progress, records)
+    window = _Window(options.window)
+    handoff: queue.SimpleQueue[list[BulkResult] | BaseException | None] = queue.SimpleQueue()
+    loop = asyncio.new_event_loop()
+
+    async def pump() -> None:
+        batch: list[BulkResult] = []
+
+        def flush() -> None:
+            nonlocal batch
+            if batch:
+                handoff.put(batch)
+                batch = []
+
+        try:
+            async with config.open_aio() as channel:
+                results = _results(channel, config.metadata, records, options, window)
+                try:
+                    async for result in results:
+                        batch.append(result)
+                        if len(batch) == 1:
+                            # Runs once the loop has nothing more to do: a batch holds
+                            # every result that was ready.
+                            loop.call_soon(flush)
+                finally:
+                    await results.aclose()
+            flush()
+        except Exception as exc:
+            flush()
+            handoff.put(exc)
+        else:
+            handoff.put(None)
+
+    task = loop.create_task(pump())
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # the caller closed early
+            loop.run_until_complete(task)
+
+    thread = threading.Thread(target=run, name="nlpd-analyze-many", daemon=True)
+    finished = False
+    try:
+        thread.start()
+        while True:
+            item = handoff.get()
+            if item is None:
+                finished = True
+                return
+            if isinstance(item, BaseException):
+                finished = True
+                raise item
+            for result in item:
+                progress.update(result)
+                yield result
+            loop.call_soon_threadsafe(window.release, len(item))
+    finally:
+        if not finished and thread.is_alive():
+            loop.call_soon_threadsafe(task.cancel)
+        thread.join()
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
         progress.close()
