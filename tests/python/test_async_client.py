@@ -15,6 +15,7 @@ import pytest
 
 import nlpd
 from conftest import Server, start_server, stop_server
+from nlpd.v1.results_pb2 import EntitiesResult
 from texts import ENGLISH, GERMAN, short_text
 
 T = TypeVar("T")
@@ -46,6 +47,11 @@ def test_analyze_custom_result_to_dict_and_plugins(server: Server, client: nlpd.
         assert names == [p.name for p in client.plugins()]
         listed = await ac.list_plugins()
         assert listed.server.version and [p.name for p in listed.plugins] == names
+        # With the result's class: decoded into it, a wrong one is a TypeError.
+        keywords_type = type(keywords)
+        assert await ac.custom_result(response, "keywords", keywords_type) == keywords
+        with pytest.raises(TypeError, match="not a nlpd.v1.EntitiesResult"):
+            await ac.custom_result(response, "keywords", EntitiesResult)
 
     run(main, server.address)
 

@@ -7,6 +7,11 @@
 
 Generated messages live in :mod:`nlpd.v1` (``nlpd_pb2``, ``document_pb2``,
 ``results_pb2``, ``nlpd_pb2_grpc``). Failed calls raise :class:`nlpd.Error`.
+:func:`nlpd.render.html` makes an HTML page of responses.
+
+Tables and JSON (:mod:`nlpd.tables`): :func:`to_records`, :func:`to_pandas` (needs the
+extra ``nlpd[pandas]``), :func:`to_json`, :func:`from_json`. A spaCy component
+(:mod:`nlpd.spacy_component`, extra ``nlpd[spacy]``): ``nlp.add_pipe("nlpd")``.
 :class:`nlpd.AsyncClient` is the same client for asyncio; ``analyze_many`` on either
 analyzes large batches (:class:`nlpd.BulkResult`).
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import importlib.metadata as _metadata
 
+from nlpd import render as render  # nlpd.render.html after import nlpd
 from nlpd._channel import RetryPolicy
 from nlpd.aio import AsyncClient
 from nlpd.bulk import BulkResult
@@ -34,6 +40,7 @@ from nlpd.errors import (
     UnavailableError,
     from_status,
 )
+from nlpd.tables import from_json, to_json, to_pandas, to_records
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -54,6 +61,10 @@ __all__ = [
     "UnauthenticatedError",
     "UnavailableError",
     "from_status",
+    "from_json",
+    "to_json",
+    "to_pandas",
+    "to_records",
 ]
 
 try:

@@ -13,7 +13,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import grpc
 import grpc.aio
@@ -39,6 +39,7 @@ _ADMIN = "/nlpd.v1.Admin/"
 
 StreamItem = str | tuple[str, str]
 R = TypeVar("R")
+_M = TypeVar("_M", bound=message.Message)
 
 
 def _refuse_one_text(texts: object, method: str) -> None:
@@ -502,13 +503,32 @@ class AsyncClient:
                 self._plugin_types[name] = (info, pool)
         return pool
 
-    async def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message:
+    @overload
+    async def custom_result(
+        self, response: nlpd_pb2.AnalyzeResponse, name: str
+    ) -> message.Message: ...
+
+    @overload
+    async def custom_result(
+        self, response: nlpd_pb2.AnalyzeResponse, name: str, result_type: type[_M]
+    ) -> _M: ...
+
+    async def custom_result(
+        self,
+        response: nlpd_pb2.AnalyzeResponse,
+        name: str,
+        result_type: type[message.Message] | None = None,
+    ) -> message.Message:
         """Decode ``response.custom_results[name]``; see :meth:`nlpd.Client.custom_result`
         (a coroutine here: the first use of a plugin's type may call ListPlugins).
+
+        With ``result_type`` (the plugin's generated result class), the result is
+        decoded into that class and typed as it, without ListPlugins.
 
         Raises:
             nlpd.ResultNotFoundError (a LookupError): no result of that name (not
                 requested, or skipped: the message says why), or its type is unknown.
+            TypeError: ``result_type`` is not the result's type.
             nlpd.Error: ListPlugins failed.
         """
         if name not in response.custom_results:
@@ -518,6 +538,14 @@ class AsyncClient:
                 f"{_absent_hint(response, name)}"
             )
         any_msg = response.custom_results[name]
+        if result_type is not None:
+            expected = result_type.DESCRIPTOR.full_name
+            if descriptors.type_name(any_msg) != expected:
+                raise TypeError(
+                    f"custom result {name!r} is a {descriptors.type_name(any_msg)}, "
+                    f"not a {expected}"
+                )
+            return result_type.FromString(any_msg.value)
         builtin = descriptors.builtin_class(descriptors.type_name(any_msg))
         if builtin is not None:
             return builtin.FromString(any_msg.value)
