@@ -16,6 +16,7 @@ import pytest
 import nlpd
 from conftest import Server, start_server, stop_server
 from nlpd.v1.results_pb2 import EntitiesResult
+from test_security import ADMIN, READER, pki, tls_server  # noqa: F401  (fixtures)
 from texts import ENGLISH, GERMAN, short_text
 
 T = TypeVar("T")
@@ -217,6 +218,25 @@ def test_token_on_a_plaintext_channel(
 
             await check(stream, analyze_error)
             await check(ac.reload_plugins, admin_error)
+
+    asyncio.run(main())
+
+
+def test_tls_with_a_token(tls_server: Server, pki: Path) -> None:  # noqa: F811
+    async def main() -> None:
+        async with nlpd.AsyncClient(
+            tls_server.address, timeout=10, tls_ca=pki / "ca.pem", token=READER
+        ) as ac:
+            assert (await ac.analyze(GERMAN, ["entities"])).entities.entities
+            assert [r.id async for r in ac.analyze_stream(["Eins.", "Zwei."])] == ["0", "1"]
+            with pytest.raises(nlpd.PermissionDeniedError):
+                await ac.reload_plugins()
+        async with nlpd.AsyncClient(tls_server.address, tls_ca=pki / "ca.pem", token=ADMIN) as ac:
+            assert list((await ac.reload_plugins()).changes) == []
+        plain = nlpd.AsyncClient(tls_server.address, timeout=10, token=READER, retries=0)
+        async with plain as ac:
+            with pytest.raises(nlpd.UnavailableError):  # plaintext to a TLS server
+                await ac.analyze(GERMAN)
 
     asyncio.run(main())
 

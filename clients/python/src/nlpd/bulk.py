@@ -71,7 +71,8 @@ _END = object()
 
 @dataclass(frozen=True, slots=True)
 class BulkResult:
-    """The outcome of one record of :meth:`nlpd.Client.analyze_many`.
+    """The outcome of one record of ``analyze_many`` (:meth:`nlpd.Client.analyze_many`,
+    :meth:`nlpd.AsyncClient.analyze_many`).
 
     Exactly one of ``response`` and ``error`` is set.
 

@@ -13,7 +13,7 @@ import grpc
 from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import bulk, descriptors
-from nlpd._channel import DEFAULT_OPTIONS, DEFAULT_RETRIES, RetryPolicy, channel_config
+from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
 from nlpd.readable import skip_reason
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
@@ -23,9 +23,6 @@ __all__ = ["Client", "DEFAULT_TARGET"]
 DEFAULT_TARGET = "127.0.0.1:50051"
 
 _M = TypeVar("_M", bound=message.Message)
-
-# Kept for code that imported it from here; the channel is built by nlpd._channel.
-_DEFAULT_OPTIONS = DEFAULT_OPTIONS
 
 
 class _StreamCall(Protocol):
