@@ -12,6 +12,8 @@ Generated messages live in :mod:`nlpd.v1` (``nlpd_pb2``, ``document_pb2``,
 Tables and JSON (:mod:`nlpd.tables`): :func:`to_records`, :func:`to_pandas` (needs the
 extra ``nlpd[pandas]``), :func:`to_json`, :func:`from_json`. A spaCy component
 (:mod:`nlpd.spacy_component`, extra ``nlpd[spacy]``): ``nlp.add_pipe("nlpd")``.
+:class:`nlpd.AsyncClient` is the same client for asyncio; ``analyze_many`` on either
+analyzes large batches (:class:`nlpd.BulkResult`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from __future__ import annotations
 import importlib.metadata as _metadata
 
 from nlpd import render as render  # nlpd.render.html after import nlpd
+from nlpd._channel import RetryPolicy
+from nlpd.aio import AsyncClient
+from nlpd.bulk import BulkResult
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
@@ -33,12 +38,16 @@ from nlpd.errors import (
     ResultNotFoundError,
     UnauthenticatedError,
     UnavailableError,
+    from_status,
 )
 from nlpd.tables import from_json, to_json, to_pandas, to_records
 
 __all__ = [
     "DEFAULT_TARGET",
+    "AsyncClient",
+    "BulkResult",
     "Client",
+    "RetryPolicy",
     "AlreadyExistsError",
     "DeadlineExceededError",
     "Error",
@@ -51,6 +60,7 @@ __all__ = [
     "ResultNotFoundError",
     "UnauthenticatedError",
     "UnavailableError",
+    "from_status",
     "from_json",
     "to_json",
     "to_pandas",

@@ -27,6 +27,7 @@ __all__ = [
     "UnauthenticatedError",
     "PermissionDeniedError",
     "from_rpc_error",
+    "from_status",
 ]
 
 
@@ -120,6 +121,8 @@ def error_class(code: grpc.StatusCode) -> type[Error]:
 def from_rpc_error(exc: grpc.RpcError) -> Error:
     """Convert a ``grpc.RpcError`` raised by a call into an :class:`Error`.
 
+    Works for the blocking API's errors and for ``grpc.aio.AioRpcError``.
+
     The code and details are taken from the call; the details string is not altered.
     """
     code_fn = getattr(exc, "code", None)
@@ -129,3 +132,17 @@ def from_rpc_error(exc: grpc.RpcError) -> Error:
     if code is None:
         code = grpc.StatusCode.UNKNOWN
     return error_class(code)(code, details if details is not None else str(exc))
+
+
+_STATUS_BY_NUMBER: dict[int, grpc.StatusCode] = {s.value[0]: s for s in grpc.StatusCode}
+
+
+def from_status(code: int | grpc.StatusCode, message: str) -> Error:
+    """An :class:`Error` for a status given as a number or ``grpc.StatusCode``, such as
+    a streamed document's ``StreamResponse.error`` (``from_status(e.code, e.message)``).
+
+    An unknown number gives ``grpc.StatusCode.UNKNOWN``.
+    """
+    if not isinstance(code, grpc.StatusCode):
+        code = _STATUS_BY_NUMBER.get(code, grpc.StatusCode.UNKNOWN)
+    return error_class(code)(code, message)
