@@ -26,12 +26,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from google.protobuf import descriptor_pool, json_format, message_factory
-from google.protobuf.descriptor_pb2 import FileDescriptorSet
+from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from nlpd import descriptors
 from nlpd.v1 import nlpd_pb2
 
 if TYPE_CHECKING:
@@ -88,17 +88,18 @@ def find_plugin_test_binary() -> str:
 
 
 def _result_class(info: nlpd_pb2.PluginInfo) -> type[Message]:
-    """The message class of the plugin's result type: generated for built-in types, else
-    built from the plugin's descriptor set."""
-    if info.descriptor_set:
-        files = FileDescriptorSet.FromString(info.descriptor_set)
-        classes = message_factory.GetMessages(
-            list(files.file), pool=descriptor_pool.DescriptorPool()
-        )
-        if info.result_type in classes:
-            return cast("type[Message]", classes[info.result_type])
-    descriptor = descriptor_pool.Default().FindMessageTypeByName(info.result_type)
-    return cast("type[Message]", message_factory.GetMessageClass(descriptor))
+    """The message class of the plugin's result type, as the client decodes it: the
+    generated class for an nlpd.v1 type, else one built from the plugin's descriptor set.
+
+    Raises:
+        ValueError: the descriptor set is unusable.
+        KeyError: it does not define the result type.
+    """
+    builtin = descriptors.builtin_class(info.result_type)
+    if builtin is not None:
+        return builtin
+    pool = descriptors.build_pool(info.descriptor_set)
+    return descriptors.message_class(pool, info.result_type)
 
 
 class PluginUnderTest:
