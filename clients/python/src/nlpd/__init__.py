@@ -16,6 +16,8 @@ import importlib.metadata as _metadata
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
+    AnalysisSkippedError,
+    AnalysisSkippedWarning,
     DeadlineExceededError,
     Error,
     FailedPreconditionError,
@@ -25,6 +27,7 @@ from nlpd.errors import (
     PermissionDeniedError,
     ResourceExhaustedError,
     ResultNotFoundError,
+    SkippedAnalysis,
     UnauthenticatedError,
     UnavailableError,
 )
@@ -33,6 +36,8 @@ __all__ = [
     "DEFAULT_TARGET",
     "Client",
     "AlreadyExistsError",
+    "AnalysisSkippedError",
+    "AnalysisSkippedWarning",
     "DeadlineExceededError",
     "Error",
     "FailedPreconditionError",
@@ -42,6 +47,7 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "ResultNotFoundError",
+    "SkippedAnalysis",
     "UnauthenticatedError",
     "UnavailableError",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -13,7 +14,15 @@ import grpc
 from google.protobuf import descriptor_pool, json_format, message
 
 from nlpd import descriptors
-from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
+from nlpd.errors import (
+    AnalysisSkippedError,
+    AnalysisSkippedWarning,
+    ResultNotFoundError,
+    SkippedAnalysis,
+    UnavailableError,
+    describe_skipped,
+    from_rpc_error,
+)
 from nlpd.readable import skip_reason
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
@@ -50,11 +59,16 @@ class _RequestIterator:
     """
 
     def __init__(
-        self, texts: Iterable[str | tuple[str, str]], analyses: list[str], language: str
+        self,
+        texts: Iterable[str | tuple[str, str]],
+        analyses: list[str],
+        language: str,
+        default_language: str,
     ) -> None:
         self._texts = iter(texts)
         self._analyses = analyses
         self._language = language
+        self._default_language = default_language
         self._index = 0
         self.error: BaseException | None = None
 
@@ -87,7 +101,10 @@ class _RequestIterator:
         return nlpd_pb2.StreamRequest(
             id=doc_id,
             request=nlpd_pb2.AnalyzeRequest(
-                text=text, analyses=self._analyses, language=self._language
+                text=text,
+                analyses=self._analyses,
+                language=self._language,
+                default_language=self._default_language,
             ),
         )
 
@@ -136,6 +153,47 @@ def _absent_hint(response: nlpd_pb2.AnalyzeResponse, name: str) -> str:
     return ""
 
 
+def skipped_analyses(response: nlpd_pb2.AnalyzeResponse) -> list[SkippedAnalysis]:
+    """The analyses the caller asked for that ``response`` says did not run, each with
+    the server's reason (which names the root cause when a dependency did not run)."""
+    skipped = []
+    for info in response.analyses:
+        if info.dependency or info.outcome == nlpd_pb2.AnalysisInfo.OK:
+            continue
+        try:
+            outcome = nlpd_pb2.AnalysisInfo.Outcome.Name(info.outcome)
+        except ValueError:  # a value newer than this client
+            outcome = str(info.outcome)
+        skipped.append(
+            SkippedAnalysis(info.name, outcome, skip_reason(info, response.document.language))
+        )
+    return skipped
+
+
+def _language_source(document: document_pb2.Document) -> str:
+    """How the document's language was chosen, for a message: "fallback", ..."""
+    try:
+        name = document_pb2.LanguageSource.Name(document.language_source)
+    except ValueError:  # a value newer than this client
+        return f"language source {document.language_source}"
+    return name.removeprefix("LANGUAGE_SOURCE_").lower()
+
+
+def _report_skipped(
+    response: nlpd_pb2.AnalyzeResponse, strict: bool, context: str = "", stacklevel: int = 3
+) -> None:
+    """Warns (or with ``strict`` raises) when a requested analysis did not run."""
+    skipped = skipped_analyses(response)
+    if not skipped:
+        return
+    message = context + describe_skipped(
+        skipped, response.document.language, _language_source(response.document)
+    )
+    if strict:
+        raise AnalysisSkippedError(message, skipped, response)
+    warnings.warn(AnalysisSkippedWarning(message, skipped), stacklevel=stacklevel)
+
+
 def _read(path: str | os.PathLike[str] | None) -> bytes | None:
     if path is None:
         return None
@@ -150,6 +208,12 @@ class Client:
     e.g. :class:`nlpd.InvalidArgumentError`, :class:`nlpd.NotFoundError`), carrying the
     ``grpc.StatusCode`` in ``.code`` and the server's message verbatim in ``.message``.
     ``grpc.RpcError`` does not escape from this class.
+
+    An analysis you asked for that the server did not run (the document's language is
+    not one it supports, or could not be identified; a dependency did not run) does not
+    fail the call: :meth:`analyze` and :meth:`analyze_stream` warn with
+    :class:`nlpd.AnalysisSkippedWarning`, naming each analysis and the server's reason;
+    with ``strict`` they raise :class:`nlpd.AnalysisSkippedError` instead.
 
     The client is thread-safe: one instance may be shared by many threads (gRPC channels
     multiplex calls). Use it as a context manager or call :meth:`close`.
@@ -169,6 +233,9 @@ class Client:
             TLS (``None`` with ``tls_cert`` uses the system's roots).
         tls_cert, tls_key: PEM files of this client's certificate and key, for a
             server that asks for them (``--tls_client_ca``, mutual TLS).
+        strict: raise :class:`nlpd.AnalysisSkippedError` instead of warning when a
+            requested analysis did not run (the default for every call; a call's own
+            ``strict=`` overrides it).
     """
 
     def __init__(
@@ -182,9 +249,11 @@ class Client:
         tls_ca: str | os.PathLike[str] | None = None,
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
+        strict: bool = False,
     ) -> None:
         self.target = target
         self.timeout = timeout
+        self.strict = strict
         opts = list(_DEFAULT_OPTIONS) + list(options)
         if credentials is None and (tls_ca or tls_cert or tls_key):
             if bool(tls_cert) != bool(tls_key):
@@ -253,8 +322,10 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> nlpd_pb2.AnalyzeResponse:
         """Analyze one text.
 
@@ -266,19 +337,33 @@ class Client:
                 is accepted too); the server adds their dependencies. Empty: only the
                 text pipeline (language, sentences, tokens).
             language: BCP-47 code if known (``"de"``); ``None`` lets the server detect it.
+            default_language: BCP-47 code to assume when the server cannot identify the
+                language with confidence (short texts: headlines, posts); without it,
+                the server falls back to the likeliest language the requested analyses
+                support, or to ``"und"``. ``response.document.language_source`` says
+                which happened.
             targets: your own targets for target-dependent analyses ("sentiment"): a
                 ``str`` finds every occurrence (whole tokens, any case), a
                 ``(start, end)`` pair is one code-point range of the text. Results
                 carry ``source=REQUEST`` and the target's index in this list.
             timeout: deadline in seconds; ``None`` uses the client's default.
+            strict: raise instead of warning when a requested analysis did not run;
+                ``None`` uses the client's ``strict``.
 
         Returns:
             The generated ``nlpd.v1.AnalyzeResponse`` message. Decode custom results with
             :meth:`custom_result`.
 
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run; the message
+                names each and the server's reason (``response.analyses[i].reason``).
+
         Raises:
-            nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, or a bad
-                target (empty, or a range outside the text).
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
+                (``.skipped`` names them, ``.response`` is the response).
+            nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, a
+                malformed ``language`` or ``default_language``, or a bad target (empty,
+                or a range outside the text).
             TypeError: a target is neither ``str`` nor a pair of ints.
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
@@ -287,14 +372,17 @@ class Client:
             text=text,
             analyses=_analyses_list(analyses),
             language=language or "",
+            default_language=default_language or "",
             targets=_targets_list(targets),
         )
         try:
-            return self._stub.Analyze(
+            response: nlpd_pb2.AnalyzeResponse = self._stub.Analyze(
                 request, timeout=self._timeout(timeout), metadata=self._metadata
             )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
+        _report_skipped(response, self.strict if strict is None else strict)
+        return response
 
     def list_plugins(self, *, timeout: float | None = None) -> nlpd_pb2.ListPluginsResponse:
         """The full ListPlugins response: loaded plugins and files that failed to load.
@@ -399,7 +487,9 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> Iterator[nlpd_pb2.StreamResponse]:
         """Analyze many texts over one AnalyzeStream call.
 
@@ -416,10 +506,20 @@ class Client:
             texts: texts or ``(id, text)`` tuples.
             analyses: analysis names for every document.
             language: BCP-47 code for every document, or ``None`` to detect per document.
+            default_language: BCP-47 code to assume for a document whose language the
+                server cannot identify with confidence (see :meth:`analyze`).
             timeout: deadline in seconds for the whole stream; ``None``: no deadline
                 (the client's default timeout is not applied to streams).
+            strict: raise instead of warning when a requested analysis did not run on a
+                document; ``None`` uses the client's ``strict``.
+
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run on a document
+                (the message starts with the document's id).
 
         Raises:
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
+                on a document; raised while iterating, which ends the stream.
             nlpd.Error: the stream as a whole failed (server unreachable, deadline, ...),
                 raised while iterating.
             TypeError: an item is neither ``str`` nor ``(str, str)``.
@@ -427,9 +527,15 @@ class Client:
         """
         # A generator: the call starts at the first next(), and closing the generator
         # (or breaking out of a for loop over it) cancels the call.
-        requests = _RequestIterator(texts, _analyses_list(analyses), language or "")
+        requests = _RequestIterator(
+            texts, _analyses_list(analyses), language or "", default_language or ""
+        )
         call = self._stub.AnalyzeStream(requests, timeout=timeout, metadata=self._metadata)
-        yield from self._stream_responses(call, requests)
+        be_strict = self.strict if strict is None else strict
+        for item in self._stream_responses(call, requests):
+            if item.HasField("response"):
+                _report_skipped(item.response, be_strict, f"document {item.id!r}: ")
+            yield item
 
     @staticmethod
     def _stream_responses(
