@@ -63,7 +63,7 @@ class _RequestIterator:
         texts: Iterable[str | tuple[str, str]],
         analyses: list[str],
         language: str,
-        default_language: str,
+        default_language: str = "",
     ) -> None:
         self._texts = iter(texts)
         self._analyses = analyses
