@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Writes the language-identification evaluation set from ../shared/data.
 
 Every sentence of the German and English datasets (and the few French and Spanish
@@ -25,6 +24,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from typing import TextIO
 
 SNIPPET_WORDS = (2, 3, 4, 5, 6)
 
@@ -65,6 +65,12 @@ def gum_sentences(folder: str) -> Iterator[str]:
                     yield line[len("# text = ") :].strip()
 
 
+def json_file(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as f:
+        records: list[dict[str, str]] = json.load(f)
+    return records
+
+
 def json_lines(path: str, key: str) -> Iterator[str]:
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -74,28 +80,40 @@ def json_lines(path: str, key: str) -> Iterator[str]:
 
 def sources(data: str) -> Iterator[tuple[str, str, Iterator[str]]]:
     """(language, source name, sentences) of every dataset used."""
-    p = lambda *parts: os.path.join(data, *parts)  # noqa: E731
+
+    def p(*parts: str) -> str:
+        return os.path.join(data, *parts)
+
     yield "de", "germeval2014", conll_sentences(p("germeval2014", "germ.dev.iob2"))
     yield (
         "de",
         "gerntsa",
-        (r["opinion_snippet"] for r in json.load(open(p("gerntsa", "gerntsa.trainval.json")))),
+        (r["opinion_snippet"] for r in json_file(p("gerntsa", "gerntsa.trainval.json"))),
     )
     yield "en", "btc", conll_sentences(p("btc", "btc.dev"))
-    yield "en", "crossner", (
-        s
-        for d in ("politics", "science", "music", "literature", "ai")
-        for s in conll_sentences(p("crossner", d, "dev.txt"))
+    yield (
+        "en",
+        "crossner",
+        (
+            s
+            for d in ("politics", "science", "music", "literature", "ai")
+            for s in conll_sentences(p("crossner", d, "dev.txt"))
+        ),
     )
     yield "en", "gum", gum_sentences(p("gum", "dev"))
-    yield "en", "newsmtsc", json_lines(p("newsmtsc", "newsmtsc-rw", "dev.jsonl"), "sentence_normalized")
+    yield (
+        "en",
+        "newsmtsc",
+        json_lines(p("newsmtsc", "newsmtsc-rw", "dev.jsonl"), "sentence_normalized"),
+    )
     yield "en", "wikigold", conll_sentences(p("wikigold", "wikigold.conll.txt"), sep=" ")
     yield (
         "en",
         "plover",
-        (r["text"] for r in json.load(open(p("plover-gsr", "PLOVER_GSR_CAMEO.txt"))) if "text" in r),
+        (r["text"] for r in json_file(p("plover-gsr", "PLOVER_GSR_CAMEO.txt")) if "text" in r),
     )
-    stance = [json.loads(line) for line in open(p("stance", "dev.jsonl"), encoding="utf-8")]
+    with open(p("stance", "dev.jsonl"), encoding="utf-8") as f:
+        stance = [json.loads(line) for line in f]
     for language in ("de", "en", "fr", "es"):
         yield language, "stance", (r["text"] for r in stance if r["lang"] == language)
 
@@ -110,8 +128,17 @@ def main() -> int:
     parser.add_argument("--per-source", type=int, default=1000)
     parser.add_argument("--output", help="the file to write (default: stdout)")
     args = parser.parse_args()
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    for language, source, sentences in sources(args.data):
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            write(args.data, args.per_source, out)
+    else:
+        write(args.data, args.per_source, sys.stdout)
+    return 0
+
+
+def write(data: str, per_source: int, out: TextIO) -> None:
+    """Writes the snippets of every source in ``data`` to ``out``."""
+    for language, source, sentences in sources(data):
         seen: set[str] = set()
         for sentence in sentences:
             sentence = " ".join(sentence.split())
@@ -126,9 +153,8 @@ def main() -> int:
                 if n < len(words):
                     out.write(f"{language}\t{split}\t{n}\t{source}\t{' '.join(words[:n])}\n")
             out.write(f"{language}\t{split}\t{len(words)}\t{source}\t{sentence}\n")
-            if len(seen) >= args.per_source:
+            if len(seen) >= per_source:
                 break
-    return 0
 
 
 if __name__ == "__main__":
