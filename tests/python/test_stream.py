@@ -68,6 +68,16 @@ def test_stream_unknown_analysis_fails_per_document(client: nlpd.Client) -> None
         assert "frobnicate" in r.error.message
 
 
+def test_stream_refuses_a_single_str(client: nlpd.Client) -> None:
+    """A str is an iterable of characters: taking it would analyze one character per
+    document. The call refuses it at once, before any request is sent."""
+    for one_text in ("some text", b"some bytes"):
+        with pytest.raises(TypeError, match=r"not one text: pass \[text\]"):
+            client.analyze_stream(one_text)  # type: ignore[arg-type]
+    [response] = list(client.analyze_stream(["some text"]))
+    assert response.response.document.text == "some text"
+
+
 def test_stream_empty_iterable(client: nlpd.Client) -> None:
     assert list(client.analyze_stream([], timeout=30)) == []
 

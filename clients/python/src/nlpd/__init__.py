@@ -7,12 +7,18 @@
 
 Generated messages live in :mod:`nlpd.v1` (``nlpd_pb2``, ``document_pb2``,
 ``results_pb2``, ``nlpd_pb2_grpc``). Failed calls raise :class:`nlpd.Error`.
+:func:`nlpd.render.html` makes an HTML page of responses.
+
+Tables and JSON (:mod:`nlpd.tables`): :func:`to_records`, :func:`to_pandas` (needs the
+extra ``nlpd[pandas]``), :func:`to_json`, :func:`from_json`. A spaCy component
+(:mod:`nlpd.spacy_component`, extra ``nlpd[spacy]``): ``nlp.add_pipe("nlpd")``.
 """
 
 from __future__ import annotations
 
 import importlib.metadata as _metadata
 
+from nlpd import render as render  # nlpd.render.html after import nlpd
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
@@ -31,6 +37,7 @@ from nlpd.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
+from nlpd.tables import from_json, to_json, to_pandas, to_records
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -50,6 +57,10 @@ __all__ = [
     "SkippedAnalysis",
     "UnauthenticatedError",
     "UnavailableError",
+    "from_json",
+    "to_json",
+    "to_pandas",
+    "to_records",
 ]
 
 try:

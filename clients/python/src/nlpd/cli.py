@@ -3,6 +3,7 @@
     nlpctl [--target HOST:PORT] [--timeout S] plugins [--json]
     nlpctl [--target HOST:PORT] [--timeout S] analyze FILE|- [--analyses a,b] [--language de]
     nlpctl [--target HOST:PORT] batch FILE... [--jsonl] [--analyses a,b] [--language de]
+    nlpctl [--target HOST:PORT] render FILE|- [-o page.html] [--language de]
     nlpctl [--target HOST:PORT] reload | load PATH | unload NAME
     nlpctl new-plugin NAME [--language python|cpp] [--dir DIR]
 
@@ -15,8 +16,11 @@ AnalyzeStream and prints one JSON object per line, ``{"id": ..., "response": {..
 ``{"id": ..., "error": {"code": ..., "message": ...}}``, in input order, with a progress
 line on stderr. Exit status: 0 on success, 1 when the server refuses the call or a
 batch document failed (the message goes to stderr, prefixed with the gRPC status name),
-2 for usage errors. ``reload``, ``load`` and ``unload`` call the server's Admin service
-and print one line per change (a refused file goes to stderr and makes the status 1).
+2 for usage errors. ``render`` analyzes FILE with entities, sentiment and stance and writes
+a self-contained HTML page of the results (nlpd.render); FILE may also be saved output of
+``analyze`` (JSON) or ``batch`` (JSON Lines), rendered without a server. ``reload``,
+``load`` and ``unload`` call the server's Admin service and print one line per change (a
+refused file goes to stderr and makes the status 1).
 
 ``new-plugin`` needs no server: it copies a plugin template (Python by default, or C++)
 into DIR (default ./NAME) with ``myplugin`` renamed to NAME, generates a Python plugin's
@@ -38,7 +42,7 @@ from typing import Any, TextIO
 from google.protobuf import json_format
 
 import nlpd
-from nlpd import new_plugin
+from nlpd import new_plugin, render
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import Error, ResultNotFoundError
 from nlpd.readable import format_response
@@ -128,6 +132,24 @@ def _parser() -> argparse.ArgumentParser:
     p_batch.add_argument("--analyses", default="", help="comma-separated analysis names")
     p_batch.add_argument("--language", default=None, help="BCP-47 language code, e.g. de")
     p_batch.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+
+    p_render = sub.add_parser(
+        "render",
+        help="analyze a text (entities, sentiment, stance) and write an HTML page of it",
+    )
+    p_render.add_argument(
+        "file",
+        metavar="FILE",
+        help="UTF-8 text file, or - for stdin; or saved JSON of analyze (or batch --jsonl)",
+    )
+    p_render.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="PAGE",
+        help="where to write the page (default: stdout)",
+    )
+    p_render.add_argument("--language", default=None, help="BCP-47 language code, e.g. de")
 
     p_new = sub.add_parser(
         "new-plugin", help="start a plugin project from a template (no server needed)"
@@ -252,6 +274,24 @@ def _cmd_analyze(client: Client, args: argparse.Namespace, out: TextIO, stdin: T
         return EXIT_OK
     json.dump(doc, out, indent=None if args.compact else 2, ensure_ascii=False)
     out.write("\n")
+    return EXIT_OK
+
+
+RENDER_ANALYSES = ["entities", "sentiment", "stance"]
+
+
+def _cmd_render(client: Client, args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    text = _read_text(args.file, stdin)
+    responses = render.responses_from_json(text)
+    if responses is None:
+        responses = [client.analyze(text, RENDER_ANALYSES, language=args.language)]
+    elif not responses:
+        raise ValueError(f"{args.file}: no analyzed document in it (every one failed)")
+    page = render.html(responses)
+    if args.output == "-":
+        out.write(page)
+    else:
+        Path(args.output).write_text(page, encoding="utf-8")
     return EXIT_OK
 
 
@@ -396,6 +436,8 @@ def main(
                 return _print_changes(client.unload_plugin(args.name), out, err)
             if args.command == "batch":
                 return _cmd_batch(client, args, out, err, stdin)
+            if args.command == "render":
+                return _cmd_render(client, args, out, stdin)
             return _cmd_analyze(client, args, out, stdin)
     except Error as exc:
         err.write(f"nlpctl: error: {exc.code.name}: {exc.message}\n")

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
 
 import grpc
 from google.protobuf import descriptor_pool, json_format, message
@@ -29,6 +29,8 @@ from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_
 __all__ = ["Client", "DEFAULT_TARGET"]
 
 DEFAULT_TARGET = "127.0.0.1:50051"
+
+_M = TypeVar("_M", bound=message.Message)
 
 # A response carries the whole document model (every token's span), which for a text
 # near the server's 1 MiB default limit is larger than gRPC's default 4 MiB receive cap.
@@ -522,16 +524,38 @@ class Client:
                 on a document; raised while iterating, which ends the stream.
             nlpd.Error: the stream as a whole failed (server unreachable, deadline, ...),
                 raised while iterating.
-            TypeError: an item is neither ``str`` nor ``(str, str)``.
+            TypeError: at once, when ``texts`` is a single ``str`` (or ``bytes``), which
+                would otherwise be read as one text per character; while iterating,
+                when an item is neither ``str`` nor ``(str, str)``.
             Any exception raised by ``texts`` itself is re-raised while iterating.
         """
+        if isinstance(texts, (str, bytes)):
+            raise TypeError(
+                "analyze_stream() takes an iterable of texts, not one text: pass [text], "
+                "or call analyze(text) for a single document"
+            )
+        return self._analyze_stream(
+            texts,
+            _analyses_list(analyses),
+            language or "",
+            default_language or "",
+            timeout,
+            self.strict if strict is None else strict,
+        )
+
+    def _analyze_stream(
+        self,
+        texts: Iterable[str | tuple[str, str]],
+        analyses: list[str],
+        language: str,
+        default_language: str,
+        timeout: float | None,
+        be_strict: bool,
+    ) -> Iterator[nlpd_pb2.StreamResponse]:
         # A generator: the call starts at the first next(), and closing the generator
         # (or breaking out of a for loop over it) cancels the call.
-        requests = _RequestIterator(
-            texts, _analyses_list(analyses), language or "", default_language or ""
-        )
+        requests = _RequestIterator(texts, analyses, language, default_language)
         call = self._stub.AnalyzeStream(requests, timeout=timeout, metadata=self._metadata)
-        be_strict = self.strict if strict is None else strict
         for item in self._stream_responses(call, requests):
             if item.HasField("response"):
                 _report_skipped(item.response, be_strict, f"document {item.id!r}: ")
@@ -585,8 +609,27 @@ class Client:
                     ) from exc
             return entry.pool
 
-    def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message:
+    @overload
+    def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message: ...
+
+    @overload
+    def custom_result(
+        self, response: nlpd_pb2.AnalyzeResponse, name: str, result_type: type[_M]
+    ) -> _M: ...
+
+    def custom_result(
+        self,
+        response: nlpd_pb2.AnalyzeResponse,
+        name: str,
+        result_type: type[message.Message] | None = None,
+    ) -> message.Message:
         """Decode ``response.custom_results[name]`` into a message of the plugin's type.
+
+        With ``result_type`` (a generated class of the plugin's result message, such as
+        one made from its .proto with ``python -m nlpd.protoc``), the result is decoded
+        into that class, and type checkers know it: ``client.custom_result(response,
+        "textstats", TextStats).words`` is an ``int`` to mypy. Without it, the class is
+        found or built at run time, as below, and typed as ``Message``.
 
         Every plugin's result is in ``custom_results`` under the plugin's name, except
         that of a plugin named as a typed field of the response with that field's type
@@ -603,6 +646,7 @@ class Client:
             nlpd.ResultNotFoundError (a LookupError): the response has no result of that
                 name (not requested, or skipped: the message says why), or the server
                 does not describe its type.
+            TypeError: ``result_type`` is not the result's type.
             nlpd.Error: ListPlugins failed.
         """
         if name not in response.custom_results:
@@ -612,6 +656,14 @@ class Client:
                 f"{_absent_hint(response, name)}"
             )
         any_msg = response.custom_results[name]
+        if result_type is not None:
+            expected = result_type.DESCRIPTOR.full_name
+            if descriptors.type_name(any_msg) != expected:
+                raise TypeError(
+                    f"custom result {name!r} is a {descriptors.type_name(any_msg)}, "
+                    f"not a {expected}"
+                )
+            return result_type.FromString(any_msg.value)
         builtin = descriptors.builtin_class(descriptors.type_name(any_msg))
         if builtin is not None:
             return builtin.FromString(any_msg.value)

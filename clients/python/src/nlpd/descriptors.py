@@ -62,42 +62,39 @@ def _known_file(name: str) -> descriptor_pb2.FileDescriptorProto | None:
 def build_pool(descriptor_set: bytes) -> descriptor_pool.DescriptorPool:
     """Build a new pool from a serialized ``FileDescriptorSet``.
 
-    Files are added in dependency order whatever their order in the set. An import that
-    the set does not contain is taken from the well-known types or from nlpd.v1 when it
-    is one of those files.
+    protobuf's ``message_factory.GetMessages`` adds the files in dependency order,
+    whatever their order in the set. An import that the set does not contain is taken
+    from the well-known types or from nlpd.v1 when it is one of those files.
 
     Raises:
         ValueError: the bytes are not a FileDescriptorSet, a file imports something that
-            is neither in the set nor known, imports are cyclic, or a file is invalid.
+            is neither in the set nor known, or a file is invalid (a cyclic import
+            included).
     """
     fds = descriptor_pb2.FileDescriptorSet()
     try:
         fds.ParseFromString(descriptor_set)
     except message.DecodeError as exc:
         raise ValueError(f"not a serialized FileDescriptorSet: {exc}") from exc
-    files = {f.name: f for f in fds.file}
-    pool = descriptor_pool.DescriptorPool()
-    added: set[str] = set()
-
-    def add(name: str, importers: tuple[str, ...]) -> None:
-        if name in added:
-            return
-        if name in importers:
-            raise ValueError(f"import cycle: {' -> '.join((*importers, name))}")
-        proto = files.get(name) or _known_file(name)
+    files = list(fds.file)
+    present = {f.name for f in files}
+    # (import, importer) pairs still to be found, outside the set.
+    wanted = [(dep, f.name) for f in files for dep in f.dependency if dep not in present]
+    while wanted:
+        name, importer = wanted.pop()
+        if name in present:
+            continue
+        proto = _known_file(name)
         if proto is None:
-            via = f" (imported by {importers[-1]})" if importers else ""
-            raise ValueError(f"descriptor set lacks file {name!r}{via}")
-        for dep in proto.dependency:
-            add(dep, (*importers, name))
-        try:
-            pool.AddSerializedFile(proto.SerializeToString())
-        except Exception as exc:  # the C/upb pools raise TypeError or their own errors
-            raise ValueError(f"invalid file {name!r} in descriptor set: {exc}") from exc
-        added.add(name)
-
-    for name in files:
-        add(name, ())
+            raise ValueError(f"descriptor set lacks file {name!r} (imported by {importer})")
+        files.append(proto)
+        present.add(name)
+        wanted.extend((dep, name) for dep in proto.dependency if dep not in present)
+    pool = descriptor_pool.DescriptorPool()
+    try:
+        message_factory.GetMessages(files, pool=pool)
+    except Exception as exc:  # the C/upb pools raise TypeError or their own errors
+        raise ValueError(f"invalid descriptor set: {exc}") from exc
     return pool
 
 
