@@ -1,14 +1,19 @@
 // nlpd::text::TextPipeline::Process on ~3 KB German and English news
 // articles, with and without a language hint (without: CLD2 decides).
-// Reports bytes/s and tokens/s.
+// Reports bytes/s and tokens/s. And the language decision alone on
+// headlines (text::DecideLanguage for analyses in de and en): one CLD2 call
+// when it is sure, plus one per language when not.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bench_texts.h"
+#include "text/language_choice.h"
 #include "text/text_pipeline.h"
 
 namespace nlpd::bench {
@@ -77,6 +82,48 @@ BENCHMARK(BM_Process_German_NoHint);
 BENCHMARK(BM_Process_English_Hint);
 BENCHMARK(BM_Process_English_NoHint);
 BENCHMARK(BM_Process_ShortParagraph_NoHint);
+
+// A request of analyses in German and English (the built-in plugins).
+class GermanOrEnglish final : public text::LanguageSupport {
+ public:
+  int Runnable(std::string_view language) const override {
+    return language == "de" || language == "en" ? 1 : 0;
+  }
+  std::span<const std::string> Languages() const override { return languages_; }
+
+ private:
+  std::vector<std::string> languages_ = {"de", "en"};
+};
+
+void RunDecide(benchmark::State& state, std::string_view text,
+               nlpd::v1::LanguageSource expected) {
+  const GermanOrEnglish support;
+  for (auto _ : state) {
+    text::LanguageChoice choice =
+        text::DecideLanguage(text, {.support = &support});
+    if (choice.source != expected) {
+      state.SkipWithError("unexpected language source");
+      return;
+    }
+    benchmark::DoNotOptimize(choice);
+  }
+}
+
+// CLD2 says Polish, unsure: scores de and en too.
+void BM_DecideLanguage_Headline_Unsure(benchmark::State& s) {
+  RunDecide(s, "Merkel sprach.", nlpd::v1::LANGUAGE_SOURCE_FALLBACK);
+}
+// CLD2 says English, unsure, and entities supports it: one call.
+void BM_DecideLanguage_Headline_UnsureSupported(benchmark::State& s) {
+  RunDecide(s, "Stocks fall.", nlpd::v1::LANGUAGE_SOURCE_FALLBACK);
+}
+void BM_DecideLanguage_Headline_Sure(benchmark::State& s) {
+  RunDecide(s, "Der Bundestag hat das Gesetz beschlossen.",
+            nlpd::v1::LANGUAGE_SOURCE_IDENTIFIED);
+}
+BENCHMARK(BM_DecideLanguage_Headline_Unsure);
+BENCHMARK(BM_DecideLanguage_Headline_UnsureSupported);
+BENCHMARK(BM_DecideLanguage_Headline_Sure);
 
 // The real sample from /work/shared/samples, if it is there.
 void RegisterSample() {

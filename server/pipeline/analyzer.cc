@@ -1,11 +1,16 @@
 #include "pipeline/analyzer.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -14,6 +19,8 @@
 #include "nlpd/v1/plugin.pb.h"
 #include "pipeline/target_resolver.h"
 #include "runtime/worker_pool.h"
+#include "text/language_choice.h"
+#include "text/language_id.h"
 
 namespace nlpd {
 namespace {
@@ -42,25 +49,53 @@ std::string LanguageList(const v1::PluginInfo& info) {
                                   : absl::StrJoin(info.languages(), ", ");
 }
 
-// Why `plugin` cannot run on a document in `language`, given the plugins
-// of this request that did not run (`not_run`: name -> why): nullopt when
-// it can. Otherwise sets `info`'s outcome (UNSUPPORTED_LANGUAGE for the
-// plugin's own language, checked first, else DEPENDENCY_NOT_RUN naming the
-// first dependency that did not run) and reason, and returns why, as the
-// rest of a sentence that starts with the plugin's name ("does not support
-// language 'fr' (it supports de, en)", "needs 'entities', which ..."), for
-// the plugins that depend on it.
+// What the caller can do about a document whose language could not be
+// identified.
+constexpr absl::string_view kUndetermined =
+    "the document's language could not be identified (the text is too short "
+    "or unclear); pass language= or default_language=";
+
+// How the document's language was chosen, as the end of a reason, when the
+// caller did not choose it and CLD2 was unsure: " (default_language; ...)".
+absl::string_view UnsureSuffix(v1::LanguageSource source) {
+  switch (source) {
+    case v1::LANGUAGE_SOURCE_DEFAULT:
+      return " (default_language; the identification was unsure)";
+    case v1::LANGUAGE_SOURCE_FALLBACK:
+      return " (the most likely language for the requested analyses; the "
+             "identification was unsure)";
+    default:
+      return "";
+  }
+}
+
+// Why `plugin` cannot run on `document`, given the plugins of this request
+// that did not run (`not_run`: name -> why): nullopt when it can. Otherwise
+// sets `info`'s outcome (UNSUPPORTED_LANGUAGE or LANGUAGE_UNDETERMINED for
+// the plugin's own language, checked first, else DEPENDENCY_NOT_RUN naming
+// the first dependency that did not run) and reason, and returns why, as
+// the rest of a sentence that starts with the plugin's name ("does not
+// support language 'fr' (it supports de, en)", "needs 'entities', which
+// ..."), for the plugins that depend on it.
 std::optional<std::string> WhyNotRun(
-    const Plugin& plugin, const std::string& language,
+    const Plugin& plugin, const v1::Document& document,
     const std::map<std::string, std::string>& not_run, v1::AnalysisInfo* info) {
   // The plugin's own language first: a plugin that cannot take the document
   // is UNSUPPORTED_LANGUAGE whatever its dependencies did.
+  const std::string& language = document.language();
   if (!plugin.SupportsLanguage(language)) {
     const std::string languages = LanguageList(plugin.info());
+    if (document.language_source() == v1::LANGUAGE_SOURCE_UNDETERMINED) {
+      info->set_outcome(v1::AnalysisInfo::LANGUAGE_UNDETERMINED);
+      info->set_reason(absl::StrCat(kUndetermined, " ('", plugin.name(),
+                                    "' supports ", languages, ")"));
+      return absl::StrCat("could not run: ", kUndetermined);
+    }
     info->set_outcome(v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
     info->set_reason(absl::StrCat("'", plugin.name(), "' supports ", languages,
                                   "; the document's language is '", language,
-                                  "'"));
+                                  "'",
+                                  UnsureSuffix(document.language_source())));
     return absl::StrCat("does not support language '", language,
                         "' (it supports ", languages, ")");
   }
@@ -77,6 +112,62 @@ std::optional<std::string> WhyNotRun(
   }
   return std::nullopt;
 }
+
+// The languages the planned analyses of one request can run in, for the
+// choice of the document's language when CLD2 is unsure. Computed only when
+// asked: a long text never asks.
+class PlanLanguages final : public text::LanguageSupport {
+ public:
+  explicit PlanLanguages(const std::vector<PlannedAnalysis>& plan)
+      : plan_(plan) {}
+
+  int Runnable(std::string_view language) const override {
+    // The plan is in dependency order: a plugin runs when it supports the
+    // language and every dependency runs (dependencies are in the plan).
+    absl::InlinedVector<bool, 8> runs(plan_.size(), false);
+    int requested = 0;
+    for (size_t i = 0; i < plan_.size(); ++i) {
+      const Plugin& plugin = *plan_[i].entry->plugin;
+      bool ok = plugin.SupportsLanguage(language);
+      for (const std::string& dependency : plugin.info().dependencies()) {
+        if (!ok) break;
+        ok = false;
+        for (size_t j = 0; j < i; ++j) {
+          if (plan_[j].entry->plugin->name() == dependency) {
+            ok = runs[j];
+            break;
+          }
+        }
+      }
+      runs[i] = ok;
+      if (ok && plan_[i].requested) ++requested;
+    }
+    return requested;
+  }
+
+  std::span<const std::string> Languages() const override {
+    if (!languages_.has_value()) {
+      std::vector<std::string>& languages = languages_.emplace();
+      for (const PlannedAnalysis& step : plan_) {
+        for (const std::string& tag : step.entry->plugin->info().languages()) {
+          if (tag == "*") continue;
+          const std::string_view subtag = text::PrimarySubtag(tag);
+          std::string primary = absl::AsciiStrToLower(
+              absl::string_view(subtag.data(), subtag.size()));
+          if (std::find(languages.begin(), languages.end(), primary) ==
+              languages.end()) {
+            languages.push_back(std::move(primary));
+          }
+        }
+      }
+    }
+    return *languages_;
+  }
+
+ private:
+  const std::vector<PlannedAnalysis>& plan_;
+  mutable std::optional<std::vector<std::string>> languages_;
+};
 
 }  // namespace
 
@@ -150,9 +241,15 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
       !status.ok()) {
     return status;
   }
-  // Written in place: on the response's arena, if it has one.
+  // Written in place: on the response's arena, if it has one. The
+  // language is chosen for the plan when CLD2 is unsure of it.
+  const PlanLanguages plan_languages(*plan);
+  const text::LanguageRequest language{
+      .language = request.language(),
+      .default_language = request.default_language(),
+      .support = plan->empty() ? nullptr : &plan_languages};
   if (absl::Status status = text_pipeline_->ProcessInto(
-          request.text(), request.language(), response->mutable_document());
+          request.text(), language, response->mutable_document());
       !status.ok()) {
     return status;
   }
@@ -198,8 +295,7 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     info->set_version(plugin.info().version());
     info->set_dependency(!step.requested);
 
-    if (std::optional<std::string> why =
-            WhyNotRun(plugin, doc.language(), not_run, info);
+    if (std::optional<std::string> why = WhyNotRun(plugin, doc, not_run, info);
         why.has_value()) {
       not_run[plugin.name()] = *std::move(why);
       continue;

@@ -48,6 +48,12 @@ absl::StatusOr<v1::AnalyzeRequest> FromWire(server::wire::AnalyzeRequest wire) {
     return status;
   }
   request.set_language(std::move(*wire.mutable_language()));
+  if (absl::Status status =
+          CheckUtf8(wire.default_language(), "default_language");
+      !status.ok()) {
+    return status;
+  }
+  request.set_default_language(std::move(*wire.mutable_default_language()));
   for (int i = 0; i < wire.targets_size(); ++i) {
     server::wire::Target& wire_target = *wire.mutable_targets(i);
     v1::Target* target = request.add_targets();

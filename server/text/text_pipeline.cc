@@ -148,6 +148,13 @@ absl::StatusOr<nlpd::v1::Document> TextPipeline::Process(
 absl::Status TextPipeline::ProcessInto(std::string_view text,
                                        std::string_view language_hint,
                                        nlpd::v1::Document* out) const {
+  return ProcessInto(text, LanguageRequest{.language = language_hint}, out);
+}
+
+absl::Status TextPipeline::ProcessInto(std::string_view text,
+                                       const LanguageRequest& language,
+                                       nlpd::v1::Document* out) const {
+  const std::string_view language_hint = language.language;
   nlpd::v1::Document& document = *out;
   document.Clear();
   // Offsets are uint32; NFC can grow text, so leave headroom.
@@ -160,6 +167,12 @@ absl::Status TextPipeline::ProcessInto(std::string_view text,
         absl::StrCat("language '", Abbreviated(language_hint),
                      "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
   }
+  if (!language.default_language.empty() &&
+      !IsLanguageTag(language.default_language)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "default_language '", Abbreviated(language.default_language),
+        "' is not a BCP-47 tag such as \"de\" or \"en-GB\""));
+  }
 
   std::string* nfc_text = document.mutable_text();
   if (absl::Status status = stages_->normalizer.Normalize(text, nfc_text);
@@ -169,15 +182,11 @@ absl::Status TextPipeline::ProcessInto(std::string_view text,
   const Utf16Text utf16(*nfc_text);
   if (IsBlank(utf16)) return absl::InvalidArgumentError("text is empty");
 
-  if (!language_hint.empty()) {
-    // Canonical once, here: plugins compare tags as they are ("de").
-    document.set_language(CanonicalLanguageTag(language_hint));
-    document.set_language_confidence(1.0f);
-  } else {
-    LanguageGuess guess = IdentifyLanguage(*nfc_text);
-    document.set_language(std::move(guess.code));
-    document.set_language_confidence(guess.confidence);
-  }
+  // Canonical once, here: plugins compare tags as they are ("de").
+  LanguageChoice choice = DecideLanguage(*nfc_text, language);
+  document.set_language(std::move(choice.language));
+  document.set_language_confidence(choice.confidence);
+  document.set_language_source(choice.source);
   const LanguageRules& rules = stages_->rules.ForLanguage(document.language());
 
   const std::vector<ClassifiedPeriod> periods = ClassifyPeriods(utf16, rules);

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlpd/v1/document.pb.h"
+#include "text/language_choice.h"
 
 namespace nlpd::text {
 
@@ -42,9 +43,11 @@ class TextPipeline {
   //  - language: if `language_hint` is non-empty, its canonical form
   //    (CanonicalLanguageTag: "DE" -> "de", "de_at" -> "de-AT") with
   //    confidence 1, else CLD2's guess ("und", confidence 0, if it has
-  //    none). This is the one place a caller's tag is normalized: plugins
-  //    only ever see canonical tags. The primary subtag also selects the
-  //    sentence rules ("de-AT" -> de);
+  //    none), with language_source IDENTIFIED when CLD2 is confident and
+  //    FALLBACK when not (ChooseLanguage with no analyses). This is the one
+  //    place a caller's tag is normalized: plugins only ever see canonical
+  //    tags. The primary subtag also selects the sentence rules ("de-AT" ->
+  //    de);
   //  - sentences: in order, each spanning its first to last token (no
   //    surrounding white space); every line break ends a sentence;
   //  - tokens: in order, never white space; each inside one sentence, and
@@ -59,6 +62,15 @@ class TextPipeline {
   // the arena instead of the heap. Thread-safe.
   absl::Status ProcessInto(std::string_view text,
                            std::string_view language_hint,
+                           nlpd::v1::Document* out) const;
+
+  // ProcessInto for a request: the language is the caller's
+  // (`language.language`) or decided by DecideLanguage, with the caller's
+  // default and the requested analyses' languages (language_source says
+  // how). Also InvalidArgument when a non-empty `language.default_language`
+  // is not a language tag. Thread-safe.
+  absl::Status ProcessInto(std::string_view text,
+                           const LanguageRequest& language,
                            nlpd::v1::Document* out) const;
 
  private:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import nlpd
 from nlpd.v1 import nlpd_pb2
 
@@ -47,7 +49,8 @@ def test_english_entities(client: nlpd.Client) -> None:
 
 
 def test_entities_skip_unsupported_language(client: nlpd.Client) -> None:
-    response = client.analyze("El gobierno de España aprobó el presupuesto.", ["entities"])
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="'entities' supports de, en"):
+        response = client.analyze("El gobierno de España aprobó el presupuesto.", ["entities"])
     assert response.analyses[0].outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert not response.HasField("entities")
 

@@ -120,9 +120,10 @@ def test_unsupported_language_is_reported(
 ) -> None:
     if "*" in keywords_info.languages or "fi" in keywords_info.languages:
         pytest.skip(f"keywords supports {list(keywords_info.languages)}")
-    response = client.analyze(
-        "Helsingin kaupunki avaa uuden kirjaston.", ["keywords"], language="fi"
-    )
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="'keywords'"):
+        response = client.analyze(
+            "Helsingin kaupunki avaa uuden kirjaston.", ["keywords"], language="fi"
+        )
     info = next(a for a in response.analyses if a.name == "keywords")
     assert info.outcome == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert "keywords" not in response.custom_results

@@ -80,7 +80,8 @@ def test_unknown_language_is_served_as_unsupported(
     client: nlpd.Client, tag: str, canonical: str
 ) -> None:
     """A well-formed tag of a language no plugin knows: served, plugins skipped."""
-    response = client.analyze(GERMAN, ["entities"], language=tag)
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="'entities'"):
+        response = client.analyze(GERMAN, ["entities"], language=tag)
     assert response.document.language == canonical
     assert [(a.name, a.outcome) for a in response.analyses] == [
         ("entities", nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE)

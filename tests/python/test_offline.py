@@ -13,7 +13,7 @@ from grpc_tools import protoc
 
 import nlpd
 from nlpd import descriptors
-from nlpd.client import _RequestIterator
+from nlpd.client import _request_template, _RequestIterator
 from nlpd.errors import from_rpc_error
 from nlpd.v1 import document_pb2, nlpd_pb2, nlpd_pb2_grpc, results_pb2
 
@@ -154,7 +154,7 @@ def test_request_iterator_is_lazy_and_numbers_ids() -> None:
             consumed += 1
             yield f"text {i}" if i != 2 else ("custom-id", "tupled")
 
-    it = _RequestIterator(texts(), ["keywords"], "de")
+    it = _RequestIterator(texts(), _request_template(["keywords"], "de", None))
     reqs = list(itertools.islice(it, 4))
     assert consumed == 4
     assert [r.id for r in reqs] == ["0", "1", "custom-id", "3"]
@@ -163,7 +163,7 @@ def test_request_iterator_is_lazy_and_numbers_ids() -> None:
 
 
 def test_request_iterator_rejects_bad_items() -> None:
-    it = _RequestIterator([b"bytes"], [], "")  # type: ignore[list-item]
+    it = _RequestIterator([b"bytes"], _request_template([], None, None))  # type: ignore[list-item]
     with pytest.raises(TypeError, match="expected str"):
         next(it)
     assert isinstance(it.error, TypeError)

@@ -192,10 +192,12 @@ class AnalyzerWithBuiltInsTest : public AnalyzerTest {
 
   absl::Status AnalyzeIn(const std::string& text, const std::string& language,
                          const std::vector<std::string>& analyses,
-                         v1::AnalyzeResponse* response) {
+                         v1::AnalyzeResponse* response,
+                         const std::string& default_language = "") {
     v1::AnalyzeRequest request;
     request.set_text(text);
     request.set_language(language);
+    request.set_default_language(default_language);
     for (const std::string& name : analyses) request.add_analyses(name);
     return analyzer_->Analyze(request, {}, response);
   }
@@ -289,6 +291,94 @@ TEST_F(AnalyzerWithBuiltInsTest, OwnLanguageIsReportedBeforeDependencies) {
   EXPECT_EQ(response.analyses(1).reason(),
             "'sentiment' supports de, en; the document's language is 'fr'");
   EXPECT_FALSE(response.has_sentiment());
+}
+
+// "LABEL text" of each entity.
+std::vector<std::string> EntityNames(const v1::EntitiesResult& result) {
+  std::vector<std::string> names;
+  for (const v1::Entity& entity : result.entities()) {
+    names.push_back(entity.label() + " " + entity.text());
+  }
+  return names;
+}
+
+// Issue 13: with no language given, CLD2 called "Merkel sprach." Polish and
+// "Biden meets Xi." Basque, and entities was skipped. Now the unsure guess
+// gives way to the likeliest language entities supports, and says so.
+// ("Merkel sprach." is English to CLD2 when German and English get the
+// same prior: "sprach" has no German quadgram in its tables. The caller's
+// default_language settles it; see the next test.)
+TEST_F(AnalyzerWithBuiltInsTest, ShortTextsFallBackToTheAnalysesLanguages) {
+  for (const std::string text : {"Merkel sprach.", "Biden meets Xi."}) {
+    v1::AnalyzeResponse response;
+    ASSERT_TRUE(AnalyzeIn(text, "", {"entities"}, &response).ok());
+    EXPECT_EQ(response.document().language_source(),
+              v1::LANGUAGE_SOURCE_FALLBACK)
+        << text;
+    EXPECT_THAT(response.document().language(), ::testing::AnyOf("de", "en"))
+        << text;
+    ASSERT_EQ(response.analyses_size(), 1);
+    EXPECT_EQ(response.analyses(0).outcome(), v1::AnalysisInfo::OK) << text;
+    EXPECT_TRUE(response.has_entities()) << text;
+  }
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(AnalyzeIn("Biden meets Xi.", "", {"entities"}, &response).ok());
+  EXPECT_EQ(response.document().language(), "en");
+  EXPECT_THAT(EntityNames(response.entities()),
+              ::testing::Contains("PER Biden"));
+
+  // A long text is identified as it always was, whatever the default.
+  response.Clear();
+  ASSERT_TRUE(AnalyzeIn(kGerman, "", {"entities"}, &response, "en").ok());
+  EXPECT_EQ(response.document().language(), "de");
+  EXPECT_EQ(response.document().language_source(),
+            v1::LANGUAGE_SOURCE_IDENTIFIED);
+}
+
+TEST_F(AnalyzerWithBuiltInsTest, UnsureTakesTheCallersDefaultAndSaysSo) {
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(
+      AnalyzeIn("Merkel sprach.", "", {"entities"}, &response, "de").ok());
+  EXPECT_EQ(response.document().language(), "de");
+  EXPECT_EQ(response.document().language_source(), v1::LANGUAGE_SOURCE_DEFAULT);
+  EXPECT_THAT(EntityNames(response.entities()),
+              ::testing::Contains("PER Merkel"));
+
+  // A default the analysis does not support: skipped, and the reason says
+  // where the language came from.
+  response.Clear();
+  ASSERT_TRUE(
+      AnalyzeIn("Merkel sprach.", "", {"entities"}, &response, "fr").ok());
+  ASSERT_EQ(response.analyses_size(), 1);
+  EXPECT_EQ(response.analyses(0).outcome(),
+            v1::AnalysisInfo::UNSUPPORTED_LANGUAGE);
+  EXPECT_EQ(response.analyses(0).reason(),
+            "'entities' supports de, en; the document's language is 'fr' "
+            "(default_language; the identification was unsure)");
+}
+
+TEST_F(AnalyzerWithBuiltInsTest, UndeterminedLanguageSkipsWithAReason) {
+  v1::AnalyzeResponse response;
+  ASSERT_TRUE(
+      AnalyzeIn("12345 67890 !!!", "", {"test_needs_entities"}, &response)
+          .ok());
+  EXPECT_EQ(response.document().language(), "und");
+  EXPECT_EQ(response.document().language_source(),
+            v1::LANGUAGE_SOURCE_UNDETERMINED);
+  ASSERT_EQ(response.analyses_size(), 2);
+  EXPECT_EQ(response.analyses(0).name(), "entities");
+  EXPECT_EQ(response.analyses(0).outcome(),
+            v1::AnalysisInfo::LANGUAGE_UNDETERMINED);
+  EXPECT_EQ(response.analyses(0).reason(),
+            "the document's language could not be identified (the text is "
+            "too short or unclear); pass language= or default_language= "
+            "('entities' supports de, en)");
+  EXPECT_EQ(response.analyses(1).outcome(),
+            v1::AnalysisInfo::DEPENDENCY_NOT_RUN);
+  EXPECT_EQ(response.analyses(1).reason(),
+            "needs 'entities', which could not run: the document's language "
+            "could not be identified (the text is too short or unclear); "
+            "pass language= or default_language=");
 }
 
 }  // namespace

@@ -28,12 +28,36 @@ TEST(IdentifyLanguageTest, ShortTextHasLowConfidence) {
   const LanguageGuess guess = IdentifyLanguage("ok");
   EXPECT_FALSE(guess.code.empty());
   EXPECT_LT(guess.confidence, 0.8f);
+  EXPECT_FALSE(guess.confident);
+}
+
+TEST(IdentifyLanguageTest, ReportsWhatTheDecisionNeeds) {
+  const LanguageGuess paragraph = IdentifyLanguage(
+      "Der Stadtrat hat den Ausbau der Radwege beschlossen. Die Arbeiten "
+      "sollen im Frühjahr beginnen und bis zum Herbst abgeschlossen sein.");
+  EXPECT_TRUE(paragraph.confident);
+  EXPECT_TRUE(paragraph.reliable);
+  EXPECT_GE(paragraph.text_bytes, kConfidentTextBytes);
+  ASSERT_GE(paragraph.candidate_count, 1);
+  EXPECT_EQ(paragraph.candidates[0].code, "de");
+  EXPECT_GT(paragraph.candidates[0].percent, 90);
+  EXPECT_GT(paragraph.candidates[0].score, 0);
+
+  // CLD2 calls its Polish reliable, with 93 %: the score gives it away.
+  const LanguageGuess headline = IdentifyLanguage("Merkel sprach.");
+  EXPECT_EQ(headline.code, "pl");
+  EXPECT_TRUE(headline.reliable);
+  EXPECT_FALSE(headline.confident);
+  EXPECT_LT(headline.text_bytes, kConfidentTextBytes);
+  EXPECT_EQ(headline.candidate_count, 1);
 }
 
 TEST(IdentifyLanguageTest, NoLettersIsUnknown) {
   const LanguageGuess guess = IdentifyLanguage("12345 !!! ---");
   EXPECT_EQ(guess.code, "und");
   EXPECT_EQ(guess.confidence, 0.0f);
+  EXPECT_FALSE(guess.confident);
+  EXPECT_EQ(guess.candidate_count, 0);
 }
 
 TEST(IdentifyLanguageTest, ControlCharactersDoNotHideTheLanguage) {

@@ -454,6 +454,7 @@ TEST_F(TextPipelineTest, IdentifiesGerman) {
   EXPECT_EQ(doc.language(), "de");
   EXPECT_GT(doc.language_confidence(), 0.8f);
   EXPECT_LT(doc.language_confidence(), 1.0f);
+  EXPECT_EQ(doc.language_source(), v1::LANGUAGE_SOURCE_IDENTIFIED);
 }
 
 TEST_F(TextPipelineTest, IdentifiesEnglish) {
@@ -471,6 +472,7 @@ TEST_F(TextPipelineTest, LanguageHintIsHonoredAndSelectsRules) {
   const v1::Document as_english = Process(text, "en");
   EXPECT_EQ(as_english.language(), "en");
   EXPECT_EQ(as_english.language_confidence(), 1.0f);
+  EXPECT_EQ(as_english.language_source(), v1::LANGUAGE_SOURCE_CALLER);
   // English rules know no ordinal period, so ICU's break after "21." stays.
   EXPECT_EQ(as_english.sentences_size(), 2);
 
@@ -501,6 +503,45 @@ TEST_F(TextPipelineTest, LanguageHintIsCanonicalized) {
   }
   // Still the German rules: no break after the ordinal "21.".
   EXPECT_EQ(Process(text, "DE").sentences_size(), 1);
+}
+
+// Without analyses, an unsure guess is kept, and said to be one; the
+// caller's default replaces it.
+TEST_F(TextPipelineTest, ShortTextsTakeTheDefaultOrSayTheyAreUnsure) {
+  const v1::Document guessed = Process("Merkel sprach.");
+  EXPECT_EQ(guessed.language(), "pl");  // CLD2's guess
+  EXPECT_EQ(guessed.language_source(), v1::LANGUAGE_SOURCE_FALLBACK);
+  EXPECT_LT(guessed.language_confidence(), 0.5f);
+
+  v1::Document document;
+  ASSERT_TRUE(pipeline_
+                  ->ProcessInto("Merkel sprach.",
+                                LanguageRequest{.default_language = "DE"},
+                                &document)
+                  .ok());
+  EXPECT_EQ(document.language(), "de");
+  EXPECT_EQ(document.language_source(), v1::LANGUAGE_SOURCE_DEFAULT);
+  EXPECT_EQ(document.tokens_size(), 3);
+
+  // The caller's language wins over the default.
+  ASSERT_TRUE(pipeline_
+                  ->ProcessInto("Merkel sprach.",
+                                LanguageRequest{.language = "en",
+                                                .default_language = "de"},
+                                &document)
+                  .ok());
+  EXPECT_EQ(document.language(), "en");
+  EXPECT_EQ(document.language_source(), v1::LANGUAGE_SOURCE_CALLER);
+}
+
+TEST_F(TextPipelineTest, RejectsAMalformedDefaultLanguage) {
+  v1::Document document;
+  const absl::Status status = pipeline_->ProcessInto(
+      "Merkel sprach.", LanguageRequest{.default_language = "german!"},
+      &document);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("default_language 'german!' is not a BCP-47 tag"));
 }
 
 // --- Concurrency

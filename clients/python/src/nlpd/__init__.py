@@ -27,6 +27,8 @@ from nlpd.bulk import BulkResult
 from nlpd.client import DEFAULT_TARGET, Client
 from nlpd.errors import (
     AlreadyExistsError,
+    AnalysisSkippedError,
+    AnalysisSkippedWarning,
     DeadlineExceededError,
     Error,
     FailedPreconditionError,
@@ -36,10 +38,12 @@ from nlpd.errors import (
     PermissionDeniedError,
     ResourceExhaustedError,
     ResultNotFoundError,
+    SkippedAnalysis,
     UnauthenticatedError,
     UnavailableError,
     from_status,
 )
+from nlpd.skipped import skipped_analyses
 from nlpd.tables import from_json, to_json, to_pandas, to_records
 
 __all__ = [
@@ -49,6 +53,8 @@ __all__ = [
     "Client",
     "RetryPolicy",
     "AlreadyExistsError",
+    "AnalysisSkippedError",
+    "AnalysisSkippedWarning",
     "DeadlineExceededError",
     "Error",
     "FailedPreconditionError",
@@ -58,9 +64,11 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "ResultNotFoundError",
+    "SkippedAnalysis",
     "UnauthenticatedError",
     "UnavailableError",
     "from_status",
+    "skipped_analyses",
     "from_json",
     "to_json",
     "to_pandas",

@@ -22,7 +22,13 @@ from google.protobuf import descriptor_pool, json_format, message
 from nlpd import bulk, descriptors
 from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
 from nlpd.bulk import BulkResult
-from nlpd.client import DEFAULT_TARGET, _absent_hint, _analyses_list, _targets_list
+from nlpd.client import (
+    DEFAULT_TARGET,
+    _absent_hint,
+    _request_template,
+    _stream_request,
+    _targets_list,
+)
 from nlpd.errors import (
     Error,
     ResultNotFoundError,
@@ -30,6 +36,7 @@ from nlpd.errors import (
     from_rpc_error,
     from_status,
 )
+from nlpd.skipped import report_skipped
 from nlpd.v1 import admin_pb2, nlpd_pb2
 
 __all__ = ["AsyncClient"]
@@ -50,30 +57,6 @@ def _refuse_one_text(texts: object, method: str) -> None:
         )
 
 
-def _stream_request(
-    item: object, index: int, analyses: list[str], language: str
-) -> nlpd_pb2.StreamRequest:
-    """An ``analyze_stream`` item (a text or an ``(id, text)`` pair) as a StreamRequest."""
-    if isinstance(item, str):
-        doc_id, text = str(index), item
-    elif isinstance(item, tuple) and len(item) == 2:
-        doc_id, text = item
-        if not isinstance(doc_id, str) or not isinstance(text, str):
-            raise TypeError(
-                f"analyze_stream item {index}: (id, text) must both be str, "
-                f"got ({type(doc_id).__name__}, {type(text).__name__})"
-            )
-    else:
-        raise TypeError(
-            f"analyze_stream item {index}: expected str or (id, text) tuple, "
-            f"got {type(item).__name__}"
-        )
-    return nlpd_pb2.StreamRequest(
-        id=doc_id,
-        request=nlpd_pb2.AnalyzeRequest(text=text, analyses=analyses, language=language),
-    )
-
-
 class _AsyncRequests:
     """Feeds StreamRequests to grpc.aio and keeps a failure of the caller's iterable.
 
@@ -84,12 +67,10 @@ class _AsyncRequests:
     def __init__(
         self,
         texts: Iterable[StreamItem] | AsyncIterable[StreamItem],
-        analyses: list[str],
-        language: str,
+        template: nlpd_pb2.AnalyzeRequest,
     ) -> None:
         self._texts = texts
-        self._analyses = analyses
-        self._language = language
+        self._template = template
         self.error: BaseException | None = None
 
     async def __aiter__(self) -> AsyncIterator[nlpd_pb2.StreamRequest]:
@@ -97,11 +78,11 @@ class _AsyncRequests:
         try:
             if isinstance(self._texts, AsyncIterable):
                 async for item in self._texts:
-                    yield _stream_request(item, index, self._analyses, self._language)
+                    yield _stream_request(item, index, self._template)
                     index += 1
             else:
                 for item in self._texts:
-                    yield _stream_request(item, index, self._analyses, self._language)
+                    yield _stream_request(item, index, self._template)
                     index += 1
         except Exception as exc:
             self.error = exc
@@ -131,6 +112,8 @@ class AsyncClient:
             :meth:`list_plugins` on ``UNAVAILABLE`` (0 to 4, or an
             :class:`nlpd.RetryPolicy`); the deadline covers all attempts; streams and
             administration calls are never retried.
+        strict: as for :class:`nlpd.Client`: raise :class:`nlpd.AnalysisSkippedError`
+            instead of warning when a requested analysis did not run.
     """
 
     def __init__(
@@ -145,9 +128,11 @@ class AsyncClient:
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
         retries: int | RetryPolicy = DEFAULT_RETRIES,
+        strict: bool = False,
     ) -> None:
         self.target = target
         self.timeout = timeout
+        self.strict = strict
         config = channel_config(
             target,
             credentials=credentials,
@@ -247,29 +232,34 @@ class AsyncClient:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> nlpd_pb2.AnalyzeResponse:
         """Analyze one text; see :meth:`nlpd.Client.analyze` for the arguments.
 
         Returns:
             The generated ``nlpd.v1.AnalyzeResponse`` message.
 
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run.
+
         Raises:
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run.
             nlpd.InvalidArgumentError: empty text, too large, not UTF-8, or a bad target.
             TypeError: a target is neither ``str`` nor a pair of ints.
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
-        request = nlpd_pb2.AnalyzeRequest(
-            text=text,
-            analyses=_analyses_list(analyses),
-            language=language or "",
-            targets=_targets_list(targets),
-        )
-        return await self._unary(
+        request = _request_template(analyses, language, default_language)
+        request.text = text
+        request.targets.extend(_targets_list(targets))
+        response = await self._unary(
             self._analyze(request, timeout=self._timeout(timeout), metadata=self._metadata)
         )
+        report_skipped(response, self.strict if strict is None else strict)
+        return response
 
     async def list_plugins(self, *, timeout: float | None = None) -> nlpd_pb2.ListPluginsResponse:
         """The full ListPlugins response; also refreshes the :meth:`custom_result` cache.
@@ -377,7 +367,9 @@ class AsyncClient:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> AsyncIterator[nlpd_pb2.StreamResponse]:
         """Analyze many texts over one AnalyzeStream call: ``async for r in ...``.
 
@@ -387,26 +379,39 @@ class AsyncClient:
         may be an async iterable; a plain iterable is read in the event loop, so it
         should not block.
 
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run on a document
+                (the message starts with the document's id).
+
         Raises:
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
+                on a document; raised while iterating, which ends the stream.
             TypeError: at once, when ``texts`` is a single ``str`` or ``bytes``; while
                 iterating, when an item is neither ``str`` nor ``(str, str)``.
             nlpd.Error: the stream as a whole failed, raised while iterating.
             Any exception raised by ``texts`` itself is re-raised while iterating.
         """
         _refuse_one_text(texts, "analyze_stream")
-        return self._analyze_stream(texts, _analyses_list(analyses), language or "", timeout)
+        return self._analyze_stream(
+            texts,
+            _request_template(analyses, language, default_language),
+            timeout,
+            self.strict if strict is None else strict,
+        )
 
     async def _analyze_stream(
         self,
         texts: Iterable[StreamItem] | AsyncIterable[StreamItem],
-        analyses: list[str],
-        language: str,
+        template: nlpd_pb2.AnalyzeRequest,
         timeout: float | None,
+        be_strict: bool,
     ) -> AsyncIterator[nlpd_pb2.StreamResponse]:
-        requests = _AsyncRequests(texts, analyses, language)
+        requests = _AsyncRequests(texts, template)
         call = self._stream(requests.__aiter__(), timeout=timeout, metadata=self._metadata)
         try:
             async for response in call:
+                if response.HasField("response"):
+                    report_skipped(response.response, be_strict, f"document {response.id!r}: ")
                 yield response
         except grpc.RpcError as exc:
             if requests.error is not None:
@@ -428,11 +433,13 @@ class AsyncClient:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
         window: int = bulk.DEFAULT_WINDOW,
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> AsyncIterator[BulkResult]:
         """Bulk analysis: ``async for result in client.analyze_many(records)``.
 
@@ -449,7 +456,13 @@ class AsyncClient:
         """
         _refuse_one_text(records, "analyze_many")
         options = bulk.BulkOptions.make(
-            _analyses_list(analyses), language, concurrency, ordered, progress, window, timeout
+            _request_template(analyses, language, default_language),
+            concurrency,
+            ordered,
+            progress,
+            window,
+            timeout,
+            self.strict if strict is None else strict,
         )
         return self._analyze_many(records, options)
 

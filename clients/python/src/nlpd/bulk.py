@@ -44,7 +44,14 @@ import grpc
 import grpc.aio
 
 from nlpd._channel import ChannelConfig
-from nlpd.errors import Error, from_rpc_error, from_status
+from nlpd.errors import (
+    AnalysisSkippedWarning,
+    Error,
+    SkippedAnalysis,
+    from_rpc_error,
+    from_status,
+)
+from nlpd.skipped import skipped_analyses, skipped_error
 from nlpd.v1 import nlpd_pb2
 
 __all__ = [
@@ -97,6 +104,13 @@ class BulkResult:
         """True when the record was analyzed (``response`` is set)."""
         return self.error is None
 
+    @property
+    def skipped(self) -> list[SkippedAnalysis]:
+        """The requested analyses that did not run on this record, with the server's
+        reasons; empty when all ran. With ``strict``, such a record has ``error`` (an
+        :class:`nlpd.AnalysisSkippedError`, whose ``response`` holds the rest) instead."""
+        return skipped_analyses(self.response) if self.response is not None else []
+
 
 def record_parts(record: object, index: int) -> tuple[str, str]:
     """``(id, text)`` of one input record of ``analyze_many``.
@@ -134,49 +148,77 @@ def record_parts(record: object, index: int) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class BulkOptions:
-    """Checked arguments of ``analyze_many`` (internal)."""
+    """Checked arguments of ``analyze_many`` (internal). ``template`` is the
+    AnalyzeRequest every record's text goes into."""
 
-    analyses: list[str]
-    language: str
+    template: nlpd_pb2.AnalyzeRequest
     concurrency: int
     ordered: bool
     progress: bool
     window: int
     timeout: float | None
+    strict: bool
 
     @classmethod
     def make(
         cls,
-        analyses: list[str],
-        language: str | None,
+        template: nlpd_pb2.AnalyzeRequest,
         concurrency: int,
         ordered: bool,
         progress: bool,
         window: int,
         timeout: float | None,
+        strict: bool,
     ) -> BulkOptions:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
             raise ValueError(f"window must be an int >= 1, got {window!r}")
-        return cls(analyses, language or "", concurrency, ordered, progress, window, timeout)
+        return cls(template, concurrency, ordered, progress, window, timeout, strict)
 
     def request(self, doc_id: str, text: str) -> nlpd_pb2.StreamRequest:
-        return nlpd_pb2.StreamRequest(
-            id=doc_id,
-            request=nlpd_pb2.AnalyzeRequest(
-                text=text, analyses=self.analyses, language=self.language
+        request = nlpd_pb2.StreamRequest(id=doc_id)
+        request.request.CopyFrom(self.template)
+        request.request.text = text
+        return request
+
+    def result(self, index: int, doc_id: str, r: nlpd_pb2.StreamResponse) -> BulkResult:
+        """The BulkResult of record ``index`` from its StreamResponse ``r``."""
+        if r.id != doc_id:
+            # The server answers in request order; anything else is a bug to report.
+            raise RuntimeError(f"AnalyzeStream answered id {r.id!r} where {doc_id!r} was due")
+        if r.WhichOneof("outcome") == "error":
+            return BulkResult(index, doc_id, None, from_status(r.error.code, r.error.message))
+        if self.strict:
+            error = skipped_error(r.response, f"document {doc_id!r}: ")
+            if error is not None:
+                return BulkResult(index, doc_id, None, error)
+        return BulkResult(index, doc_id, r.response, None)
+
+
+class _SkipWarning:
+    """Without ``strict``: one :class:`nlpd.AnalysisSkippedWarning` per batch, for the
+    first record whose requested analyses did not all run (a warning per record would
+    flood a batch of thousands); ``BulkResult.skipped`` tells each."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._pending = enabled
+
+    def check(self, result: BulkResult) -> None:
+        if not self._pending or result.response is None:
+            return
+        error = skipped_error(result.response, f"document {result.id!r}: ")
+        if error is None:
+            return
+        self._pending = False
+        warnings.warn(
+            AnalysisSkippedWarning(
+                f"{error.message} (warned once per batch: BulkResult.skipped names the "
+                "analyses not run on each record)",
+                error.skipped,
             ),
+            stacklevel=3,
         )
-
-
-def _result(index: int, doc_id: str, r: nlpd_pb2.StreamResponse) -> BulkResult:
-    if r.id != doc_id:
-        # The server answers in request order; anything else is a bug to report.
-        raise RuntimeError(f"AnalyzeStream answered id {r.id!r} where {doc_id!r} was due")
-    if r.WhichOneof("outcome") == "error":
-        return BulkResult(index, doc_id, None, from_status(r.error.code, r.error.message))
-    return BulkResult(index, doc_id, r.response, None)
 
 
 # -- progress ----------------------------------------------------------------------------
@@ -381,11 +423,12 @@ async def _read_stream(
     call: grpc.aio.StreamStreamCall[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse],
     due: deque[tuple[int, str]],
     out: asyncio.Queue[BulkResult | _StreamEnd],
+    options: BulkOptions,
 ) -> None:
     try:
         async for response in call:
             index, doc_id = due.popleft()
-            out.put_nowait(_result(index, doc_id, response))
+            out.put_nowait(options.result(index, doc_id, response))
     except BaseException as exc:
         # Also CancelledError: grpc.aio raises it for a call that was cancelled here,
         # by the client's close(): the caller must hear of it.
@@ -455,7 +498,7 @@ async def _results(
             due: deque[tuple[int, str]] = deque()
             call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
             calls.append(call)
-            readers.append(asyncio.ensure_future(_read_stream(call, due, out)))
+            readers.append(asyncio.ensure_future(_read_stream(call, due, out, options)))
         running = options.concurrency
         held: dict[int, BulkResult] = {}  # ordered: results that came before their turn
         turn = 0
@@ -496,11 +539,13 @@ async def analyze_many_async(
     (an async generator; closing it cancels the streams)."""
     window = _Window(options.window)
     progress = _progress(options.progress, records)
+    skip_warning = _SkipWarning(not options.strict)
     results = _results(channel, metadata, records, options, window)
     try:
         async for result in results:
             window.release()
             progress.update(result)
+            skip_warning.check(result)
             yield result
     finally:
         await results.aclose()
@@ -521,6 +566,7 @@ def analyze_many(
     streams and ends the thread.
     """
     progress = _progress(options.progress, records)
+    skip_warning = _SkipWarning(not options.strict)
     window = _Window(options.window)
     handoff: queue.SimpleQueue[list[BulkResult] | BaseException | None] = queue.SimpleQueue()
     loop = asyncio.new_event_loop()
@@ -573,6 +619,7 @@ def analyze_many(
                 raise item
             for result in item:
                 progress.update(result)
+                skip_warning.check(result)
                 yield result
             loop.call_soon_threadsafe(window.release, len(item))
     finally:

@@ -16,6 +16,7 @@ from nlpd import bulk, descriptors
 from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
 from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
 from nlpd.readable import skip_reason
+from nlpd.skipped import report_skipped
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
 __all__ = ["Client", "DEFAULT_TARGET"]
@@ -39,6 +40,47 @@ class _PluginTypes:
     pool: descriptor_pool.DescriptorPool | None = None
 
 
+def _request_template(
+    analyses: Sequence[str] | str, language: str | None, default_language: str | None
+) -> nlpd_pb2.AnalyzeRequest:
+    """An AnalyzeRequest with everything but the text: what a stream's or a batch's
+    documents share (see :func:`_stream_request`)."""
+    return nlpd_pb2.AnalyzeRequest(
+        analyses=_analyses_list(analyses),
+        language=language or "",
+        default_language=default_language or "",
+    )
+
+
+def _stream_request(
+    item: object, index: int, template: nlpd_pb2.AnalyzeRequest
+) -> nlpd_pb2.StreamRequest:
+    """An ``analyze_stream`` item (a text, id: its index, or an ``(id, text)`` pair) as
+    a StreamRequest of ``template`` with that text.
+
+    Raises:
+        TypeError: the item is neither ``str`` nor ``(str, str)``.
+    """
+    if isinstance(item, str):
+        doc_id, text = str(index), item
+    elif isinstance(item, tuple) and len(item) == 2:
+        doc_id, text = item
+        if not isinstance(doc_id, str) or not isinstance(text, str):
+            raise TypeError(
+                f"analyze_stream item {index}: (id, text) must both be str, "
+                f"got ({type(doc_id).__name__}, {type(text).__name__})"
+            )
+    else:
+        raise TypeError(
+            f"analyze_stream item {index}: expected str or (id, text) tuple, "
+            f"got {type(item).__name__}"
+        )
+    request = nlpd_pb2.StreamRequest(id=doc_id)
+    request.request.CopyFrom(template)
+    request.request.text = text
+    return request
+
+
 class _RequestIterator:
     """Feeds StreamRequests to gRPC lazily and remembers a failure of the caller's iterable.
 
@@ -47,11 +89,10 @@ class _RequestIterator:
     """
 
     def __init__(
-        self, texts: Iterable[str | tuple[str, str]], analyses: list[str], language: str
+        self, texts: Iterable[str | tuple[str, str]], template: nlpd_pb2.AnalyzeRequest
     ) -> None:
         self._texts = iter(texts)
-        self._analyses = analyses
-        self._language = language
+        self._template = template
         self._index = 0
         self.error: BaseException | None = None
 
@@ -60,33 +101,14 @@ class _RequestIterator:
 
     def __next__(self) -> nlpd_pb2.StreamRequest:
         try:
-            item = next(self._texts)
-            if isinstance(item, str):
-                doc_id, text = str(self._index), item
-            elif isinstance(item, tuple) and len(item) == 2:
-                doc_id, text = item
-                if not isinstance(doc_id, str) or not isinstance(text, str):
-                    raise TypeError(
-                        f"analyze_stream item {self._index}: (id, text) must both be str, "
-                        f"got ({type(doc_id).__name__}, {type(text).__name__})"
-                    )
-            else:
-                raise TypeError(
-                    f"analyze_stream item {self._index}: expected str or (id, text) tuple, "
-                    f"got {type(item).__name__}"
-                )
+            request = _stream_request(next(self._texts), self._index, self._template)
         except StopIteration:
             raise
         except BaseException as exc:
             self.error = exc
             raise
         self._index += 1
-        return nlpd_pb2.StreamRequest(
-            id=doc_id,
-            request=nlpd_pb2.AnalyzeRequest(
-                text=text, analyses=self._analyses, language=self._language
-            ),
-        )
+        return request
 
 
 def _analyses_list(analyses: Sequence[str] | str) -> list[str]:
@@ -141,6 +163,12 @@ class Client:
     ``grpc.StatusCode`` in ``.code`` and the server's message verbatim in ``.message``.
     ``grpc.RpcError`` does not escape from this class.
 
+    An analysis you asked for that the server did not run (the document's language is
+    not one it supports, or could not be identified; a dependency did not run) does not
+    fail the call: :meth:`analyze` and :meth:`analyze_stream` warn with
+    :class:`nlpd.AnalysisSkippedWarning`, naming each analysis and the server's reason;
+    with ``strict`` they raise :class:`nlpd.AnalysisSkippedError` instead.
+
     The client is thread-safe: one instance may be shared by many threads (gRPC channels
     multiplex calls). Use it as a context manager or call :meth:`close`.
 
@@ -166,6 +194,9 @@ class Client:
             :class:`nlpd.RetryPolicy` for other backoff times. The call's ``timeout``
             covers all attempts. :meth:`analyze_stream` and the administration calls
             are never retried.
+        strict: raise :class:`nlpd.AnalysisSkippedError` instead of warning when a
+            requested analysis did not run (the default for every call; a call's own
+            ``strict=`` overrides it).
     """
 
     def __init__(
@@ -180,9 +211,11 @@ class Client:
         tls_cert: str | os.PathLike[str] | None = None,
         tls_key: str | os.PathLike[str] | None = None,
         retries: int | RetryPolicy = DEFAULT_RETRIES,
+        strict: bool = False,
     ) -> None:
         self.target = target
         self.timeout = timeout
+        self.strict = strict
         config = channel_config(
             target,
             credentials=credentials,
@@ -248,8 +281,10 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> nlpd_pb2.AnalyzeResponse:
         """Analyze one text.
 
@@ -261,19 +296,33 @@ class Client:
                 is accepted too); the server adds their dependencies. Empty: only the
                 text pipeline (language, sentences, tokens).
             language: BCP-47 code if known (``"de"``); ``None`` lets the server detect it.
+            default_language: BCP-47 code to assume when the server cannot identify the
+                language with confidence (short texts: headlines, posts); without it,
+                the server falls back to the likeliest language the requested analyses
+                support, or to ``"und"``. ``response.document.language_source`` says
+                which happened.
             targets: your own targets for target-dependent analyses ("sentiment"): a
                 ``str`` finds every occurrence (whole tokens, any case), a
                 ``(start, end)`` pair is one code-point range of the text. Results
                 carry ``source=REQUEST`` and the target's index in this list.
             timeout: deadline in seconds; ``None`` uses the client's default.
+            strict: raise instead of warning when a requested analysis did not run;
+                ``None`` uses the client's ``strict``.
 
         Returns:
             The generated ``nlpd.v1.AnalyzeResponse`` message. Decode custom results with
             :meth:`custom_result`.
 
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run; the message
+                names each and the server's reason (``response.analyses[i].reason``).
+
         Raises:
-            nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, or a bad
-                target (empty, or a range outside the text).
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
+                (``.skipped`` names them, ``.response`` is the response).
+            nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, a
+                malformed ``language`` or ``default_language``, or a bad target (empty,
+                or a range outside the text).
             TypeError: a target is neither ``str`` nor a pair of ints.
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
@@ -282,14 +331,17 @@ class Client:
             text=text,
             analyses=_analyses_list(analyses),
             language=language or "",
+            default_language=default_language or "",
             targets=_targets_list(targets),
         )
         try:
-            return self._stub.Analyze(
+            response: nlpd_pb2.AnalyzeResponse = self._stub.Analyze(
                 request, timeout=self._timeout(timeout), metadata=self._metadata
             )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
+        report_skipped(response, self.strict if strict is None else strict)
+        return response
 
     def list_plugins(self, *, timeout: float | None = None) -> nlpd_pb2.ListPluginsResponse:
         """The full ListPlugins response: loaded plugins and files that failed to load.
@@ -394,7 +446,9 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> Iterator[nlpd_pb2.StreamResponse]:
         """Analyze many texts over one AnalyzeStream call.
 
@@ -411,10 +465,20 @@ class Client:
             texts: texts or ``(id, text)`` tuples.
             analyses: analysis names for every document.
             language: BCP-47 code for every document, or ``None`` to detect per document.
+            default_language: BCP-47 code to assume for a document whose language the
+                server cannot identify with confidence (see :meth:`analyze`).
             timeout: deadline in seconds for the whole stream; ``None``: no deadline
                 (the client's default timeout is not applied to streams).
+            strict: raise instead of warning when a requested analysis did not run on a
+                document; ``None`` uses the client's ``strict``.
+
+        Warns:
+            nlpd.AnalysisSkippedWarning: a requested analysis did not run on a document
+                (the message starts with the document's id).
 
         Raises:
+            nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
+                on a document; raised while iterating, which ends the stream.
             nlpd.Error: the stream as a whole failed (server unreachable, deadline, ...),
                 raised while iterating.
             TypeError: at once, when ``texts`` is a single ``str`` (or ``bytes``), which
@@ -427,20 +491,28 @@ class Client:
                 "analyze_stream() takes an iterable of texts, not one text: pass [text], "
                 "or call analyze(text) for a single document"
             )
-        return self._analyze_stream(texts, _analyses_list(analyses), language or "", timeout)
+        return self._analyze_stream(
+            texts,
+            _request_template(analyses, language, default_language),
+            timeout,
+            self.strict if strict is None else strict,
+        )
 
     def _analyze_stream(
         self,
         texts: Iterable[str | tuple[str, str]],
-        analyses: list[str],
-        language: str,
+        template: nlpd_pb2.AnalyzeRequest,
         timeout: float | None,
+        be_strict: bool,
     ) -> Iterator[nlpd_pb2.StreamResponse]:
         # A generator: the call starts at the first next(), and closing the generator
         # (or breaking out of a for loop over it) cancels the call.
-        requests = _RequestIterator(texts, analyses, language)
+        requests = _RequestIterator(texts, template)
         call = self._stub.AnalyzeStream(requests, timeout=timeout, metadata=self._metadata)
-        yield from self._stream_responses(call, requests)
+        for item in self._stream_responses(call, requests):
+            if item.HasField("response"):
+                report_skipped(item.response, be_strict, f"document {item.id!r}: ")
+            yield item
 
     @staticmethod
     def _stream_responses(
@@ -463,11 +535,13 @@ class Client:
         analyses: Sequence[str] = (),
         *,
         language: str | None = None,
+        default_language: str | None = None,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
         window: int = bulk.DEFAULT_WINDOW,
         timeout: float | None = None,
+        strict: bool | None = None,
     ) -> Iterator[bulk.BulkResult]:
         """Analyze many records over AnalyzeStream, one :class:`nlpd.BulkResult` each.
 
@@ -486,6 +560,8 @@ class Client:
         Args:
             analyses: analysis names for every record.
             language: BCP-47 code for every record, or ``None`` to detect per record.
+            default_language: BCP-47 code to assume for a record whose language the
+                server cannot identify with confidence (see :meth:`analyze`).
             concurrency: AnalyzeStream calls (on one connection) to spread the records
                 over; 16 by default, the fastest measured (twice one stream's texts/s).
             ordered: yield in input order (default); ``False`` yields each result as
@@ -496,6 +572,10 @@ class Client:
                 yielded (default 512); lower it for very large texts.
             timeout: deadline in seconds for each stream, i.e. the whole batch; ``None``
                 (default): none. The client's default timeout does not apply.
+            strict: a record on which a requested analysis did not run is a failed
+                record (``error`` an :class:`nlpd.AnalysisSkippedError`); without it,
+                ``BulkResult.skipped`` names them and the batch warns once
+                (:class:`nlpd.AnalysisSkippedWarning`). ``None`` uses the client's.
 
         Raises:
             TypeError: at once when ``records`` is a single ``str`` or ``bytes``; while
@@ -512,7 +592,13 @@ class Client:
                 "or call analyze(text) for a single document"
             )
         options = bulk.BulkOptions.make(
-            _analyses_list(analyses), language, concurrency, ordered, progress, window, timeout
+            _request_template(analyses, language, default_language),
+            concurrency,
+            ordered,
+            progress,
+            window,
+            timeout,
+            self.strict if strict is None else strict,
         )
         return bulk.analyze_many(self._config, records, options)
 

@@ -7,9 +7,16 @@ verbatim in :attr:`Error.message` (and is ``str(error)``); the original
 
 Per-document failures inside :meth:`nlpd.Client.analyze_stream` are *not* raised; they
 arrive as ``StreamResponse.error``.
+
+An analysis the caller asked for that the server did not run (its language is not
+the document's, the language could not be identified, a dependency did not run) is
+not a failed call: the client warns with :class:`AnalysisSkippedWarning`, or raises
+:class:`AnalysisSkippedError` when asked to be strict.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import grpc
 
@@ -26,6 +33,9 @@ __all__ = [
     "AlreadyExistsError",
     "UnauthenticatedError",
     "PermissionDeniedError",
+    "AnalysisSkippedError",
+    "AnalysisSkippedWarning",
+    "SkippedAnalysis",
     "from_rpc_error",
     "from_status",
 ]
@@ -92,6 +102,57 @@ class UnauthenticatedError(Error):
 
 class PermissionDeniedError(Error):
     """PERMISSION_DENIED: the token may analyze but not administer the server."""
+
+
+@dataclass(frozen=True)
+class SkippedAnalysis:
+    """A requested analysis that the server did not run (an ``AnalysisInfo`` whose
+    outcome is not ``OK``).
+
+    Attributes:
+        name: the analysis (plugin) name.
+        outcome: the ``AnalysisInfo.Outcome`` name (``"UNSUPPORTED_LANGUAGE"``,
+            ``"LANGUAGE_UNDETERMINED"``, ``"DEPENDENCY_NOT_RUN"``, ...).
+        reason: why, from the server (``AnalysisInfo.reason``).
+    """
+
+    name: str
+    outcome: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name!r} ({self.outcome}): {self.reason}"
+
+
+class AnalysisSkippedWarning(UserWarning):
+    """The server did not run an analysis the caller asked for; the call succeeded and
+    the response holds everything else. ``str()`` names each analysis and why.
+
+    Attributes:
+        skipped: the analyses not run (:class:`SkippedAnalysis`), in execution order.
+    """
+
+    def __init__(self, message: str, skipped: list[SkippedAnalysis]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+class AnalysisSkippedError(Error):
+    """Strict mode (``Client(strict=True)`` or ``analyze(..., strict=True)``): the
+    server did not run an analysis the caller asked for. The call itself succeeded;
+    ``code`` is FAILED_PRECONDITION, as the document (its language) did not allow the
+    analysis.
+
+    Attributes:
+        skipped: the analyses not run (:class:`SkippedAnalysis`), in execution order.
+        response: the server's response (the document and the results of the analyses
+            that did run).
+    """
+
+    def __init__(self, message: str, skipped: list[SkippedAnalysis], response: object) -> None:
+        super().__init__(grpc.StatusCode.FAILED_PRECONDITION, message)
+        self.skipped = skipped
+        self.response = response
 
 
 class ResultNotFoundError(LookupError):

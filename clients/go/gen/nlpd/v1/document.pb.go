@@ -90,6 +90,86 @@ func (TokenKind) EnumDescriptor() ([]byte, []int) {
 	return file_nlpd_v1_document_proto_rawDescGZIP(), []int{0}
 }
 
+// How the server chose Document.language. Without AnalyzeRequest.language
+// the server identifies the language with CLD2 and decides whether to trust
+// the result: always for a text of 60 bytes of letters or more, and for a
+// shorter one only when CLD2's evidence is strong for its length (CLD2 is
+// often wrong on a few words: "Merkel sprach." is Polish to it, "Biden
+// meets Xi." Basque). The rule and its measured accuracy are in
+// docs/OPERATIONS.md ("Language identification").
+type LanguageSource int32
+
+const (
+	// Not set: a server older than this field.
+	LanguageSource_LANGUAGE_SOURCE_UNSPECIFIED LanguageSource = 0
+	// The caller's AnalyzeRequest.language.
+	LanguageSource_LANGUAGE_SOURCE_CALLER LanguageSource = 1
+	// Identified from the text, and trusted.
+	LanguageSource_LANGUAGE_SOURCE_IDENTIFIED LanguageSource = 2
+	// The identification was unsure: the caller's
+	// AnalyzeRequest.default_language.
+	LanguageSource_LANGUAGE_SOURCE_DEFAULT LanguageSource = 3
+	// The identification was unsure and the caller gave no default_language:
+	// the most likely language among those in which the requested analyses
+	// can run (the one that lets most of them run; of those, CLD2's own guess
+	// first, then the one CLD2 scores highest when each is given the same
+	// prior). With no analyses requested, CLD2's guess.
+	LanguageSource_LANGUAGE_SOURCE_FALLBACK LanguageSource = 4
+	// The identification was unsure (or found no letters), the caller gave no
+	// default_language, and no likely language lets a requested analysis run:
+	// `language` is "und", and the analyses that need a language are skipped
+	// (AnalysisInfo.LANGUAGE_UNDETERMINED). Pass AnalyzeRequest.language or
+	// default_language.
+	LanguageSource_LANGUAGE_SOURCE_UNDETERMINED LanguageSource = 5
+)
+
+// Enum value maps for LanguageSource.
+var (
+	LanguageSource_name = map[int32]string{
+		0: "LANGUAGE_SOURCE_UNSPECIFIED",
+		1: "LANGUAGE_SOURCE_CALLER",
+		2: "LANGUAGE_SOURCE_IDENTIFIED",
+		3: "LANGUAGE_SOURCE_DEFAULT",
+		4: "LANGUAGE_SOURCE_FALLBACK",
+		5: "LANGUAGE_SOURCE_UNDETERMINED",
+	}
+	LanguageSource_value = map[string]int32{
+		"LANGUAGE_SOURCE_UNSPECIFIED":  0,
+		"LANGUAGE_SOURCE_CALLER":       1,
+		"LANGUAGE_SOURCE_IDENTIFIED":   2,
+		"LANGUAGE_SOURCE_DEFAULT":      3,
+		"LANGUAGE_SOURCE_FALLBACK":     4,
+		"LANGUAGE_SOURCE_UNDETERMINED": 5,
+	}
+)
+
+func (x LanguageSource) Enum() *LanguageSource {
+	p := new(LanguageSource)
+	*p = x
+	return p
+}
+
+func (x LanguageSource) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LanguageSource) Descriptor() protoreflect.EnumDescriptor {
+	return file_nlpd_v1_document_proto_enumTypes[1].Descriptor()
+}
+
+func (LanguageSource) Type() protoreflect.EnumType {
+	return &file_nlpd_v1_document_proto_enumTypes[1]
+}
+
+func (x LanguageSource) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LanguageSource.Descriptor instead.
+func (LanguageSource) EnumDescriptor() ([]byte, []int) {
+	return file_nlpd_v1_document_proto_rawDescGZIP(), []int{1}
+}
+
 // A half-open range [start, end) of Document.text, given in two units so
 // that every language slices correctly without conversion:
 //
@@ -298,18 +378,27 @@ type Document struct {
 	Text string `protobuf:"bytes,1,opt,name=text,proto3" json:"text,omitempty"`
 	// BCP-47 language tag: AnalyzeRequest.language in its canonical form
 	// ("DE" -> "de", "de_at" -> "de-AT", "zh_hant_tw" -> "zh-Hant-TW"), or the
-	// code the server identified ("de", "en", "zh-Hant"); "und" when the
-	// server could not tell. Plugins are matched on the primary subtag.
+	// code the server identified ("de", "en", "zh-Hant"), or
+	// AnalyzeRequest.default_language in its canonical form; "und" when the
+	// server could not tell. language_source says which. Plugins are matched
+	// on the primary subtag.
 	Language string `protobuf:"bytes,2,opt,name=language,proto3" json:"language,omitempty"`
-	// Confidence in [0, 1] of the identified language; 1 when the caller set
-	// the language.
+	// Confidence in [0, 1] of the language identifier (CLD2) in `language`:
+	// its share of the text in that language, halved when it does not call
+	// the result reliable or the identification was unsure (language_source
+	// DEFAULT or FALLBACK); 0 when it did not consider that language at all
+	// (a default_language it did not see, a FALLBACK found only by scoring
+	// the analyses' languages, UNDETERMINED); 1 when the caller set the
+	// language (CALLER).
 	LanguageConfidence float32 `protobuf:"fixed32,3,opt,name=language_confidence,json=languageConfidence,proto3" json:"language_confidence,omitempty"`
 	// Sentences in text order; together they cover every token.
 	Sentences []*Sentence `protobuf:"bytes,4,rep,name=sentences,proto3" json:"sentences,omitempty"`
 	// Tokens in text order.
-	Tokens        []*Token `protobuf:"bytes,5,rep,name=tokens,proto3" json:"tokens,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Tokens []*Token `protobuf:"bytes,5,rep,name=tokens,proto3" json:"tokens,omitempty"`
+	// How `language` was chosen.
+	LanguageSource LanguageSource `protobuf:"varint,6,opt,name=language_source,json=languageSource,proto3,enum=nlpd.v1.LanguageSource" json:"language_source,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Document) Reset() {
@@ -375,6 +464,13 @@ func (x *Document) GetTokens() []*Token {
 		return x.Tokens
 	}
 	return nil
+}
+
+func (x *Document) GetLanguageSource() LanguageSource {
+	if x != nil {
+		return x.LanguageSource
+	}
+	return LanguageSource_LANGUAGE_SOURCE_UNSPECIFIED
 }
 
 // A target named by the caller (AnalyzeRequest.targets): something the
@@ -596,13 +692,14 @@ const file_nlpd_v1_document_proto_rawDesc = "" +
 	"\x04span\x18\x01 \x01(\v2\r.nlpd.v1.SpanR\x04span\x12\x1f\n" +
 	"\vtoken_begin\x18\x02 \x01(\rR\n" +
 	"tokenBegin\x12\x1b\n" +
-	"\ttoken_end\x18\x03 \x01(\rR\btokenEnd\"\xc4\x01\n" +
+	"\ttoken_end\x18\x03 \x01(\rR\btokenEnd\"\x86\x02\n" +
 	"\bDocument\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1a\n" +
 	"\blanguage\x18\x02 \x01(\tR\blanguage\x12/\n" +
 	"\x13language_confidence\x18\x03 \x01(\x02R\x12languageConfidence\x12/\n" +
 	"\tsentences\x18\x04 \x03(\v2\x11.nlpd.v1.SentenceR\tsentences\x12&\n" +
-	"\x06tokens\x18\x05 \x03(\v2\x0e.nlpd.v1.TokenR\x06tokens\"V\n" +
+	"\x06tokens\x18\x05 \x03(\v2\x0e.nlpd.v1.TokenR\x06tokens\x12@\n" +
+	"\x0flanguage_source\x18\x06 \x01(\x0e2\x17.nlpd.v1.LanguageSourceR\x0elanguageSource\"V\n" +
 	"\x06Target\x12\x14\n" +
 	"\x04text\x18\x01 \x01(\tH\x00R\x04text\x12*\n" +
 	"\x05range\x18\x02 \x01(\v2\x12.nlpd.v1.CharRangeH\x00R\x05rangeB\n" +
@@ -621,7 +718,14 @@ const file_nlpd_v1_document_proto_rawDesc = "" +
 	"\x11TOKEN_KIND_NUMBER\x10\x02\x12\x1a\n" +
 	"\x16TOKEN_KIND_PUNCTUATION\x10\x03\x12\x1a\n" +
 	"\x16TOKEN_KIND_IDEOGRAPHIC\x10\x04\x12\x14\n" +
-	"\x10TOKEN_KIND_OTHER\x10\x05B7Z2github.com/nlpd/nlpd/clients/go/gen/nlpd/v1;nlpdv1\xf8\x01\x01b\x06proto3"
+	"\x10TOKEN_KIND_OTHER\x10\x05*\xca\x01\n" +
+	"\x0eLanguageSource\x12\x1f\n" +
+	"\x1bLANGUAGE_SOURCE_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16LANGUAGE_SOURCE_CALLER\x10\x01\x12\x1e\n" +
+	"\x1aLANGUAGE_SOURCE_IDENTIFIED\x10\x02\x12\x1b\n" +
+	"\x17LANGUAGE_SOURCE_DEFAULT\x10\x03\x12\x1c\n" +
+	"\x18LANGUAGE_SOURCE_FALLBACK\x10\x04\x12 \n" +
+	"\x1cLANGUAGE_SOURCE_UNDETERMINED\x10\x05B7Z2github.com/nlpd/nlpd/clients/go/gen/nlpd/v1;nlpdv1\xf8\x01\x01b\x06proto3"
 
 var (
 	file_nlpd_v1_document_proto_rawDescOnce sync.Once
@@ -635,31 +739,33 @@ func file_nlpd_v1_document_proto_rawDescGZIP() []byte {
 	return file_nlpd_v1_document_proto_rawDescData
 }
 
-var file_nlpd_v1_document_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_nlpd_v1_document_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_nlpd_v1_document_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_nlpd_v1_document_proto_goTypes = []any{
 	(TokenKind)(0),        // 0: nlpd.v1.TokenKind
-	(*Span)(nil),          // 1: nlpd.v1.Span
-	(*Token)(nil),         // 2: nlpd.v1.Token
-	(*Sentence)(nil),      // 3: nlpd.v1.Sentence
-	(*Document)(nil),      // 4: nlpd.v1.Document
-	(*Target)(nil),        // 5: nlpd.v1.Target
-	(*CharRange)(nil),     // 6: nlpd.v1.CharRange
-	(*TargetMention)(nil), // 7: nlpd.v1.TargetMention
+	(LanguageSource)(0),   // 1: nlpd.v1.LanguageSource
+	(*Span)(nil),          // 2: nlpd.v1.Span
+	(*Token)(nil),         // 3: nlpd.v1.Token
+	(*Sentence)(nil),      // 4: nlpd.v1.Sentence
+	(*Document)(nil),      // 5: nlpd.v1.Document
+	(*Target)(nil),        // 6: nlpd.v1.Target
+	(*CharRange)(nil),     // 7: nlpd.v1.CharRange
+	(*TargetMention)(nil), // 8: nlpd.v1.TargetMention
 }
 var file_nlpd_v1_document_proto_depIdxs = []int32{
-	1, // 0: nlpd.v1.Token.span:type_name -> nlpd.v1.Span
+	2, // 0: nlpd.v1.Token.span:type_name -> nlpd.v1.Span
 	0, // 1: nlpd.v1.Token.kind:type_name -> nlpd.v1.TokenKind
-	1, // 2: nlpd.v1.Sentence.span:type_name -> nlpd.v1.Span
-	3, // 3: nlpd.v1.Document.sentences:type_name -> nlpd.v1.Sentence
-	2, // 4: nlpd.v1.Document.tokens:type_name -> nlpd.v1.Token
-	6, // 5: nlpd.v1.Target.range:type_name -> nlpd.v1.CharRange
-	1, // 6: nlpd.v1.TargetMention.span:type_name -> nlpd.v1.Span
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	2, // 2: nlpd.v1.Sentence.span:type_name -> nlpd.v1.Span
+	4, // 3: nlpd.v1.Document.sentences:type_name -> nlpd.v1.Sentence
+	3, // 4: nlpd.v1.Document.tokens:type_name -> nlpd.v1.Token
+	1, // 5: nlpd.v1.Document.language_source:type_name -> nlpd.v1.LanguageSource
+	7, // 6: nlpd.v1.Target.range:type_name -> nlpd.v1.CharRange
+	2, // 7: nlpd.v1.TargetMention.span:type_name -> nlpd.v1.Span
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_nlpd_v1_document_proto_init() }
@@ -676,7 +782,7 @@ func file_nlpd_v1_document_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nlpd_v1_document_proto_rawDesc), len(file_nlpd_v1_document_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -38,6 +38,11 @@ const (
 	// depends on did not run (that analysis' own entry says why); it did not
 	// run and its result is absent.
 	AnalysisInfo_DEPENDENCY_NOT_RUN AnalysisInfo_Outcome = 3
+	// The server could not identify the document's language
+	// (Document.language "und", language_source UNDETERMINED) and the plugin
+	// needs one; it did not run and its result is absent. Pass
+	// AnalyzeRequest.language or default_language.
+	AnalysisInfo_LANGUAGE_UNDETERMINED AnalysisInfo_Outcome = 4
 )
 
 // Enum value maps for AnalysisInfo_Outcome.
@@ -47,12 +52,14 @@ var (
 		1: "OK",
 		2: "UNSUPPORTED_LANGUAGE",
 		3: "DEPENDENCY_NOT_RUN",
+		4: "LANGUAGE_UNDETERMINED",
 	}
 	AnalysisInfo_Outcome_value = map[string]int32{
-		"OUTCOME_UNSPECIFIED":  0,
-		"OK":                   1,
-		"UNSUPPORTED_LANGUAGE": 2,
-		"DEPENDENCY_NOT_RUN":   3,
+		"OUTCOME_UNSPECIFIED":   0,
+		"OK":                    1,
+		"UNSUPPORTED_LANGUAGE":  2,
+		"DEPENDENCY_NOT_RUN":    3,
+		"LANGUAGE_UNDETERMINED": 4,
 	}
 )
 
@@ -147,8 +154,16 @@ type AnalyzeRequest struct {
 	// it; saves the identification step. Any case and '_' for '-' are
 	// accepted ("DE", "de_DE"); Document.language holds the canonical form.
 	// Empty means: the server identifies it. A malformed tag is
-	// INVALID_ARGUMENT.
+	// INVALID_ARGUMENT. Document.language_source is CALLER.
 	Language string `protobuf:"bytes,3,opt,name=language,proto3" json:"language,omitempty"`
+	// BCP-47 tag of the language to assume when `language` is empty and the
+	// server cannot identify the text's language with confidence: short texts
+	// (headlines, posts) mostly; long texts are always identified. Accepted
+	// and canonicalized as `language`; a malformed tag is INVALID_ARGUMENT.
+	// When used, Document.language_source is DEFAULT. Without it, an unsure
+	// identification falls back to the most likely language the requested
+	// analyses support (FALLBACK), or to "und" (UNDETERMINED).
+	DefaultLanguage string `protobuf:"bytes,5,opt,name=default_language,json=defaultLanguage,proto3" json:"default_language,omitempty"`
 	// Targets of the caller's choosing for the target-dependent analyses:
 	// "sentiment" judges each occurrence besides the entities it finds
 	// (SentimentResult.targets with source REQUEST). At most 256; an empty
@@ -209,6 +224,13 @@ func (x *AnalyzeRequest) GetLanguage() string {
 	return ""
 }
 
+func (x *AnalyzeRequest) GetDefaultLanguage() string {
+	if x != nil {
+		return x.DefaultLanguage
+	}
+	return ""
+}
+
 func (x *AnalyzeRequest) GetTargets() []*Target {
 	if x != nil {
 		return x.Targets
@@ -232,6 +254,14 @@ type AnalysisInfo struct {
 	//
 	//	UNSUPPORTED_LANGUAGE  "'sentiment' supports de, en; the document's
 	//	                      language is 'fr'"
+	//	                      (with " (default_language; the identification
+	//	                      was unsure)" or " (the most likely language ...)"
+	//	                      when Document.language_source is DEFAULT or
+	//	                      FALLBACK)
+	//	LANGUAGE_UNDETERMINED "the document's language could not be
+	//	                      identified (too short or unclear); pass
+	//	                      language= or default_language= ('entities'
+	//	                      supports de, en)"
 	//	DEPENDENCY_NOT_RUN    "needs 'entities', which does not support
 	//	                      language 'fr' (it supports de, en)": the first
 	//	                      dependency that did not run, and why, down to
@@ -1012,12 +1042,13 @@ var File_nlpd_v1_nlpd_proto protoreflect.FileDescriptor
 
 const file_nlpd_v1_nlpd_proto_rawDesc = "" +
 	"\n" +
-	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\x87\x01\n" +
+	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\xb2\x01\n" +
 	"\x0eAnalyzeRequest\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1a\n" +
 	"\banalyses\x18\x02 \x03(\tR\banalyses\x12\x1a\n" +
 	"\blanguage\x18\x03 \x01(\tR\blanguage\x12)\n" +
-	"\atargets\x18\x04 \x03(\v2\x0f.nlpd.v1.TargetR\atargets\"\xac\x02\n" +
+	"\x10default_language\x18\x05 \x01(\tR\x0fdefaultLanguage\x12)\n" +
+	"\atargets\x18\x04 \x03(\v2\x0f.nlpd.v1.TargetR\atargets\"\xc7\x02\n" +
 	"\fAnalysisInfo\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x127\n" +
@@ -1027,12 +1058,13 @@ const file_nlpd_v1_nlpd_proto_rawDesc = "" +
 	"\n" +
 	"dependency\x18\x05 \x01(\bR\n" +
 	"dependency\x12\x16\n" +
-	"\x06reason\x18\a \x01(\tR\x06reason\"\\\n" +
+	"\x06reason\x18\a \x01(\tR\x06reason\"w\n" +
 	"\aOutcome\x12\x17\n" +
 	"\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x06\n" +
 	"\x02OK\x10\x01\x12\x18\n" +
 	"\x14UNSUPPORTED_LANGUAGE\x10\x02\x12\x16\n" +
-	"\x12DEPENDENCY_NOT_RUN\x10\x03\"\xbb\x03\n" +
+	"\x12DEPENDENCY_NOT_RUN\x10\x03\x12\x19\n" +
+	"\x15LANGUAGE_UNDETERMINED\x10\x04\"\xbb\x03\n" +
 	"\x0fAnalyzeResponse\x12-\n" +
 	"\bdocument\x18\x01 \x01(\v2\x11.nlpd.v1.DocumentR\bdocument\x123\n" +
 	"\bentities\x18\x02 \x01(\v2\x17.nlpd.v1.EntitiesResultR\bentities\x126\n" +
