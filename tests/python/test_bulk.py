@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
 import sys
 import threading
 import tracemalloc
@@ -18,6 +17,7 @@ import pytest
 
 import nlpd
 from conftest import Server
+from doc_examples import run_section
 from texts import GERMAN, short_text
 
 COUNT = 10_000
@@ -271,32 +271,14 @@ def test_async_progress_and_errors(server: Server, capsys: pytest.CaptureFixture
     assert "3/3" in capsys.readouterr().err
 
 
-REPO = Path(__file__).resolve().parents[2]
+README = Path(__file__).resolve().parents[2] / "clients" / "python" / "README.md"
 
 
-@pytest.mark.parametrize("section", ["## Bulk analysis", "## asyncio"])
-def test_the_readme_examples_print_what_the_readme_shows(server: Server, section: str) -> None:
-    """clients/python/README.md: the Python blocks of a section run in one interpreter
-    and print the plain blocks that follow them."""
-    readme = (REPO / "clients" / "python" / "README.md").read_text()
-    start = readme.index(section)
-    text = readme[start : readme.index("\n## ", start + 1)]
-    blocks: list[tuple[str, str]] = []  # (info string, text) of each fenced block
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        if fence is None and line.startswith("```"):
-            fence = line[3:].strip()
-            blocks.append((fence, ""))
-        elif fence is not None and line.startswith("```"):
-            fence = None
-        elif fence is not None:
-            blocks[-1] = (fence, blocks[-1][1] + line)
-    code = [body for info, body in blocks if info == "python"]
-    expected = [body for info, body in blocks if info == ""]
-    assert code and expected
-    script = "\n".join(code).replace("127.0.0.1:50051", server.address)
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "".join(expected)
+@pytest.mark.parametrize(
+    "heading", ["## Bulk analysis: `analyze_many`", "## asyncio: `nlpd.AsyncClient`"]
+)
+def test_the_readme_examples_print_what_the_readme_shows(
+    server: Server, heading: str, tmp_path: Path
+) -> None:
+    """clients/python/README.md: the section's examples print what it shows."""
+    run_section(README, heading, replace={"127.0.0.1:50051": server.address}, cwd=tmp_path)

@@ -12,6 +12,7 @@ import pytest
 
 import nlpd
 from conftest import REPO, Server
+from doc_examples import run_section
 from nlpd.tables import COLUMNS, KINDS
 from nlpd.v1 import nlpd_pb2
 
@@ -305,34 +306,19 @@ def test_json_lines_and_nlpctl_batch_output(server: Server, client: nlpd.Client)
         nlpd.from_json(lines + failed)
 
 
-def test_the_readme_examples_print_what_the_readme_shows(server: Server) -> None:
-    """clients/python/README.md, "Tables, JSON and spaCy": its Python blocks run in order
-    in one interpreter and print the plain blocks that follow them."""
+def test_the_readme_examples_print_what_the_readme_shows(server: Server, tmp_path: Path) -> None:
+    """clients/python/README.md, "Tables, JSON and spaCy": its examples print what it
+    shows."""
     pytest.importorskip("pandas")
     pytest.importorskip("spacy")
-    readme = (REPO / "clients" / "python" / "README.md").read_text()
-    section = readme[readme.index("## Tables, JSON and spaCy") : readme.index("## nlpctl")]
-    blocks: list[tuple[str, str]] = []  # (info string, text) of each fenced block
-    fence: str | None = None
-    for line in section.splitlines(keepends=True):
-        if fence is None and line.startswith("```"):
-            fence = line[3:].strip()
-            blocks.append((fence, ""))
-        elif fence is not None and line.startswith("```"):
-            fence = None
-        elif fence is not None:
-            blocks[-1] = (fence, blocks[-1][1] + line)
-    code = [text for info, text in blocks if info == "python"]
-    expected = [text for info, text in blocks if info == ""]
-    assert len(code) == 3 and len(expected) == 2
-    script = (
-        "import pandas as pd\n"
-        "pd.set_option('display.width', 120)\n"
-        "pd.set_option('display.max_columns', None)\n"
-        + "\n".join(code).replace("127.0.0.1:50051", server.address)
+    run_section(
+        REPO / "clients" / "python" / "README.md",
+        "## Tables, JSON and spaCy",
+        replace={"127.0.0.1:50051": server.address},
+        cwd=tmp_path,
+        prelude=(
+            "import pandas as pd\n"
+            "pd.set_option('display.width', 120)\n"
+            "pd.set_option('display.max_columns', None)\n"
+        ),
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "".join(expected)

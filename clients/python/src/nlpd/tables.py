@@ -10,6 +10,8 @@ Every function takes ``results`` in any of these forms (mixed freely):
 * ``nlpd.v1.StreamResponse`` messages (from :meth:`nlpd.Client.analyze_stream`): their
   ``id`` becomes the ``id`` column. One whose outcome is ``error`` gives no rows (its
   ``doc`` number is not reused);
+* :class:`nlpd.BulkResult` objects (from :meth:`nlpd.Client.analyze_many`): their
+  ``id`` becomes the ``id`` column; a failed one gives no rows, as above;
 * ``(id, response)`` pairs, e.g. ``zip(my_ids, responses)``;
 * mappings ``{"id": ..., "response": ...}``;
 * a single response instead of an iterable.
@@ -60,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 from google.protobuf import json_format, message
 
 from nlpd import descriptors
+from nlpd.bulk import BulkResult
 from nlpd.v1 import document_pb2, nlpd_pb2, results_pb2
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -69,9 +72,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 __all__ = ["COLUMNS", "KINDS", "Results", "from_json", "to_json", "to_pandas", "to_records"]
 
-_Response = nlpd_pb2.AnalyzeResponse | nlpd_pb2.StreamResponse
+_Response = nlpd_pb2.AnalyzeResponse | nlpd_pb2.StreamResponse | BulkResult
 #: What the functions of this module take as ``results``: responses, StreamResponses,
-#: ``(id, response)`` pairs or ``{"id", "response"}`` mappings, or one response.
+#: BulkResults, ``(id, response)`` pairs or ``{"id", "response"}`` mappings, or one
+#: response.
 Results = _Response | Iterable[_Response | tuple[Any, _Response] | Mapping[str, Any]]
 
 #: The table kinds, in the order the documentation lists them.
@@ -144,7 +148,7 @@ def _check_kind(kind: str) -> None:
 
 def _items(results: Results) -> Iterator[tuple[Any, nlpd_pb2.AnalyzeResponse | None]]:
     """(id or _NO_ID, response or None for a failed document) for each item."""
-    if isinstance(results, (nlpd_pb2.AnalyzeResponse, nlpd_pb2.StreamResponse)):
+    if isinstance(results, (nlpd_pb2.AnalyzeResponse, nlpd_pb2.StreamResponse, BulkResult)):
         results = [results]
     elif isinstance(results, (str, bytes, Mapping)):
         raise TypeError(f"results must be an iterable of responses, got {type(results).__name__}")
@@ -154,14 +158,16 @@ def _items(results: Results) -> Iterator[tuple[Any, nlpd_pb2.AnalyzeResponse | N
         elif isinstance(item, nlpd_pb2.StreamResponse):
             ok = item.WhichOneof("outcome") == "response"
             yield item.id, item.response if ok else None
+        elif isinstance(item, BulkResult):
+            yield item.id, item.response
         elif isinstance(item, tuple) and len(item) == 2:
             yield item[0], _response(item[1], index)
         elif isinstance(item, Mapping) and "response" in item:
             yield item.get("id"), _response(item["response"], index)
         else:
             raise TypeError(
-                f"results item {index}: expected an AnalyzeResponse, a StreamResponse, an "
-                f"(id, response) pair or a mapping with 'id' and 'response', "
+                f"results item {index}: expected an AnalyzeResponse, a StreamResponse, a "
+                f"BulkResult, an (id, response) pair or a mapping with 'id' and 'response', "
                 f"got {type(item).__name__}"
             )
 
@@ -523,8 +529,9 @@ def to_json(
     for index, (doc_id, response) in enumerate(_items(results)):
         if response is None:
             raise ValueError(
-                f"results item {index} (id {doc_id!r}) is a failed document (StreamResponse "
-                "with an error), which JSON of AnalyzeResponse cannot hold; filter it out"
+                f"results item {index} (id {doc_id!r}) is a failed document (a "
+                "StreamResponse or BulkResult with an error), which JSON of AnalyzeResponse "
+                "cannot hold; filter it out"
             )
         body = _response_to_dict(response, resolver)
         items.append(body if doc_id is _NO_ID else {"id": doc_id, "response": body})
