@@ -136,6 +136,19 @@ def test_ids_from_pairs_mappings_and_streams(client: nlpd.Client) -> None:
     ]
 
 
+def test_bulk_results_are_tables_and_json(client: nlpd.Client) -> None:
+    texts = [("a", CONFLICT), ("b", ""), ("c", MERKEL)]
+    results = list(client.analyze_many(texts, ["entities"]))
+    assert not results[1].ok  # an empty text
+    records = nlpd.to_records(results, "entities")
+    stream = list(client.analyze_stream(texts, ["entities"]))
+    assert records == nlpd.to_records(stream, "entities")
+    with pytest.raises(ValueError, match="item 1 .id 'b'. is a failed document"):
+        nlpd.to_json(results, client=client)
+    saved = nlpd.to_json([r for r in results if r.ok], client=client)
+    assert [doc_id for doc_id, _ in nlpd.from_json(saved, with_ids=True)] == ["a", "c"]
+
+
 def test_bad_kind_and_items(responses: list[nlpd_pb2.AnalyzeResponse]) -> None:
     for function in (nlpd.to_records, nlpd.to_pandas):
         with pytest.raises(ValueError, match="entities, sentences, statements, actors") as info:
