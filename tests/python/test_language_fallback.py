@@ -9,6 +9,7 @@ is named with its reason in the response, and the client warns or, strict, raise
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 
 import pytest
@@ -145,3 +146,56 @@ def test_stream_warns_per_document_and_passes_default_language(client: nlpd.Clie
         document_pb2.LANGUAGE_SOURCE_DEFAULT,
         document_pb2.LANGUAGE_SOURCE_DEFAULT,
     ]
+
+
+def test_async_client_warns_raises_and_passes_default_language(server: Server) -> None:
+    async def main() -> None:
+        async with nlpd.AsyncClient(server.address, timeout=60) as client:
+            response = await client.analyze("Merkel sprach.", ["entities"], default_language="de")
+            assert response.document.language_source == document_pb2.LANGUAGE_SOURCE_DEFAULT
+            with pytest.warns(nlpd.AnalysisSkippedWarning, match="'entities'"):
+                await client.analyze("12345 67890 !!!", ["entities"])
+            with pytest.raises(nlpd.AnalysisSkippedError, match="could not be identified"):
+                await client.analyze("12345 67890 !!!", ["entities"], strict=True)
+            texts = [("a", "Merkel sprach."), ("b", "12345 67890 !!!")]
+            with pytest.warns(nlpd.AnalysisSkippedWarning, match="^document 'b': "):
+                languages = [
+                    r.response.document.language
+                    async for r in client.analyze_stream(texts, ["entities"])
+                ]
+            assert languages[1] == "und"
+        async with nlpd.AsyncClient(server.address, timeout=60, strict=True) as client:
+            with pytest.raises(nlpd.AnalysisSkippedError, match="^document 'b': "):
+                async for _ in client.analyze_stream(texts, ["entities"]):
+                    pass
+
+    asyncio.run(main())
+
+
+def test_bulk_results_name_skipped_analyses_and_warn_once(client: nlpd.Client) -> None:
+    texts = [("a", "Merkel sprach."), ("b", "12345 67890 !!!"), ("c", "?? !! ..")]
+    with pytest.warns(nlpd.AnalysisSkippedWarning) as caught:
+        results = list(client.analyze_many(texts, ["entities"]))
+    (warning,) = caught  # one per batch, for the first such record
+    assert str(warning.message).startswith("document 'b': ")
+    assert "BulkResult.skipped" in str(warning.message)
+    assert [r.skipped for r in results][0] == []
+    assert [[s.outcome for s in r.skipped] for r in results[1:]] == [
+        ["LANGUAGE_UNDETERMINED"],
+        ["LANGUAGE_UNDETERMINED"],
+    ]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nlpd.AnalysisSkippedWarning)
+        results = list(client.analyze_many(texts, ["entities"], default_language="de"))
+    assert all(r.ok and not r.skipped for r in results)
+
+
+def test_strict_bulk_fails_only_the_skipped_records(client: nlpd.Client) -> None:
+    texts = [("a", "Merkel sprach."), ("b", "12345 67890 !!!")]
+    first, second = client.analyze_many(texts, ["entities"], strict=True)
+    assert first.ok
+    assert isinstance(second.error, nlpd.AnalysisSkippedError)
+    assert second.response is None
+    assert second.error.response.document.language == "und"
+    assert [s.name for s in second.error.skipped] == ["entities"]
