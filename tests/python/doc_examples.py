@@ -1,5 +1,7 @@
-"""Runs the Python examples of a Markdown document and compares what they print with the
+"""Runs the examples of a Markdown document and compares what they print with the
 document, so that docs show real output and say when they no longer do.
+
+Python examples (:func:`run_section`):
 
 A section (from a heading to the next heading of the same level) is one program: its
 ```` ```python ```` blocks run in order in one fresh interpreter. The output of each
@@ -10,6 +12,10 @@ compared (progress bars); a failing program fails the test with its stderr.
 
 ``NLPD_DOC_RECORD=1`` writes the real output into the document instead of comparing,
 for updating it after a deliberate change (review the diff).
+
+Shell examples (``console`` blocks; the caller runs the commands): each ``$ command``
+line is followed by lines of its expected output (:func:`console_commands`), each of
+which must match a line of the real output, in order (:func:`check_console_output`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Block", "fenced_blocks", "run_section", "section"]
+__all__ = [
+    "Block",
+    "check_console_output",
+    "console_commands",
+    "fenced_blocks",
+    "run_section",
+    "section",
+]
 
 _FENCE = re.compile(r"^```(.*)$")
 # Written between two blocks' output: a line no example prints.
@@ -37,6 +50,15 @@ class Block:
     text: str
     first: int
     end: int
+
+    @property
+    def language(self) -> str:
+        """The first word of the info string ("console" of "console norun")."""
+        return self.info.split(" ", 1)[0]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
 
 
 def fenced_blocks(markdown: str) -> list[Block]:
@@ -137,3 +159,36 @@ def _record(document: Path, results: list[tuple[Block | None, str, int]]) -> Non
             continue
         lines[offset + block.first : offset + block.end] = [out] if out else []
     document.write_text("".join(lines), encoding="utf-8")
+
+
+def console_commands(block: Block) -> list[tuple[str, list[str]]]:
+    """The ``$ command`` lines of a console block, each with the non-blank lines after it
+    (its expected output)."""
+    result: list[tuple[str, list[str]]] = []
+    for line in block.lines:
+        if line.startswith("$ "):
+            result.append((line[2:], []))
+        elif result and line.strip():
+            result[-1][1].append(line)
+    return result
+
+
+def _matches(expected: str, actual: str) -> bool:
+    pattern = ".*".join(re.escape(part.strip()) for part in expected.split("..."))
+    return re.search(pattern, actual.strip()) is not None
+
+
+def check_console_output(command: str, expected: list[str], output: str) -> None:
+    """Asserts that each line of ``expected`` matches a line of ``output``, in order:
+    ``...`` within a line matches anything, a line that is only ``...`` is skipped."""
+    actual = output.splitlines()
+    position = 0
+    for line in expected:
+        if line.strip() == "...":
+            continue
+        while position < len(actual) and not _matches(line, actual[position]):
+            position += 1
+        assert position < len(actual), (
+            f"$ {command}\nexpected a line matching {line!r} (in order); got:\n{output}"
+        )
+        position += 1

@@ -20,7 +20,6 @@ order; ``...`` within a line matches anything, a line that is only ``...`` skips
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Server, start_server, stop_server
+from doc_examples import check_console_output, console_commands, fenced_blocks, section
 
 TEXT = "Angela Merkel besuchte Paris."
 DOC = REPO / "docs" / "CLIENTS.md"
@@ -258,53 +258,20 @@ def test_a_plaintext_or_certificateless_call_fails(
 # docs/CLIENTS.md
 
 
-FENCE = re.compile(r"^```(\S*)(.*)$")
-
-
-def doc_sections() -> dict[str, list[tuple[str, list[str]]]]:
-    """By ``## `` section: the (command, expected lines) of its console blocks to run."""
-    sections: dict[str, list[tuple[str, list[str]]]] = {}
-    found: list[tuple[str, list[str]]] = sections.setdefault("", [])
-    block: str | None = None
-    for line in DOC.read_text().splitlines():
-        match = FENCE.match(line)
-        if block is None and line.startswith("## "):
-            found = sections.setdefault(line[3:].strip(), [])
-        elif block is None and match:
-            block = f"{match.group(1)} {match.group(2).strip()}".strip()
-        elif block is not None and line.startswith("```"):
-            block = None
-        elif block == "console":
-            if line.startswith("$ "):
-                found.append((line[2:], []))
-            elif found and line.strip():
-                found[-1][1].append(line)
-    return sections
-
-
-def matches(expected: str, actual: str) -> bool:
-    pattern = ".*".join(re.escape(part.strip()) for part in expected.split("..."))
-    return re.search(pattern, actual.strip()) is not None
-
-
-def check_output(command: str, expected: list[str], output: str) -> None:
-    actual = output.splitlines()
-    position = 0
-    for line in expected:
-        if line.strip() == "...":
-            continue
-        while position < len(actual) and not matches(line, actual[position]):
-            position += 1
-        if position == len(actual):
-            pytest.fail(
-                f"$ {command}\nexpected a line matching {line!r} (in order); got:\n{output}"
-            )
-        position += 1
+def doc_commands(title: str) -> list[tuple[str, list[str]]]:
+    """The (command, expected lines) of the console blocks of section ``## title``."""
+    text = section(DOC.read_text(encoding="utf-8"), f"## {title}")
+    return [
+        command
+        for block in fenced_blocks(text)
+        if block.info == "console"
+        for command in console_commands(block)
+    ]
 
 
 def run_doc_section(title: str, tools: list[str], server: Server | None) -> str:
     """Runs the commands of the section; all of them, joined, for the caller to check."""
-    commands = doc_sections().get(title)
+    commands = doc_commands(title)
     assert commands, f"docs/CLIENTS.md has no section '## {title}' with console blocks"
     path = [str(Path(tool).parent) for tool in tools]
     env = {**os.environ, "PATH": os.pathsep.join([*path, os.environ["PATH"]])}
@@ -324,7 +291,7 @@ def run_doc_section(title: str, tools: list[str], server: Server | None) -> str:
             text=True,
             timeout=TIMEOUT_S,
         )
-        check_output(command, expected, done.stdout)
+        check_console_output(command, expected, done.stdout)
     return "\n".join(command for command, _ in commands)
 
 

@@ -30,12 +30,12 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, build_dir
+from doc_examples import check_console_output, console_commands, fenced_blocks
 
 DOC = REPO / "docs" / "PLUGINS.md"
 FENCE = re.compile(r"^```(\S*)(.*)$")
@@ -50,58 +50,6 @@ def free_address(address: str, ports: dict[str, str]) -> str:
             probe.bind(("127.0.0.1", 0))
             ports[address] = f"127.0.0.1:{probe.getsockname()[1]}"
     return ports[address]
-
-
-@dataclass
-class Block:
-    language: str
-    info: str
-    lines: list[str] = field(default_factory=list)
-
-
-def blocks(text: str) -> list[Block]:
-    found: list[Block] = []
-    current: Block | None = None
-    for line in text.splitlines():
-        match = FENCE.match(line)
-        if current is None and match:
-            current = Block(match.group(1), match.group(2).strip())
-        elif current is not None and line.startswith("```"):
-            found.append(current)
-            current = None
-        elif current is not None:
-            current.lines.append(line)
-    return found
-
-
-def matches(expected: str, actual: str) -> bool:
-    pattern = ".*".join(re.escape(part.strip()) for part in expected.split("..."))
-    return re.search(pattern, actual.strip()) is not None
-
-
-def check_output(command: str, expected: list[str], output: str) -> None:
-    actual = output.splitlines()
-    position = 0
-    for line in expected:
-        if line.strip() == "...":
-            continue
-        while position < len(actual) and not matches(line, actual[position]):
-            position += 1
-        if position == len(actual):
-            pytest.fail(
-                f"$ {command}\nexpected a line matching {line!r} (in order); got:\n{output}"
-            )
-        position += 1
-
-
-def commands(block: Block) -> list[tuple[str, list[str]]]:
-    result: list[tuple[str, list[str]]] = []
-    for line in block.lines:
-        if line.startswith("$ "):
-            result.append((line[2:], []))
-        elif result and line.strip():
-            result[-1][1].append(line)
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -136,16 +84,16 @@ def test_the_tutorials_run_as_written(environment: dict[str, str]) -> None:
     ports: dict[str, str] = {}
     ran = 0
     try:
-        for block in blocks(DOC.read_text(encoding="utf-8")):
+        for block in fenced_blocks(DOC.read_text(encoding="utf-8")):
             file_match = re.search(r"file=(\S+)", block.info)
             if file_match:
                 path = work / file_match.group(1)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text("\n".join(block.lines) + "\n", encoding="utf-8")
+                path.write_text(block.text, encoding="utf-8")
                 continue
             if block.language != "console" or "norun" in block.info:
                 continue
-            for command, expected in commands(block):
+            for command, expected in console_commands(block):
                 ran += 1
                 command = ADDRESS.sub(lambda m: free_address(m.group(0), ports), command)
                 if command.startswith("cd "):
@@ -168,7 +116,7 @@ def test_the_tutorials_run_as_written(environment: dict[str, str]) -> None:
                     print(f"\n$ {command}\n{output}", file=sys.stderr)
                 if done.returncode != 0 and "|| true" not in command:
                     pytest.fail(f"$ {command}\nexited {done.returncode}:\n{output}")
-                check_output(command, expected, output)
+                check_console_output(command, expected, output)
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
