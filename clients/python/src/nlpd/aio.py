@@ -17,21 +17,19 @@ from typing import Any, TypeVar, overload
 
 import grpc
 import grpc.aio
-from google.protobuf import descriptor_pool, json_format, message
+from google.protobuf import json_format, message
 
-from nlpd import bulk, descriptors
+from nlpd import _custom_results, bulk, descriptors
 from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
 from nlpd.bulk import BulkResult
 from nlpd.client import (
     DEFAULT_TARGET,
-    _absent_hint,
     _request_template,
     _stream_request,
     _targets_list,
 )
 from nlpd.errors import (
     Error,
-    ResultNotFoundError,
     UnavailableError,
     from_rpc_error,
     from_status,
@@ -179,10 +177,7 @@ class AsyncClient:
             response_deserializer=admin_pb2.PluginChanges.FromString,
         )
         self._closed = False
-        # Plugin name -> (its PluginInfo, its descriptor pool once built).
-        self._plugin_types: dict[
-            str, tuple[nlpd_pb2.PluginInfo, descriptor_pool.DescriptorPool | None]
-        ] = {}
+        self._plugin_types = _custom_results.PluginTypes()
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -274,16 +269,7 @@ class AsyncClient:
                 metadata=self._metadata,
             )
         )
-        fresh: dict[str, tuple[nlpd_pb2.PluginInfo, descriptor_pool.DescriptorPool | None]] = {}
-        for info in response.plugins:
-            old = self._plugin_types.get(info.name)
-            same = (
-                old is not None
-                and old[0].version == info.version
-                and old[0].descriptor_set == info.descriptor_set
-            )
-            fresh[info.name] = old if same and old is not None else (info, None)
-        self._plugin_types = fresh
+        self._plugin_types.update(response)
         return response
 
     async def plugins(self, *, timeout: float | None = None) -> list[nlpd_pb2.PluginInfo]:
@@ -487,35 +473,6 @@ class AsyncClient:
 
     # -- custom results ----------------------------------------------------------------
 
-    async def _plugin_pool(self, name: str, version: str) -> descriptor_pool.DescriptorPool:
-        entry = self._plugin_types.get(name)
-        if entry is None or (version and entry[0].version != version):
-            await self.list_plugins()
-            entry = self._plugin_types.get(name)
-        if entry is None:
-            raise ResultNotFoundError(f"the server lists no plugin named {name!r}")
-        info, pool = entry
-        if not info.descriptor_set:
-            unknown = (
-                " (an nlpd.v1 type this client does not know: update the nlpd package)"
-                if info.result_type.startswith("nlpd.v1.")
-                else ""
-            )
-            raise ResultNotFoundError(
-                f"plugin {name!r} publishes no descriptor set for its result type "
-                f"{info.result_type!r}{unknown}"
-            )
-        if pool is None:
-            try:
-                pool = descriptors.build_pool(info.descriptor_set)
-            except ValueError as exc:
-                raise ResultNotFoundError(
-                    f"plugin {name!r} publishes an unusable descriptor set: {exc}"
-                ) from exc
-            if self._plugin_types.get(name) is entry:
-                self._plugin_types[name] = (info, pool)
-        return pool
-
     @overload
     async def custom_result(
         self, response: nlpd_pb2.AnalyzeResponse, name: str
@@ -544,27 +501,13 @@ class AsyncClient:
             TypeError: ``result_type`` is not the result's type.
             nlpd.Error: ListPlugins failed.
         """
-        if name not in response.custom_results:
-            present = ", ".join(sorted(response.custom_results)) or "none"
-            raise ResultNotFoundError(
-                f"no custom result {name!r} in the response (present: {present})"
-                f"{_absent_hint(response, name)}"
-            )
-        any_msg = response.custom_results[name]
-        if result_type is not None:
-            expected = result_type.DESCRIPTOR.full_name
-            if descriptors.type_name(any_msg) != expected:
-                raise TypeError(
-                    f"custom result {name!r} is a {descriptors.type_name(any_msg)}, "
-                    f"not a {expected}"
-                )
-            return result_type.FromString(any_msg.value)
-        builtin = descriptors.builtin_class(descriptors.type_name(any_msg))
-        if builtin is not None:
-            return builtin.FromString(any_msg.value)
-        version = next((a.version for a in response.analyses if a.name == name), "")
-        pool = await self._plugin_pool(name, version)
-        return descriptors.unpack(any_msg, pool)
+        any_msg = _custom_results.find(response, name)
+        known = _custom_results.decode_known(any_msg, name, result_type)
+        if known is not None:
+            return known
+        if not self._plugin_types.knows(name, _custom_results.plugin_version(response, name)):
+            await self.list_plugins()
+        return descriptors.unpack(any_msg, self._plugin_types.pool(name))
 
     async def to_dict(
         self, response: nlpd_pb2.AnalyzeResponse, *, proto_field_names: bool = True

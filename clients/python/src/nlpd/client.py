@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, TypeVar, overload
 
 import grpc
-from google.protobuf import descriptor_pool, json_format, message
+from google.protobuf import json_format, message
 
-from nlpd import bulk, descriptors
+from nlpd import _custom_results, bulk, descriptors
 from nlpd._channel import DEFAULT_RETRIES, RetryPolicy, channel_config
-from nlpd.errors import ResultNotFoundError, UnavailableError, from_rpc_error
-from nlpd.readable import skip_reason
+from nlpd.errors import UnavailableError, from_rpc_error
 from nlpd.skipped import report_skipped
 from nlpd.v1 import admin_pb2, admin_pb2_grpc, document_pb2, nlpd_pb2, nlpd_pb2_grpc
 
@@ -32,12 +29,6 @@ class _StreamCall(Protocol):
     def __iter__(self) -> Iterator[nlpd_pb2.StreamResponse]: ...
 
     def cancel(self) -> bool: ...
-
-
-@dataclass
-class _PluginTypes:
-    info: nlpd_pb2.PluginInfo
-    pool: descriptor_pool.DescriptorPool | None = None
 
 
 def _request_template(
@@ -143,18 +134,6 @@ def _targets_list(targets: Sequence[str | tuple[int, int]]) -> list[document_pb2
     return converted
 
 
-def _absent_hint(response: nlpd_pb2.AnalyzeResponse, name: str) -> str:
-    """Why ``response`` has no custom result ``name``, as the end of an error message:
-    the server's reason when the analysis did not run, a pointer to the typed field when
-    it is one; else empty."""
-    info = next((a for a in response.analyses if a.name == name), None)
-    if info is not None and info.outcome != nlpd_pb2.AnalysisInfo.OK:
-        return f"; {name!r} was skipped: {skip_reason(info, response.document.language)}"
-    if name in ("entities", "sentiment", "stance") and response.HasField(name):
-        return f"; the result of {name!r} is a typed field: read response.{name}"
-    return ""
-
-
 class Client:
     """A connection to an nlpd server.
 
@@ -231,8 +210,7 @@ class Client:
         self._channel = config.open()
         self._stub = nlpd_pb2_grpc.AnalysisServiceStub(self._channel)
         self._admin = admin_pb2_grpc.AdminStub(self._channel)
-        self._lock = threading.Lock()
-        self._plugin_types: dict[str, _PluginTypes] = {}
+        self._plugin_types = _custom_results.PluginTypes()
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -359,19 +337,7 @@ class Client:
             )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
-        with self._lock:
-            fresh: dict[str, _PluginTypes] = {}
-            for info in response.plugins:
-                old = self._plugin_types.get(info.name)
-                if (
-                    old is not None
-                    and old.info.version == info.version
-                    and old.info.descriptor_set == info.descriptor_set
-                ):
-                    fresh[info.name] = old  # keep its built pool
-                else:
-                    fresh[info.name] = _PluginTypes(info)
-            self._plugin_types = fresh
+        self._plugin_types.update(response)
         return response
 
     def plugins(self, *, timeout: float | None = None) -> list[nlpd_pb2.PluginInfo]:
@@ -604,37 +570,6 @@ class Client:
 
     # -- custom results ----------------------------------------------------------------
 
-    def _plugin_pool(self, name: str, version: str) -> descriptor_pool.DescriptorPool:
-        with self._lock:
-            entry = self._plugin_types.get(name)
-        if entry is None or (version and entry.info.version != version):
-            self.list_plugins()
-            with self._lock:
-                entry = self._plugin_types.get(name)
-        if entry is None:
-            raise ResultNotFoundError(f"the server lists no plugin named {name!r}")
-        if not entry.info.descriptor_set:
-            # Types of nlpd.v1 come without one; custom_result decodes those it knows
-            # before asking for a pool, so this one is new to this client.
-            unknown = (
-                " (an nlpd.v1 type this client does not know: update the nlpd package)"
-                if entry.info.result_type.startswith("nlpd.v1.")
-                else ""
-            )
-            raise ResultNotFoundError(
-                f"plugin {name!r} publishes no descriptor set for its result type "
-                f"{entry.info.result_type!r}{unknown}"
-            )
-        with self._lock:
-            if entry.pool is None:
-                try:
-                    entry.pool = descriptors.build_pool(entry.info.descriptor_set)
-                except ValueError as exc:
-                    raise ResultNotFoundError(
-                        f"plugin {name!r} publishes an unusable descriptor set: {exc}"
-                    ) from exc
-            return entry.pool
-
     @overload
     def custom_result(self, response: nlpd_pb2.AnalyzeResponse, name: str) -> message.Message: ...
 
@@ -675,27 +610,13 @@ class Client:
             TypeError: ``result_type`` is not the result's type.
             nlpd.Error: ListPlugins failed.
         """
-        if name not in response.custom_results:
-            present = ", ".join(sorted(response.custom_results)) or "none"
-            raise ResultNotFoundError(
-                f"no custom result {name!r} in the response (present: {present})"
-                f"{_absent_hint(response, name)}"
-            )
-        any_msg = response.custom_results[name]
-        if result_type is not None:
-            expected = result_type.DESCRIPTOR.full_name
-            if descriptors.type_name(any_msg) != expected:
-                raise TypeError(
-                    f"custom result {name!r} is a {descriptors.type_name(any_msg)}, "
-                    f"not a {expected}"
-                )
-            return result_type.FromString(any_msg.value)
-        builtin = descriptors.builtin_class(descriptors.type_name(any_msg))
-        if builtin is not None:
-            return builtin.FromString(any_msg.value)
-        version = next((a.version for a in response.analyses if a.name == name), "")
-        pool = self._plugin_pool(name, version)
-        return descriptors.unpack(any_msg, pool)
+        any_msg = _custom_results.find(response, name)
+        known = _custom_results.decode_known(any_msg, name, result_type)
+        if known is not None:
+            return known
+        if not self._plugin_types.knows(name, _custom_results.plugin_version(response, name)):
+            self.list_plugins()
+        return descriptors.unpack(any_msg, self._plugin_types.pool(name))
 
     def to_dict(
         self, response: nlpd_pb2.AnalyzeResponse, *, proto_field_names: bool = True
