@@ -261,11 +261,17 @@ def _unreadable(exc: OSError | ValueError) -> Error:
 
 @dataclass
 class _Outcome:
-    """One document's result: ``response`` or ``error``."""
+    """One document's result: ``response`` or ``error``. A strict-mode error's message
+    does not name the document (the record and the stderr line do)."""
 
     id: str
     response: nlpd_pb2.AnalyzeResponse | None
     error: Error | None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.error, AnalysisSkippedError):
+            assert isinstance(self.error.response, nlpd_pb2.AnalyzeResponse)
+            self.error = skipped_error(self.error.response) or self.error
 
 
 class _Documents:
@@ -382,10 +388,10 @@ class _Report:
         if outcome.error is not None:
             self.failed += 1
             if self.failed <= self.LIMIT:
-                message = outcome.error.message
-                if not isinstance(outcome.error, AnalysisSkippedError):
-                    message = f"{outcome.id}: {outcome.error.code.name}: {message}"
-                self._err.write(f"nlpctl: error: {message}\n")
+                code = outcome.error.code.name
+                if isinstance(outcome.error, AnalysisSkippedError):
+                    code = "skipped"  # FAILED_PRECONDITION says less
+                self._err.write(f"nlpctl: error: {outcome.id}: {code}: {outcome.error.message}\n")
             return
         assert outcome.response is not None
         skipped = skipped_error(outcome.response, f"{outcome.id}: ")
