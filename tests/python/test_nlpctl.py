@@ -430,7 +430,7 @@ def test_help_documents_the_exit_statuses_and_fields() -> None:
     for field in cli.FIELDS:
         assert re.search(rf"^  {field} ", analyze.stdout, re.MULTILINE), field
     assert "Default: all but tokens" in analyze.stdout
-    assert "SPEED_TODO" not in analyze.stdout
+    assert "files/s" in analyze.stdout
 
 
 def test_progress_bar_only_on_a_terminal(server: Server, tmp_path: Path) -> None:
