@@ -15,6 +15,7 @@ import subprocess
 import sys
 import termios
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def _nlpctl() -> str:
     return found
 
 
-def run(server: Server | str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(server: Server | str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """nlpctl --target (the server, or an address) ARGS; stderr must be nlpctl's own
     lines only: no traceback, no Python warning with file and line."""
     target = server if isinstance(server, str) else server.address
@@ -56,7 +57,7 @@ def assert_clean(stderr: str) -> None:
         assert line.startswith(("nlpctl", "usage: ", "  ")) or not line.strip(), stderr
 
 
-def lines(proc: subprocess.CompletedProcess) -> list[dict]:
+def lines(proc: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 

@@ -157,7 +157,7 @@ def document_view(fields: Collection[str]) -> str:
     return "results_only"
 
 
-def _view_option(method: Callable[..., object], view: str) -> dict[str, str]:
+def _view_option(method: Callable[..., object], view: str) -> dict[str, Any]:
     """``{"document_view": view}`` when ``method`` takes that keyword, else ``{}``.
 
     TEMPORARY, remove at merge: ``document_view=`` comes to Client.analyze and
@@ -181,7 +181,7 @@ def record(
             document.ClearField(name)
     for name in _RESULT_FIELDS:
         if name not in fields:
-            response.ClearField(name)  # type: ignore[arg-type]
+            response.ClearField(name)
     if "analyses" not in fields:
         response.ClearField("analyses")
     if "custom_results" not in fields:
