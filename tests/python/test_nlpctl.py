@@ -34,7 +34,9 @@ def _nlpctl() -> str:
     return found
 
 
-def run(server: Server | str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    server: Server | str, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """nlpctl --target (the server, or an address) ARGS; stderr must be nlpctl's own
     lines only: no traceback, no Python warning with file and line."""
     target = server if isinstance(server, str) else server.address
