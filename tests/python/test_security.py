@@ -121,15 +121,25 @@ def test_a_plaintext_caller_is_refused(tls_server: Server) -> None:
             client.analyze(GERMAN, ["entities"])
 
 
-def test_nlpctl_takes_the_token_and_the_ca(tls_server: Server, pki: Path) -> None:
+def test_nlpctl_takes_the_token_and_the_ca(tls_server: Server, pki: Path, tmp_path: Path) -> None:
     from test_nlpctl import run
 
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(GERMAN, encoding="utf-8")
     ok = run(tls_server, "--tls-ca", str(pki / "ca.pem"), "--token", READER, "plugins")
     assert ok.returncode == 0, ok.stderr
     assert "entities" in ok.stdout
     refused = run(tls_server, "--tls-ca", str(pki / "ca.pem"), "plugins")
-    assert refused.returncode == 1
-    assert "UNAUTHENTICATED" in refused.stderr
+    assert refused.returncode == 4  # nlpctl's exit status for a refused token
+    assert refused.stderr.startswith("nlpctl: error: UNAUTHENTICATED: ")
+    # The same status for a bulk analysis, whose streams the server refuses.
+    refused = run(tls_server, "--tls-ca", str(pki / "ca.pem"), "analyze", str(tmp_path))
+    assert refused.returncode == 4, refused.stderr
+    assert refused.stderr.startswith("nlpctl: error: UNAUTHENTICATED: ")
+    # A reader's token may analyze but not administer: PERMISSION_DENIED, 4 too.
+    denied = run(tls_server, "--tls-ca", str(pki / "ca.pem"), "--token", READER, "reload")
+    assert denied.returncode == 4, denied.stderr
+    assert denied.stderr.startswith("nlpctl: error: PERMISSION_DENIED: ")
 
 
 @pytest.fixture(scope="module")

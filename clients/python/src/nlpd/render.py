@@ -503,13 +503,48 @@ def _from_dict(doc: dict[str, Any]) -> nlpd_pb2.AnalyzeResponse:
     return response
 
 
-def responses_from_json(data: str) -> list[nlpd_pb2.AnalyzeResponse] | None:
-    """The responses in saved ``nlpctl`` output: the JSON object of ``nlpctl analyze``,
-    or the JSON Lines of ``nlpctl batch`` (failed documents left out). None when
-    ``data`` is neither (a text to analyze).
+# The keys of an ``nlpctl analyze`` JSON object that belong to the document.
+_DOCUMENT_KEYS = (
+    "text",
+    "language",
+    "language_source",
+    "language_confidence",
+    "sentences",
+    "tokens",
+)
+
+
+def _saved_response(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The AnalyzeResponse (as a JSON dict) of one saved document: a line of ``nlpctl
+    batch`` (``{"id", "response"}``) or of ``nlpctl analyze`` (flat: ``id``, the
+    document's keys, ``analyses`` and the results); None for a failed document.
 
     Raises:
-        ValueError: the JSON looks like a response but does not parse as one.
+        ValueError: an analyze line without ``text`` (saved with ``--fields``).
+    """
+    if "response" in item:
+        return item["response"] if isinstance(item["response"], dict) else None
+    if "error" in item:
+        return None
+    if "text" not in item:
+        raise ValueError(
+            f"document {item.get('id')!r} was saved without its text (nlpctl analyze "
+            "--fields ...): the page needs it"
+        )
+    document = {k: item[k] for k in _DOCUMENT_KEYS if k in item}
+    rest = {k: v for k, v in item.items() if k not in document and k != "id"}
+    return {"document": document, **rest}
+
+
+def responses_from_json(data: str) -> list[nlpd_pb2.AnalyzeResponse] | None:
+    """The responses in saved ``nlpctl`` output: the JSON Lines of ``nlpctl analyze``
+    (one flat object per document, ``id`` first), the response JSON with ``document``
+    it printed before, or the JSON Lines of ``nlpctl batch``; failed documents are
+    left out. None when ``data`` is none of these (a text to analyze).
+
+    Raises:
+        ValueError: the JSON looks like a response but does not parse as one, or a
+            document was saved without its text.
     """
     stripped = data.strip()
     if not stripped.startswith("{"):
@@ -521,10 +556,9 @@ def responses_from_json(data: str) -> list[nlpd_pb2.AnalyzeResponse] | None:
     if isinstance(whole, dict):
         if isinstance(whole.get("document"), dict):
             return [_from_dict(whole)]
-        if "id" in whole and ("response" in whole or "error" in whole):
-            items = [whole]  # batch output of one document
-        else:
+        if "id" not in whole:
             return None
+        items = [whole]  # one document
     else:
         items = []
         for line in stripped.splitlines():
@@ -537,6 +571,5 @@ def responses_from_json(data: str) -> list[nlpd_pb2.AnalyzeResponse] | None:
             if not (isinstance(item, dict) and "id" in item):
                 return None
             items.append(item)
-    return [
-        _from_dict(item["response"]) for item in items if isinstance(item.get("response"), dict)
-    ]
+    saved = [_saved_response(item) for item in items]
+    return [_from_dict(response) for response in saved if response is not None]
