@@ -20,8 +20,10 @@ prints. The README marks that example with an HTML comment, ``<!-- quickstart: p
 The base install must stay small: the highest environment holds nlpd, protobuf, grpcio
 and grpcio's own dependencies, nothing else.
 
-Needs the package index (pip downloads protobuf, grpcio and the build requirements):
-offline, the tests skip with a message, except under CI (``CI`` set), where they fail.
+Needs the package index (pip downloads protobuf, grpcio and the build requirements): when
+pip cannot reach it (a quick probe first), or with ``NLPD_OFFLINE=1``, the tests skip with
+a message, except under CI (``CI`` set), where they fail: they must run there. About a
+minute in all, most of it pip (building the wheel, two environments).
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def _pip(python: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
 NETWORK_ERRORS = re.compile(
     r"NewConnectionError|Failed to establish|Temporary failure in name resolution|"
     r"Network is unreachable|ConnectTimeout|ReadTimeout|Max retries exceeded|"
-    r"ProxyError|SSLError|No matching distribution found|Could not find a version"
+    r"ProxyError|SSLError"
 )
 
 
@@ -210,7 +212,27 @@ def pick_python(newest: bool) -> Path:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def index(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Skip at once when the package index is out of reach (NLPD_OFFLINE=1, or a quick
+    download of the lowest protobuf fails), not after pip's long retries."""
+    if os.environ.get("NLPD_OFFLINE") == "1":
+        _require_index("NLPD_OFFLINE=1")
+    probe = _pip(
+        sys.executable,
+        "download",
+        "--no-deps",
+        "--timeout=15",
+        "--retries=1",
+        "-d",
+        str(tmp_path_factory.mktemp("probe")),
+        f"protobuf=={lower_bounds()['protobuf']}",
+    )
+    if probe.returncode != 0:
+        _require_index(f"pip download protobuf failed:\n{(probe.stdout + probe.stderr)[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def wheel(index: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The client's wheel, built once as ``pip install ./clients/python`` builds it (build
     isolation: setuptools and the pinned grpcio-tools from the index)."""
     out = tmp_path_factory.mktemp("dist")
