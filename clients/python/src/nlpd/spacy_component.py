@@ -79,6 +79,7 @@ by :meth:`NlpdComponent.close` or when the component is garbage-collected.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -95,7 +96,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from nlpd.client import DEFAULT_TARGET, Client
-from nlpd.errors import error_class
+from nlpd.errors import AnalysisSkippedWarning, error_class
 from nlpd.tables import _float32
 from nlpd.v1 import nlpd_pb2, results_pb2
 
@@ -215,6 +216,16 @@ def _stance(
     }
 
 
+@contextlib.contextmanager
+def _own_skip_warnings() -> Iterator[None]:
+    """Silences the client's per-call AnalysisSkippedWarning: set_annotations warns
+    once per analysis instead (a warning per document would flood nlp.pipe). The
+    filter is process-wide while it is set, as warnings filters are."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AnalysisSkippedWarning)
+        yield
+
+
 class NlpdComponent(Pipe):
     """The ``nlpd`` pipeline component (see the module's documentation)."""
 
@@ -298,9 +309,10 @@ class NlpdComponent(Pipe):
     def __call__(self, doc: Doc) -> Doc:
         if not doc.text.strip():
             return doc
-        response = self.client.analyze(
-            doc.text, self.analyses, language=self.language or None, timeout=self.timeout
-        )
+        with _own_skip_warnings():
+            response = self.client.analyze(
+                doc.text, self.analyses, language=self.language or None, timeout=self.timeout
+            )
         self.set_annotations(doc, response)
         return doc
 
@@ -314,11 +326,15 @@ class NlpdComponent(Pipe):
         for batch in minibatch(stream, size=self.batch_size):  # type: ignore[no-untyped-call]
             todo = [(str(i), doc.text) for i, doc in enumerate(batch) if doc.text.strip()]
             try:
-                responses = list(
-                    self.client.analyze_stream(
-                        todo, self.analyses, language=self.language or None, timeout=self.timeout
+                with _own_skip_warnings():
+                    responses = list(
+                        self.client.analyze_stream(
+                            todo,
+                            self.analyses,
+                            language=self.language or None,
+                            timeout=self.timeout,
+                        )
                     )
-                )
             except Exception as exc:
                 error_handler(self.name, self, batch, exc)
                 continue
