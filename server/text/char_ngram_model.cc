@@ -83,9 +83,8 @@ std::string LowerAscii(std::string_view text) {
 }
 
 absl::Status Invalid(std::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("language model: ", absl::string_view(what.data(),
-                                                          what.size())));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "language model: ", absl::string_view(what.data(), what.size())));
 }
 
 }  // namespace
@@ -109,14 +108,14 @@ void ForEachNgram(std::string_view utf8_text, int max_order, int bucket_bits,
       for (int k = filled - n; k < filled; ++k) {
         h = (h ^ static_cast<uint32_t>(window[k])) * kFnvPrime;
       }
-      visit(n, static_cast<uint32_t>(Mix(h + static_cast<uint64_t>(n)) >>
-                                     shift));
+      visit(n,
+            static_cast<uint32_t>(Mix(h + static_cast<uint64_t>(n)) >> shift));
     }
   };
   bool in_word = false;
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8_text.data());
-  const auto length = static_cast<int32_t>(
-      std::min<size_t>(utf8_text.size(), INT32_MAX));
+  const auto length =
+      static_cast<int32_t>(std::min<size_t>(utf8_text.size(), INT32_MAX));
   for (int32_t i = 0; i < length;) {
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
@@ -177,10 +176,10 @@ absl::StatusOr<CharNgramModel> CharNgramModel::Parse(std::string_view bytes) {
     }
     std::string language = LowerAscii(code);
     if (language.empty() ||
-        std::find(model.languages_.begin(), model.languages_.end(),
-                  language) != model.languages_.end()) {
-      return Invalid(absl::StrCat("empty or repeated language '", language,
-                                  "'"));
+        std::find(model.languages_.begin(), model.languages_.end(), language) !=
+            model.languages_.end()) {
+      return Invalid(
+          absl::StrCat("empty or repeated language '", language, "'"));
     }
     model.languages_.push_back(std::move(language));
   }
@@ -253,10 +252,9 @@ std::optional<double> CharNgramModel::Score(std::string_view utf8_text,
   const std::string_view primary = sdk::PrimarySubtag(language);
   auto same = [primary](std::string_view known) {
     return known.size() == primary.size() &&
-           std::equal(known.begin(), known.end(), primary.begin(),
-                      [](char a, char b) {
-                        return a == absl::ascii_tolower(b);
-                      });
+           std::equal(
+               known.begin(), known.end(), primary.begin(),
+               [](char a, char b) { return a == absl::ascii_tolower(b); });
   };
   size_t index = 0;
   while (index < languages_.size() && !same(languages_[index])) ++index;

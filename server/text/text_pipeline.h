@@ -69,8 +69,8 @@ class TextPipeline {
   // ProcessInto for a request: the language is the caller's
   // (`language.language`) or decided by DecideLanguage, with the caller's
   // default, the requested analyses' languages and the pipeline's language
-  // model (language_source says how). Also InvalidArgument when a non-empty `language.default_language`
-  // is not a language tag. Thread-safe.
+  // model (language_source says how). Also InvalidArgument when a non-empty
+  // `language.default_language` is not a language tag. Thread-safe.
   absl::Status ProcessInto(std::string_view text,
                            const LanguageRequest& language,
                            nlpd::v1::Document* out) const;

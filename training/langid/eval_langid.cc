@@ -202,8 +202,7 @@ int main(int argc, char** argv) {
     };
     const nlpd::text::LanguageChoice hinted = nlpd::text::ChooseLanguage(
         guess, /*default_language=*/"", &support,
-        [](std::string_view) { return std::optional<double>(); },
-        hinted_score);
+        [](std::string_view) { return std::optional<double>(); }, hinted_score);
     const nlpd::text::LanguageChoice choice = nlpd::text::ChooseLanguage(
         guess, /*default_language=*/"", &support,
         [&](std::string_view language) {
@@ -247,13 +246,12 @@ int main(int argc, char** argv) {
       return BucketOrder(a.first) < BucketOrder(b.first);
     });
     for (const auto& [bucket, c] : rows) {
-      std::printf("| %s | %s | %d | %s | %s | %s | %s | %s |\n",
-                  language.c_str(), bucket.c_str(), c.items,
-                  Percent(c.before, c.items).c_str(),
-                  Percent(c.hinted, c.items).c_str(),
-                  Percent(c.after, c.items).c_str(),
-                  Percent(c.unsure, c.items).c_str(),
-                  Percent(c.undetermined, c.items).c_str());
+      std::printf(
+          "| %s | %s | %d | %s | %s | %s | %s | %s |\n", language.c_str(),
+          bucket.c_str(), c.items, Percent(c.before, c.items).c_str(),
+          Percent(c.hinted, c.items).c_str(), Percent(c.after, c.items).c_str(),
+          Percent(c.unsure, c.items).c_str(),
+          Percent(c.undetermined, c.items).c_str());
     }
   }
   return 0;

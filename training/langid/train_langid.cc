@@ -60,9 +60,9 @@ int FoldOf(std::string_view text) {
 
 // Code points of UTF-8 text.
 size_t CodePoints(std::string_view text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(std::count_if(
+      text.begin(), text.end(),
+      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // The n-gram counts of one language, per order, at kMaxBits buckets.
@@ -167,9 +167,9 @@ class Support final : public nlpd::text::LanguageSupport {
   std::vector<std::string> languages_;
 };
 
-std::vector<Snippet> MakeSnippets(
-    const std::vector<const Sentence*>& sentences,
-    const std::vector<std::string>& languages, const Support& support) {
+std::vector<Snippet> MakeSnippets(const std::vector<const Sentence*>& sentences,
+                                  const std::vector<std::string>& languages,
+                                  const Support& support) {
   std::vector<Snippet> snippets;
   for (const Sentence* s : sentences) {
     const std::vector<absl::string_view> words = absl::StrSplit(s->text, ' ');
@@ -253,9 +253,9 @@ std::optional<int> ModelChoice(const Snippet& snippet,
 }
 
 enum class Rule {
-  kHinted,            // CLD2 candidates, then CLD2's hinted score
-  kModelAfterGuess,   // CLD2 candidates, then the model
-  kModelFirst,        // the model, whatever CLD2's unsure guess
+  kHinted,           // CLD2 candidates, then CLD2's hinted score
+  kModelAfterGuess,  // CLD2 candidates, then the model
+  kModelFirst,       // the model, whatever CLD2's unsure guess
 };
 
 Accuracy Measure(const std::vector<Snippet>& snippets,
@@ -271,9 +271,8 @@ Accuracy Measure(const std::vector<Snippet>& snippets,
       chosen = snippet.hinted_choice;
     } else {
       const std::string_view guess = snippet.guess.code;
-      const bool guess_supported =
-          std::find(languages.begin(), languages.end(), guess) !=
-          languages.end();
+      const bool guess_supported = std::find(languages.begin(), languages.end(),
+                                             guess) != languages.end();
       const std::optional<int> model = ModelChoice(snippet, *tables, settings);
       if ((rule == Rule::kModelAfterGuess && guess_supported) ||
           !model.has_value()) {
@@ -448,9 +447,9 @@ int main(int argc, char** argv) {
   // The file: trained on every sentence, quantized; its held-out figures
   // above are of the same settings trained on nine tenths.
   const std::vector<Counts> all_counts = Count(all, language_count);
-  const CharNgramModel model = CharNgramModel::Quantize(
-      settings.orders, settings.bits, languages,
-      LogProbabilities(all_counts, settings));
+  const CharNgramModel model =
+      CharNgramModel::Quantize(settings.orders, settings.bits, languages,
+                               LogProbabilities(all_counts, settings));
   const std::string bytes = model.Serialize();
   std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -88,9 +88,10 @@ TEST(LanguageModelFileTest, RejectsBrokenFiles) {
   const std::string bytes = Small().Serialize();
   EXPECT_THAT(CharNgramModel::Parse("NLPDXXX1").status().message(),
               HasSubstr("bad magic"));
-  EXPECT_THAT(
-      CharNgramModel::Parse(bytes.substr(0, bytes.size() - 1)).status().message(),
-      HasSubstr("truncated"));
+  EXPECT_THAT(CharNgramModel::Parse(bytes.substr(0, bytes.size() - 1))
+                  .status()
+                  .message(),
+              HasSubstr("truncated"));
   EXPECT_THAT(CharNgramModel::Parse(bytes + "x").status().message(),
               HasSubstr("trailing"));
   std::string bad_order = bytes;

@@ -93,8 +93,9 @@ LanguageChoice Choose(const LanguageGuess& guess, std::string_view fallback,
       [&no_model](std::string_view language) { return no_model(language); },
       [&scores](std::string_view language) { return scores(language); });
 }
-LanguageChoice Choose(const LanguageGuess& guess, const LanguageSupport* support,
-                      FakeScores& model, FakeScores& scores) {
+LanguageChoice Choose(const LanguageGuess& guess,
+                      const LanguageSupport* support, FakeScores& model,
+                      FakeScores& scores) {
   return ChooseLanguage(
       guess, "", support,
       [&model](std::string_view language) { return model(language); },
@@ -308,20 +309,19 @@ TEST(DecideLanguageTest, ShortHeadlinesAreNotTrusted) {
     EXPECT_LT(choice.confidence, 0.5f) << text;
   }
   // The language model tells them apart.
-  EXPECT_EQ(
-      DecideLanguage("Merkel sprach.", {.support = &support}, &Model()).language,
-      "de");
-  EXPECT_EQ(
-      DecideLanguage("Biden meets Xi.", {.support = &support}, &Model())
-          .language,
-      "en");
+  EXPECT_EQ(DecideLanguage("Merkel sprach.", {.support = &support}, &Model())
+                .language,
+            "de");
+  EXPECT_EQ(DecideLanguage("Biden meets Xi.", {.support = &support}, &Model())
+                .language,
+            "en");
   // Without it, CLD2's hinted score prefers English for both.
   EXPECT_EQ(
       DecideLanguage("Merkel sprach.", {.support = &support}, nullptr).language,
       "en");
-  const LanguageChoice with_default = DecideLanguage(
-      "Merkel sprach.", {.default_language = "de", .support = &support},
-      &Model());
+  const LanguageChoice with_default =
+      DecideLanguage("Merkel sprach.",
+                     {.default_language = "de", .support = &support}, &Model());
   EXPECT_EQ(with_default.language, "de");
   EXPECT_EQ(with_default.source, v1::LANGUAGE_SOURCE_DEFAULT);
 }
