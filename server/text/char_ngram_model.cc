@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -210,8 +211,8 @@ CharNgramModel CharNgramModel::Quantize(
   model.max_order_ = max_order;
   model.bucket_bits_ = bucket_bits;
   model.languages_ = std::move(languages);
-  double min_cost = INFINITY;
-  double max_cost = -INFINITY;
+  double min_cost = std::numeric_limits<double>::infinity();
+  double max_cost = -std::numeric_limits<double>::infinity();
   for (const std::vector<double>& table : log_probabilities) {
     for (double log_p : table) {
       min_cost = std::min(min_cost, -log_p);
