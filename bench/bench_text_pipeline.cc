@@ -1,18 +1,23 @@
 // nlpd::text::TextPipeline::Process on ~3 KB German and English news
 // articles, with and without a language hint (without: CLD2 decides).
 // Reports bytes/s and tokens/s. And the language decision alone on
-// headlines (text::DecideLanguage for analyses in de and en): one CLD2 call
-// when it is sure, plus one per language when not.
+// headlines (text::DecideLanguage for analyses in de and en): one CLD2 call,
+// plus, when CLD2 is unsure, the n-gram model's score of de and en
+// (BM_LanguageModel_Score_* alone; *_Hinted: the CLD2 calls with a hint per
+// language that the model replaced).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench_texts.h"
+#include "text/char_ngram_model.h"
 #include "text/language_choice.h"
 #include "text/text_pipeline.h"
 
@@ -95,12 +100,27 @@ class GermanOrEnglish final : public text::LanguageSupport {
   std::vector<std::string> languages_ = {"de", "en"};
 };
 
+// The server's language model, loaded once.
+const text::CharNgramModel& Model() {
+  static const text::CharNgramModel* const model = [] {
+    auto loaded = text::CharNgramModel::LoadEmbedded();
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "CharNgramModel::LoadEmbedded: %s\n",
+                   loaded.status().ToString().c_str());
+      std::abort();
+    }
+    return new text::CharNgramModel(*std::move(loaded));
+  }();
+  return *model;
+}
+
 void RunDecide(benchmark::State& state, std::string_view text,
-               nlpd::v1::LanguageSource expected) {
+               nlpd::v1::LanguageSource expected, bool with_model = true) {
   const GermanOrEnglish support;
+  const text::CharNgramModel* model = with_model ? &Model() : nullptr;
   for (auto _ : state) {
     text::LanguageChoice choice =
-        text::DecideLanguage(text, {.support = &support});
+        text::DecideLanguage(text, {.support = &support}, model);
     if (choice.source != expected) {
       state.SkipWithError("unexpected language source");
       return;
@@ -109,11 +129,16 @@ void RunDecide(benchmark::State& state, std::string_view text,
   }
 }
 
-// CLD2 says Polish, unsure: scores de and en too.
+// CLD2 says Polish, unsure: the model scores de and en.
 void BM_DecideLanguage_Headline_Unsure(benchmark::State& s) {
   RunDecide(s, "Merkel sprach.", nlpd::v1::LANGUAGE_SOURCE_FALLBACK);
 }
-// CLD2 says English, unsure, and entities supports it: one call.
+// The same without the model: two more CLD2 calls, one hint each.
+void BM_DecideLanguage_Headline_Unsure_Hinted(benchmark::State& s) {
+  RunDecide(s, "Merkel sprach.", nlpd::v1::LANGUAGE_SOURCE_FALLBACK,
+            /*with_model=*/false);
+}
+// CLD2 says English, unsure: the model scores de and en all the same.
 void BM_DecideLanguage_Headline_UnsureSupported(benchmark::State& s) {
   RunDecide(s, "Stocks fall.", nlpd::v1::LANGUAGE_SOURCE_FALLBACK);
 }
@@ -122,8 +147,29 @@ void BM_DecideLanguage_Headline_Sure(benchmark::State& s) {
             nlpd::v1::LANGUAGE_SOURCE_IDENTIFIED);
 }
 BENCHMARK(BM_DecideLanguage_Headline_Unsure);
+BENCHMARK(BM_DecideLanguage_Headline_Unsure_Hinted);
 BENCHMARK(BM_DecideLanguage_Headline_UnsureSupported);
 BENCHMARK(BM_DecideLanguage_Headline_Sure);
+
+// The model alone: de and en scored on a headline, and on a longer short
+// text (cost linear in the letters).
+void RunModelScore(benchmark::State& state, std::string_view text) {
+  const text::CharNgramModel& model = Model();
+  for (auto _ : state) {
+    std::optional<double> de = model.Score(text, "de");
+    std::optional<double> en = model.Score(text, "en");
+    benchmark::DoNotOptimize(de);
+    benchmark::DoNotOptimize(en);
+  }
+}
+void BM_LanguageModel_Score_Headline(benchmark::State& s) {
+  RunModelScore(s, "Merkel sprach.");
+}
+void BM_LanguageModel_Score_60Letters(benchmark::State& s) {
+  RunModelScore(s, "Der Bundestag hat das Gesetz am Freitag beschlossen.");
+}
+BENCHMARK(BM_LanguageModel_Score_Headline);
+BENCHMARK(BM_LanguageModel_Score_60Letters);
 
 // The real sample from /work/shared/samples, if it is there.
 void RegisterSample() {

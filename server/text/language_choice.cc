@@ -3,8 +3,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 
 namespace nlpd::text {
@@ -25,6 +27,13 @@ float ShareOf(const LanguageGuess& guess, std::string_view language) {
   return 0.0f;
 }
 
+bool SamePrimarySubtag(std::string_view a, std::string_view b) {
+  const std::string_view x = PrimarySubtag(a);
+  const std::string_view y = PrimarySubtag(b);
+  return absl::EqualsIgnoreCase(absl::string_view(x.data(), x.size()),
+                                absl::string_view(y.data(), y.size()));
+}
+
 LanguageChoice Unsure(const LanguageGuess& guess, std::string language,
                       v1::LanguageSource source) {
   const float share = ShareOf(guess, language);
@@ -36,7 +45,8 @@ LanguageChoice Unsure(const LanguageGuess& guess, std::string language,
 LanguageChoice ChooseLanguage(const LanguageGuess& guess,
                               std::string_view default_language,
                               const LanguageSupport* support,
-                              HintedScorer hinted_score) {
+                              LanguageScorer model_score,
+                              LanguageScorer hinted_score) {
   if (guess.confident) {
     return {std::string(guess.code), guess.confidence,
             v1::LANGUAGE_SOURCE_IDENTIFIED};
@@ -51,56 +61,89 @@ LanguageChoice ChooseLanguage(const LanguageGuess& guess,
     }
     return Unsure(guess, std::string(guess.code), v1::LANGUAGE_SOURCE_FALLBACK);
   }
-  // CLD2's own candidates first: of equally useful languages, the one CLD2
-  // found wins.
-  std::string_view best;
-  int best_runnable = 0;
-  for (int i = 0; i < guess.candidate_count; ++i) {
-    const int runnable = support->Runnable(guess.candidates[i].code);
-    if (runnable > best_runnable) {
-      best = guess.candidates[i].code;
-      best_runnable = runnable;
+  // Every language that lets an analysis run, ranked by (runnable, tier,
+  // score), highest first. Tiers: 2 the model scores it; 1 one of CLD2's
+  // candidates the model does not know (score: minus CLD2's rank); 0 one of
+  // the analyses' languages known to neither (CLD2's hinted score). No
+  // letters: CLD2's candidates only, unscored.
+  struct Ranked {
+    std::string_view language;
+    int runnable = 0;
+    int tier = 0;
+    double score = 0;
+    bool operator>(const Ranked& other) const {
+      return std::tie(runnable, tier, score) >
+             std::tie(other.runnable, other.tier, other.score);
     }
+  };
+  const bool letters = guess.text_bytes > 0;
+  std::optional<Ranked> top;
+  auto consider = [&top](const Ranked& ranked) {
+    if (!top.has_value() || ranked > *top) top = ranked;
+  };
+  auto is_candidate = [&guess](std::string_view language) {
+    for (int i = 0; i < guess.candidate_count; ++i) {
+      if (SamePrimarySubtag(guess.candidates[i].code, language)) return true;
+    }
+    return false;
+  };
+  absl::InlinedVector<std::string_view, 4> unknown;  // to neither
+  for (int i = 0; i < guess.candidate_count; ++i) {
+    const std::string_view code = guess.candidates[i].code;
+    const int runnable = support->Runnable(code);
+    if (runnable == 0) continue;
+    const std::optional<double> score =
+        letters ? model_score(code) : std::nullopt;
+    consider(score.has_value() ? Ranked{code, runnable, 2, *score}
+                               : Ranked{code, runnable, 1, -1.0 * i});
   }
-  // Then the requested analyses' languages that would let more of them
-  // run, scored by CLD2 with the same prior each. No letters, no scores.
-  if (guess.text_bytes > 0) {
-    double best_score = 0;
-    int hinted_runnable = best_runnable;
-    std::string_view hinted;
+  if (letters) {
     for (const std::string& language : support->Languages()) {
+      if (is_candidate(language)) continue;
       const int runnable = support->Runnable(language);
-      if (runnable <= best_runnable || runnable < hinted_runnable) continue;
-      const std::optional<double> score = hinted_score(language);
-      if (!score.has_value()) continue;
-      if (runnable > hinted_runnable || hinted.empty() || *score > best_score) {
-        hinted = language;
-        hinted_runnable = runnable;
-        best_score = *score;
+      if (runnable == 0) continue;
+      const std::optional<double> score = model_score(language);
+      if (score.has_value()) {
+        consider({language, runnable, 2, *score});
+      } else {
+        unknown.push_back(language);
       }
     }
-    if (!hinted.empty()) {
-      best = hinted;
-      best_runnable = hinted_runnable;
-    }
   }
-  if (best_runnable == 0) {
+  // CLD2's hinted scores (a CLD2 call each) only where they could win.
+  for (const std::string_view language : unknown) {
+    const int runnable = support->Runnable(language);
+    if (top.has_value() && (runnable < top->runnable ||
+                            (runnable == top->runnable && top->tier > 0))) {
+      continue;
+    }
+    const std::optional<double> score = hinted_score(language);
+    if (score.has_value()) consider({language, runnable, 0, *score});
+  }
+  if (!top.has_value()) {
     return {"und", 0.0f, v1::LANGUAGE_SOURCE_UNDETERMINED};
   }
-  return Unsure(guess, std::string(best), v1::LANGUAGE_SOURCE_FALLBACK);
+  return Unsure(guess, std::string(top->language),
+                v1::LANGUAGE_SOURCE_FALLBACK);
 }
 
 LanguageChoice DecideLanguage(std::string_view text,
-                              const LanguageRequest& request) {
+                              const LanguageRequest& request,
+                              const CharNgramModel* model) {
   if (!request.language.empty()) {
     return {CanonicalLanguageTag(request.language), 1.0f,
             v1::LANGUAGE_SOURCE_CALLER};
   }
   const LanguageGuess guess = IdentifyLanguage(text);
-  return ChooseLanguage(guess, request.default_language, request.support,
-                        [text](std::string_view language) {
-                          return HintedLanguageScore(text, language);
-                        });
+  return ChooseLanguage(
+      guess, request.default_language, request.support,
+      [text, model](std::string_view language) -> std::optional<double> {
+        if (model == nullptr) return std::nullopt;
+        return model->Score(text, language);
+      },
+      [text](std::string_view language) {
+        return HintedLanguageScore(text, language);
+      });
 }
 
 }  // namespace nlpd::text

@@ -110,6 +110,7 @@ void AddSentencesAndTokens(const Utf16Text& text,
 }  // namespace
 
 struct TextPipeline::Stages {
+  CharNgramModel language_model;
   NfcNormalizer normalizer;
   SentenceSplitter sentence_splitter;
   Tokenizer tokenizer;
@@ -117,6 +118,9 @@ struct TextPipeline::Stages {
 };
 
 absl::StatusOr<std::unique_ptr<TextPipeline>> TextPipeline::Create() {
+  absl::StatusOr<CharNgramModel> language_model =
+      CharNgramModel::LoadEmbedded();
+  if (!language_model.ok()) return language_model.status();
   absl::StatusOr<NfcNormalizer> normalizer = NfcNormalizer::Create();
   if (!normalizer.ok()) return normalizer.status();
   absl::StatusOr<SentenceSplitter> splitter = SentenceSplitter::Create();
@@ -126,8 +130,8 @@ absl::StatusOr<std::unique_ptr<TextPipeline>> TextPipeline::Create() {
   absl::StatusOr<LanguageRuleSet> rules = LanguageRuleSet::LoadEmbedded();
   if (!rules.ok()) return rules.status();
   auto stages = std::make_unique<const Stages>(
-      Stages{*std::move(normalizer), *std::move(splitter),
-             *std::move(tokenizer), *std::move(rules)});
+      Stages{*std::move(language_model), *std::move(normalizer),
+             *std::move(splitter), *std::move(tokenizer), *std::move(rules)});
   return std::unique_ptr<TextPipeline>(new TextPipeline(std::move(stages)));
 }
 
@@ -183,7 +187,8 @@ absl::Status TextPipeline::ProcessInto(std::string_view text,
   if (IsBlank(utf16)) return absl::InvalidArgumentError("text is empty");
 
   // Canonical once, here: plugins compare tags as they are ("de").
-  LanguageChoice choice = DecideLanguage(*nfc_text, language);
+  LanguageChoice choice =
+      DecideLanguage(*nfc_text, language, &stages_->language_model);
   document.set_language(std::move(choice.language));
   document.set_language_confidence(choice.confidence);
   document.set_language_source(choice.source);

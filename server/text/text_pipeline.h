@@ -19,9 +19,11 @@ namespace nlpd::text {
 // Create once at server start and share; Process is const and thread-safe.
 class TextPipeline {
  public:
-  // Loads everything once: ICU break iterators and the NFC normalizer, and
-  // the embedded per-language sentence rules. Returns Internal if ICU data
-  // is unusable, InvalidArgument if an embedded rules file is malformed.
+  // Loads everything once: ICU break iterators and the NFC normalizer, the
+  // embedded per-language sentence rules and the embedded language model
+  // for short texts (CharNgramModel::LoadEmbedded). Returns Internal if ICU
+  // data is unusable, InvalidArgument if an embedded rules file or the
+  // model is malformed, NotFound if the build had no model.
   static absl::StatusOr<std::unique_ptr<TextPipeline>> Create();
 
   TextPipeline(const TextPipeline&) = delete;
@@ -66,9 +68,9 @@ class TextPipeline {
 
   // ProcessInto for a request: the language is the caller's
   // (`language.language`) or decided by DecideLanguage, with the caller's
-  // default and the requested analyses' languages (language_source says
-  // how). Also InvalidArgument when a non-empty `language.default_language`
-  // is not a language tag. Thread-safe.
+  // default, the requested analyses' languages and the pipeline's language
+  // model (language_source says how). Also InvalidArgument when a non-empty
+  // `language.default_language` is not a language tag. Thread-safe.
   absl::Status ProcessInto(std::string_view text,
                            const LanguageRequest& language,
                            nlpd::v1::Document* out) const;

@@ -3,7 +3,8 @@
 CLD2 called "Merkel sprach." Polish (0.93) and "Biden meets Xi." Basque, and the
 entities the caller asked for were skipped without a word. Now an unsure identification
 gives way to the caller's default_language, or to the likeliest language the requested
-analyses support, and Document.language_source says so; an analysis that does not run
+analyses support (ranked by the server's character n-gram model), and
+Document.language_source says so; an analysis that does not run
 is named with its reason in the response, and the client warns or, strict, raises.
 """
 
@@ -40,9 +41,18 @@ def test_headline_without_language_is_analyzed_and_says_it_fell_back(
     assert response.HasField("entities")
 
 
+def test_merkel_sprach_is_german_with_its_people(client: nlpd.Client) -> None:
+    # CLD2 says Polish; the server's character n-gram model ranks German first.
+    response = client.analyze("Merkel sprach.", ["entities"])
+    assert response.document.language == "de"
+    assert response.document.language_source == document_pb2.LANGUAGE_SOURCE_FALLBACK
+    assert ("PER", "Merkel") in _names(response)
+
+
 def test_biden_meets_xi_is_english_with_its_people(client: nlpd.Client) -> None:
     response = client.analyze("Biden meets Xi.", ["entities"])
     assert response.document.language == "en"
+    assert response.document.language_source == document_pb2.LANGUAGE_SOURCE_FALLBACK
     assert ("PER", "Biden") in _names(response)
 
 

@@ -1,8 +1,11 @@
 // nlpd_eval_langid: the accuracy of the server's language identification on
 // short snippets and whole sentences (the file snippets.py writes), before
-// (CLD2's guess, as the server used it until the confidence rule) and after
-// (ChooseLanguage for a request of an analysis that supports de and en,
-// such as "entities", with no default_language), per language and length.
+// (CLD2's guess, as the server used it until the confidence rule), "hinted"
+// (ChooseLanguage without the n-gram model: CLD2's hinted score, as the
+// server decided until the model) and after (ChooseLanguage with the
+// server's language model, for a request of an analysis that supports de
+// and en, such as "entities", with no default_language), per language and
+// length.
 //   nlpd_eval_langid [--split=test|tune|all] [--tune] [--verbose] FILE.tsv
 // --tune searches the thresholds of text::IsConfident on the split (use
 // "tune") and prints the loosest rule whose confident guesses are right at
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "text/char_ngram_model.h"
 #include "text/language_choice.h"
 #include "text/language_id.h"
 
@@ -63,6 +67,7 @@ int BucketOrder(const std::string& bucket) {
 struct Counts {
   int items = 0;
   int before = 0;  // CLD2's guess right
+  int hinted = 0;  // the choice without the language model right
   int after = 0;   // the chosen language right
   int unsure = 0;  // not confident
   int undetermined = 0;
@@ -175,6 +180,13 @@ int main(int argc, char** argv) {
     items.push_back(
         {fields[0], fields[1], std::stoi(fields[2]), fields[3], fields[4]});
   }
+  const absl::StatusOr<nlpd::text::CharNgramModel> model =
+      nlpd::text::CharNgramModel::LoadEmbedded();
+  if (!model.ok()) {
+    std::fprintf(stderr, "nlpd_eval_langid: %s\n",
+                 model.status().ToString().c_str());
+    return 1;
+  }
   const GermanOrEnglish support;
   std::vector<Scored> scored;
   scored.reserve(items.size());
@@ -185,14 +197,23 @@ int main(int argc, char** argv) {
     const bool guess_right =
         nlpd::text::PrimarySubtag(guess.code) == item.language;
     scored.push_back({&item, guess, guess_right});
+    auto hinted_score = [&item](std::string_view language) {
+      return nlpd::text::HintedLanguageScore(item.text, language);
+    };
+    const nlpd::text::LanguageChoice hinted = nlpd::text::ChooseLanguage(
+        guess, /*default_language=*/"", &support,
+        [](std::string_view) { return std::optional<double>(); }, hinted_score);
     const nlpd::text::LanguageChoice choice = nlpd::text::ChooseLanguage(
         guess, /*default_language=*/"", &support,
-        [&item](std::string_view language) {
-          return nlpd::text::HintedLanguageScore(item.text, language);
-        });
+        [&](std::string_view language) {
+          return model->Score(item.text, language);
+        },
+        hinted_score);
     Counts& counts = table[item.language][Bucket(item.words)];
     ++counts.items;
     counts.before += guess_right;
+    counts.hinted +=
+        nlpd::text::PrimarySubtag(hinted.language) == item.language;
     const bool right =
         nlpd::text::PrimarySubtag(choice.language) == item.language;
     counts.after += right;
@@ -211,12 +232,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::printf(
-      "%s, split %s: accuracy %% before (CLD2's guess) and after "
-      "(the server's choice for analyses in de and en, no "
-      "default_language)\n\n",
+      "%s, split %s: accuracy %% before (CLD2's guess), hinted (the "
+      "choice without the language model) and after (the server's choice "
+      "for analyses in de and en, no default_language)\n\n",
       path.c_str(), split.c_str());
-  std::printf("| lang | words | texts | before | after | unsure | und |\n");
-  std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+  std::printf(
+      "| lang | words | texts | before | hinted | after | unsure | und |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
   for (const auto& [language, buckets] : table) {
     std::vector<std::pair<std::string, Counts>> rows(buckets.begin(),
                                                      buckets.end());
@@ -224,11 +246,12 @@ int main(int argc, char** argv) {
       return BucketOrder(a.first) < BucketOrder(b.first);
     });
     for (const auto& [bucket, c] : rows) {
-      std::printf("| %s | %s | %d | %s | %s | %s | %s |\n", language.c_str(),
-                  bucket.c_str(), c.items, Percent(c.before, c.items).c_str(),
-                  Percent(c.after, c.items).c_str(),
-                  Percent(c.unsure, c.items).c_str(),
-                  Percent(c.undetermined, c.items).c_str());
+      std::printf(
+          "| %s | %s | %d | %s | %s | %s | %s | %s |\n", language.c_str(),
+          bucket.c_str(), c.items, Percent(c.before, c.items).c_str(),
+          Percent(c.hinted, c.items).c_str(), Percent(c.after, c.items).c_str(),
+          Percent(c.unsure, c.items).c_str(),
+          Percent(c.undetermined, c.items).c_str());
     }
   }
   return 0;

@@ -11,8 +11,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "text/char_ngram_model.h"
 #include "text/language_id.h"
 
 namespace nlpd::text {
@@ -80,11 +83,33 @@ LanguageGuess Unsure(std::string_view code, int percent = 93,
   return guess;
 }
 
+// ChooseLanguage with CLD2's hinted scores `scores` and the model's
+// `model` (none: a model that knows no language).
 LanguageChoice Choose(const LanguageGuess& guess, std::string_view fallback,
                       const LanguageSupport* support, FakeScores& scores) {
+  FakeScores no_model({});
   return ChooseLanguage(
       guess, fallback, support,
+      [&no_model](std::string_view language) { return no_model(language); },
       [&scores](std::string_view language) { return scores(language); });
+}
+LanguageChoice Choose(const LanguageGuess& guess,
+                      const LanguageSupport* support, FakeScores& model,
+                      FakeScores& scores) {
+  return ChooseLanguage(
+      guess, "", support,
+      [&model](std::string_view language) { return model(language); },
+      [&scores](std::string_view language) { return scores(language); });
+}
+
+// The server's language model (server/text/model/langid_ngrams.bin).
+const CharNgramModel& Model() {
+  static const CharNgramModel* const model = [] {
+    absl::StatusOr<CharNgramModel> loaded = CharNgramModel::LoadEmbedded();
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return new CharNgramModel(*std::move(loaded));
+  }();
+  return *model;
 }
 
 TEST(IsConfidentTest, LongTextsAreAlwaysTrusted) {
@@ -200,6 +225,49 @@ TEST(ChooseLanguageTest, PrefersTheLanguageMoreRequestedAnalysesRunIn) {
   EXPECT_EQ(choice.source, v1::LANGUAGE_SOURCE_FALLBACK);
 }
 
+TEST(ChooseLanguageTest, TheModelRanksItsLanguagesWhateverCld2Guessed) {
+  // CLD2's unsure "en" does not decide: the model prefers German.
+  const FakeSupport support({{"de", 1}, {"en", 1}});
+  FakeScores model({{"de", -40}, {"en", -55}});
+  FakeScores hinted({{"de", 100}, {"en", 900}});
+  LanguageChoice choice = Choose(Unsure("en", 90), &support, model, hinted);
+  EXPECT_EQ(choice.language, "de");
+  EXPECT_EQ(choice.source, v1::LANGUAGE_SOURCE_FALLBACK);
+  EXPECT_EQ(choice.confidence, 0.0f);  // CLD2 did not rank German
+  EXPECT_THAT(model.asked(), ElementsAre("en", "de"));
+  EXPECT_THAT(hinted.asked(), IsEmpty());  // no CLD2 call needed
+
+  choice = Choose(Unsure("pl"), &support, model, hinted);
+  EXPECT_EQ(choice.language, "de");
+}
+
+TEST(ChooseLanguageTest, LanguagesTheModelDoesNotKnowComeAfterIts) {
+  // fr: a CLD2 candidate; it, the model's de and the hinted es let one
+  // analysis run each: the model's language wins, no CLD2 call.
+  const FakeSupport support({{"de", 1}, {"es", 1}, {"fr", 1}});
+  FakeScores model({{"de", -60}});
+  FakeScores hinted({{"es", 5000}});
+  LanguageChoice choice = Choose(Unsure("fr"), &support, model, hinted);
+  EXPECT_EQ(choice.language, "de");
+  EXPECT_THAT(hinted.asked(), IsEmpty());
+
+  // The model scores nothing (no table for the languages): CLD2's
+  // candidate, then the hinted score.
+  FakeScores no_model({});
+  choice = Choose(Unsure("fr"), &support, no_model, hinted);
+  EXPECT_EQ(choice.language, "fr");
+  EXPECT_THAT(hinted.asked(), IsEmpty());
+  choice = Choose(Unsure("pl"), &support, no_model, hinted);
+  EXPECT_EQ(choice.language, "es");
+  EXPECT_THAT(hinted.asked(), ElementsAre("de", "es", "fr"));
+
+  // More analyses run in es: it wins over the model's de.
+  const FakeSupport more_in_spanish({{"de", 1}, {"es", 2}});
+  FakeScores hinted_again({{"es", 10}});
+  choice = Choose(Unsure("pl"), &more_in_spanish, model, hinted_again);
+  EXPECT_EQ(choice.language, "es");
+}
+
 TEST(ChooseLanguageTest, UndeterminedWhenNoLikelyLanguageFits) {
   const FakeSupport support({{"de", 1}, {"en", 1}});
   FakeScores scores({});
@@ -220,7 +288,7 @@ TEST(ChooseLanguageTest, UndeterminedWhenNoLikelyLanguageFits) {
 
 TEST(DecideLanguageTest, CallersLanguageWins) {
   const LanguageChoice choice =
-      DecideLanguage("Merkel sprach.", {.language = "DE"});
+      DecideLanguage("Merkel sprach.", {.language = "DE"}, &Model());
   EXPECT_EQ(choice.language, "de");
   EXPECT_EQ(choice.confidence, 1.0f);
   EXPECT_EQ(choice.source, v1::LANGUAGE_SOURCE_CALLER);
@@ -235,14 +303,25 @@ TEST(DecideLanguageTest, ShortHeadlinesAreNotTrusted) {
   }
   const FakeSupport support({{"de", 1}, {"en", 1}});
   for (const char* text : {"Merkel sprach.", "Biden meets Xi."}) {
-    const LanguageChoice choice = DecideLanguage(text, {.support = &support});
+    const LanguageChoice choice =
+        DecideLanguage(text, {.support = &support}, &Model());
     EXPECT_EQ(choice.source, v1::LANGUAGE_SOURCE_FALLBACK) << text;
-    EXPECT_THAT(choice.language, AnyOf("de", "en")) << text;
+    EXPECT_LT(choice.confidence, 0.5f) << text;
   }
-  EXPECT_EQ(DecideLanguage("Biden meets Xi.", {.support = &support}).language,
+  // The language model tells them apart.
+  EXPECT_EQ(DecideLanguage("Merkel sprach.", {.support = &support}, &Model())
+                .language,
+            "de");
+  EXPECT_EQ(DecideLanguage("Biden meets Xi.", {.support = &support}, &Model())
+                .language,
             "en");
-  const LanguageChoice with_default = DecideLanguage(
-      "Merkel sprach.", {.default_language = "de", .support = &support});
+  // Without it, CLD2's hinted score prefers English for both.
+  EXPECT_EQ(
+      DecideLanguage("Merkel sprach.", {.support = &support}, nullptr).language,
+      "en");
+  const LanguageChoice with_default =
+      DecideLanguage("Merkel sprach.",
+                     {.default_language = "de", .support = &support}, &Model());
   EXPECT_EQ(with_default.language, "de");
   EXPECT_EQ(with_default.source, v1::LANGUAGE_SOURCE_DEFAULT);
 }
@@ -252,7 +331,7 @@ TEST(DecideLanguageTest, LongTextsAreIdentifiedAsBefore) {
   const LanguageChoice choice = DecideLanguage(
       "Der Stadtrat hat den Ausbau der Radwege beschlossen. Die Arbeiten "
       "sollen im Frühjahr beginnen.",
-      {.default_language = "en", .support = &support});
+      {.default_language = "en", .support = &support}, &Model());
   EXPECT_EQ(choice.language, "de");
   EXPECT_EQ(choice.source, v1::LANGUAGE_SOURCE_IDENTIFIED);
   EXPECT_GT(choice.confidence, 0.9f);
