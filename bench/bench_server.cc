@@ -159,16 +159,18 @@ BENCHMARK(BM_Unary_GermanArticle_Keywords)->UseRealTime();
 BENCHMARK(BM_Direct_GermanArticle_Keywords)->UseRealTime();
 
 // --- document views ---------------------------------------------------------
-// AnalyzeRequest.document_view on the 1 KB German paragraph with "entities":
+// AnalyzeRequest.document_view on the 1 KB German paragraph with "entities"
+// (and with no analyses, *_DocumentOnly_*):
 // the same analysis, FULL (text, sentences, tokens) against NO_TOKENS and
 // RESULTS_ONLY (language and results). Counters: docs/s (requests/s), the
 // response's size (resp_bytes) and latency.
 
-void RunView(benchmark::State& state, v1::DocumentView view) {
+void RunView(benchmark::State& state, v1::DocumentView view,
+             bool entities = true) {
   Running& r = TheServer();
   v1::AnalyzeRequest request;
   request.set_text(kGermanParagraph);
-  request.add_analyses("entities");
+  if (entities) request.add_analyses("entities");
   request.set_document_view(view);
   std::vector<double> us;
   size_t response_bytes = 0;
@@ -197,9 +199,19 @@ void BM_Unary_GermanParagraph_NoTokens(benchmark::State& s) {
 void BM_Unary_GermanParagraph_ResultsOnly(benchmark::State& s) {
   RunView(s, v1::DOCUMENT_VIEW_RESULTS_ONLY);
 }
+// No analyses: the text pipeline and the document alone, where building and
+// sending the response is most of the call.
+void BM_Unary_GermanParagraph_DocumentOnly_Full(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_FULL, false);
+}
+void BM_Unary_GermanParagraph_DocumentOnly_ResultsOnly(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_RESULTS_ONLY, false);
+}
 BENCHMARK(BM_Unary_GermanParagraph_Full)->UseRealTime();
 BENCHMARK(BM_Unary_GermanParagraph_NoTokens)->UseRealTime();
 BENCHMARK(BM_Unary_GermanParagraph_ResultsOnly)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_DocumentOnly_Full)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_DocumentOnly_ResultsOnly)->UseRealTime();
 
 // --- stream -----------------------------------------------------------------
 
