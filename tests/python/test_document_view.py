@@ -167,8 +167,7 @@ def test_async_client_uses_the_view(server: Server) -> None:
 def test_response_sizes_full_no_tokens_results_only(client: nlpd.Client) -> None:
     assert 900 <= len(PARAGRAPH.encode()) <= 1100
     responses = {
-        view: client.analyze(PARAGRAPH, ANALYSES, document_view=view, strict=True)
-        for view in VIEWS
+        view: client.analyze(PARAGRAPH, ANALYSES, document_view=view, strict=True) for view in VIEWS
     }
     sizes = {view: response.ByteSize() for view, response in responses.items()}
     print("response bytes:", sizes, "request text bytes:", len(PARAGRAPH.encode()))

@@ -101,9 +101,7 @@ def test_document_view_by_name(base: str) -> None:
     request = {"text": GERMAN, "analyses": ["entities"]}
     _, _, full = call(f"{base}/v1/analyze", request)
     for key in ("document_view", "documentView"):
-        status, _, body = call(
-            f"{base}/v1/analyze", {**request, key: "DOCUMENT_VIEW_RESULTS_ONLY"}
-        )
+        status, _, body = call(f"{base}/v1/analyze", {**request, key: "DOCUMENT_VIEW_RESULTS_ONLY"})
         assert status == 200, body
         response = json.loads(body)
         assert response["document"] == {

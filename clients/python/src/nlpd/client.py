@@ -65,8 +65,7 @@ def _document_view(view: str | int) -> int:
         if view in nlpd_pb2.DocumentView.values():
             return int(view)
     raise ValueError(
-        f"document_view must be one of {accepted} (or an nlpd.v1.DocumentView number), "
-        f"got {view!r}"
+        f"document_view must be one of {accepted} (or an nlpd.v1.DocumentView number), got {view!r}"
     )
 
 
