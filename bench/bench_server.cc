@@ -10,6 +10,9 @@
 //                     iteration (writer thread + reader, as a client does);
 //                     docs/s counter.
 //   BM_Direct_*       the baselines.
+//   *_GermanParagraph_{Full,NoTokens,ResultsOnly}
+//                     AnalyzeRequest.document_view on a 1 KB paragraph with
+//                     entities: docs/s and the response's bytes.
 #include <benchmark/benchmark.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -155,6 +158,61 @@ BENCHMARK(BM_Direct_Short_DocumentOnly)->UseRealTime();
 BENCHMARK(BM_Unary_GermanArticle_Keywords)->UseRealTime();
 BENCHMARK(BM_Direct_GermanArticle_Keywords)->UseRealTime();
 
+// --- document views ---------------------------------------------------------
+// AnalyzeRequest.document_view on the 1 KB German paragraph with "entities"
+// (and with no analyses, *_DocumentOnly_*):
+// the same analysis, FULL (text, sentences, tokens) against NO_TOKENS and
+// RESULTS_ONLY (language and results). Counters: docs/s (requests/s), the
+// response's size (resp_bytes) and latency.
+
+void RunView(benchmark::State& state, v1::DocumentView view,
+             bool entities = true) {
+  Running& r = TheServer();
+  v1::AnalyzeRequest request;
+  request.set_text(kGermanParagraph);
+  if (entities) request.add_analyses("entities");
+  request.set_document_view(view);
+  std::vector<double> us;
+  size_t response_bytes = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    grpc::ClientContext context;
+    v1::AnalyzeResponse response;
+    grpc::Status status = r.stub->Analyze(&context, request, &response);
+    us.push_back(MicrosSince(t0));
+    if (!status.ok()) {
+      state.SkipWithError(status.error_message().c_str());
+      return;
+    }
+    response_bytes = response.ByteSizeLong();
+  }
+  SetLatencyCounters(state, us);
+  state.counters["resp_bytes"] = static_cast<double>(response_bytes);
+}
+
+void BM_Unary_GermanParagraph_Full(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_FULL);
+}
+void BM_Unary_GermanParagraph_NoTokens(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_NO_TOKENS);
+}
+void BM_Unary_GermanParagraph_ResultsOnly(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_RESULTS_ONLY);
+}
+// No analyses: the text pipeline and the document alone, where building and
+// sending the response is most of the call.
+void BM_Unary_GermanParagraph_DocumentOnly_Full(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_FULL, false);
+}
+void BM_Unary_GermanParagraph_DocumentOnly_ResultsOnly(benchmark::State& s) {
+  RunView(s, v1::DOCUMENT_VIEW_RESULTS_ONLY, false);
+}
+BENCHMARK(BM_Unary_GermanParagraph_Full)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_NoTokens)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_ResultsOnly)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_DocumentOnly_Full)->UseRealTime();
+BENCHMARK(BM_Unary_GermanParagraph_DocumentOnly_ResultsOnly)->UseRealTime();
+
 // --- stream -----------------------------------------------------------------
 
 const std::vector<std::string>& StreamTexts() {
@@ -166,19 +224,23 @@ const std::vector<std::string>& StreamTexts() {
   return texts;
 }
 
-void BM_Stream_Keywords(benchmark::State& state) {
+// One AnalyzeStream per iteration: `count` documents, text(i) each, with
+// `analysis` and `view`; docs/s counter.
+template <typename TextOf>
+void RunStream(benchmark::State& state, int count, TextOf text,
+               const char* analysis, v1::DocumentView view) {
   Running& r = TheServer();
-  const std::vector<std::string>& texts = StreamTexts();
   int64_t docs = 0;
   for (auto _ : state) {
     grpc::ClientContext context;
     auto stream = r.stub->AnalyzeStream(&context);
     std::thread writer([&] {
       v1::StreamRequest request;
-      request.mutable_request()->add_analyses("keywords");
-      for (int i = 0; i < kStreamDocs; ++i) {
+      request.mutable_request()->add_analyses(analysis);
+      request.mutable_request()->set_document_view(view);
+      for (int i = 0; i < count; ++i) {
         request.set_id(std::to_string(i));
-        request.mutable_request()->set_text(texts[i]);
+        request.mutable_request()->set_text(text(i));
         if (!stream->Write(request)) break;
       }
       stream->WritesDone();
@@ -192,7 +254,7 @@ void BM_Stream_Keywords(benchmark::State& state) {
     }
     writer.join();
     grpc::Status status = stream->Finish();
-    if (!status.ok() || errors || received != kStreamDocs) {
+    if (!status.ok() || errors || received != count) {
       state.SkipWithError("stream failed or incomplete");
       return;
     }
@@ -201,7 +263,36 @@ void BM_Stream_Keywords(benchmark::State& state) {
   state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs),
                                                 benchmark::Counter::kIsRate);
 }
+
+void BM_Stream_Keywords(benchmark::State& state) {
+  const std::vector<std::string>& texts = StreamTexts();
+  RunStream(
+      state, kStreamDocs, [&](int i) -> const std::string& { return texts[i]; },
+      "keywords", v1::DOCUMENT_VIEW_UNSPECIFIED);
+}
 BENCHMARK(BM_Stream_Keywords)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// 200 copies of the 1 KB paragraph with "entities", FULL and RESULTS_ONLY:
+// the bulk path of nlpctl.
+constexpr int kParagraphStreamDocs = 200;
+void RunParagraphStream(benchmark::State& state, v1::DocumentView view) {
+  const std::string paragraph = kGermanParagraph;
+  RunStream(
+      state, kParagraphStreamDocs,
+      [&](int) -> const std::string& { return paragraph; }, "entities", view);
+}
+void BM_Stream_GermanParagraph_Full(benchmark::State& s) {
+  RunParagraphStream(s, v1::DOCUMENT_VIEW_FULL);
+}
+void BM_Stream_GermanParagraph_ResultsOnly(benchmark::State& s) {
+  RunParagraphStream(s, v1::DOCUMENT_VIEW_RESULTS_ONLY);
+}
+BENCHMARK(BM_Stream_GermanParagraph_Full)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Stream_GermanParagraph_ResultsOnly)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The same kStreamDocs documents through the Analyzer directly, on `threads`
 // threads (1: one core's worth; 2: the server's two workers).

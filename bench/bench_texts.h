@@ -105,6 +105,25 @@ inline constexpr char kEnglishArticle[] =
     "The government has promised a formal response before the end of the "
     "year.\n";
 
+// A German news paragraph of about 1 KB (1,014 bytes, 9 sentences): the
+// unit of nlpctl's bulk work, for the document-view benchmarks.
+inline constexpr char kGermanParagraph[] =
+    "Bundeskanzler Olaf Scholz ist am Dienstag nach Paris gereist, um mit dem "
+    "französischen Präsidenten Emmanuel Macron über die Lage in der Ukraine "
+    "zu sprechen. Kremlsprecher Dmitri Peskow drohte unterdessen mit "
+    "Vergeltung, sollte der Westen weitere Waffen liefern. Die "
+    "Bundesregierung wies die Drohung zurück und kündigte an, die "
+    "Unterstützung fortzusetzen. Betroffen sind z. B. Lieferungen von "
+    "Luftabwehrsystemen, die bereits im Herbst zugesagt worden waren. In "
+    "Berlin kritisierte die Opposition die Informationspolitik der Regierung "
+    "scharf. Die Europäische Zentralbank in Frankfurt warnte zugleich vor "
+    "steigenden Energiepreisen, die Inflation werde erst im kommenden Jahr "
+    "sinken. Am 21. Oktober wollen die Außenminister der G7 in Münster über "
+    "weitere Sanktionen beraten. Der Deutsche Gewerkschaftsbund forderte die "
+    "Bundesregierung auf, die Entlastungen für Haushalte mit geringem "
+    "Einkommen auszuweiten. Ein Sprecher des Finanzministeriums sagte am "
+    "Abend in Berlin, man prüfe die Vorschläge sorgfältig.";
+
 // Short news paragraphs (one or two sentences) for the per-document
 // benchmarks; ParagraphFor(i) cycles through them with a varying number.
 inline const std::vector<std::string>& ShortParagraphs() {

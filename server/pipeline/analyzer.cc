@@ -169,6 +169,39 @@ class PlanLanguages final : public text::LanguageSupport {
   mutable std::optional<std::vector<std::string>> languages_;
 };
 
+// INVALID_ARGUMENT for a document_view nlpd.v1.DocumentView does not list
+// (proto3 keeps unknown enum values as numbers).
+absl::Status CheckDocumentView(int view) {
+  if (v1::DocumentView_IsValid(view)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "document_view ", view,
+      " is not a DocumentView: use DOCUMENT_VIEW_FULL (1), "
+      "DOCUMENT_VIEW_NO_TOKENS (2) or DOCUMENT_VIEW_RESULTS_ONLY (3)"));
+}
+
+// Leaves in `document` only what `view` sends back. The plugins have had the
+// whole document; what is cleared here is never serialized.
+void ApplyDocumentView(v1::DocumentView view, v1::Document* document) {
+  switch (view) {
+    case v1::DOCUMENT_VIEW_UNSPECIFIED:
+    case v1::DOCUMENT_VIEW_FULL:
+      return;
+    case v1::DOCUMENT_VIEW_NO_TOKENS:
+      document->clear_tokens();
+      for (v1::Sentence& sentence : *document->mutable_sentences()) {
+        sentence.clear_token_begin();
+        sentence.clear_token_end();
+      }
+      return;
+    case v1::DOCUMENT_VIEW_RESULTS_ONLY:
+    default:  // refused by CheckDocumentView before
+      document->clear_text();
+      document->clear_sentences();
+      document->clear_tokens();
+      return;
+  }
+}
+
 }  // namespace
 
 Analyzer::Analyzer(const text::TextPipeline* text_pipeline,
@@ -230,6 +263,10 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     return absl::InvalidArgumentError(absl::StrCat(
         "text is ", request.text().size(), " bytes, over the limit of ",
         max_text_bytes_, " bytes (max_text_bytes)"));
+  }
+  if (absl::Status status = CheckDocumentView(request.document_view());
+      !status.ok()) {
+    return status;
   }
   // The plugin set this request runs on, whatever reloads happen meanwhile.
   const std::shared_ptr<const PluginRegistry> registry = plugins_->Current();
@@ -343,6 +380,8 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
   for (const std::string& name : custom) {
     (*response->mutable_custom_results())[name] = std::move(results[name]);
   }
+  // Last: the span checks above used the text.
+  ApplyDocumentView(request.document_view(), response->mutable_document());
   return absl::OkStatus();
 }
 

@@ -28,9 +28,12 @@ class Analyzer {
            Metrics* metrics = nullptr);
 
   // Analyzes `request` into `response` (which must be empty; put it on a
-  // protobuf Arena to allocate the document's messages there). Errors:
+  // protobuf Arena to allocate the document's messages there). Plugins get
+  // the whole document; response->document() then keeps only what
+  // request.document_view() asks for (nlpd.proto, DocumentView). Errors:
   // INVALID_ARGUMENT (empty, not UTF-8, over max_text_bytes, a bad target;
-  // see ResolveTargets), NOT_FOUND /
+  // see ResolveTargets; a document_view DocumentView does not list),
+  // NOT_FOUND /
   // FAILED_PRECONDITION (analysis unknown / unavailable), DEADLINE_EXCEEDED,
   // CANCELLED, or a plugin's error naming the plugin. On error `response`
   // holds partial results and should be discarded. Thread-safe.

@@ -69,6 +69,8 @@ absl::StatusOr<v1::AnalyzeRequest> FromWire(server::wire::AnalyzeRequest wire) {
       target->set_text(std::move(*wire_target.mutable_text()));
     }
   }
+  // As sent, also a value DocumentView does not list: the analyzer says so.
+  request.set_document_view(wire.document_view());
   // Moved, not copied: the text may be megabytes.
   request.set_text(std::move(*wire.mutable_text()));
   return request;

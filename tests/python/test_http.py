@@ -97,6 +97,31 @@ def test_analyze_german_entities(base: str) -> None:
     assert response["analyses"][0]["outcome"] == "OK"
 
 
+def test_document_view_by_name(base: str) -> None:
+    request = {"text": GERMAN, "analyses": ["entities"]}
+    _, _, full = call(f"{base}/v1/analyze", request)
+    for key in ("document_view", "documentView"):
+        status, _, body = call(f"{base}/v1/analyze", {**request, key: "DOCUMENT_VIEW_RESULTS_ONLY"})
+        assert status == 200, body
+        response = json.loads(body)
+        assert response["document"] == {
+            k: v for k, v in json.loads(full)["document"].items()
+            if k in ("language", "languageConfidence", "languageSource")
+        }  # fmt: skip
+        assert response["entities"] == json.loads(full)["entities"]
+    status, _, body = call(
+        f"{base}/v1/analyze", {**request, "document_view": "DOCUMENT_VIEW_NO_TOKENS"}
+    )
+    assert status == 200, body
+    document = json.loads(body)["document"]
+    assert document["text"] == GERMAN and document["sentences"] and "tokens" not in document
+    status, _, body = call(f"{base}/v1/analyze", {**request, "document_view": "NO_SUCH_VIEW"})
+    assert "document_view" in expect_error(status, body, 400, "INVALID_ARGUMENT")
+    status, _, body = call(f"{base}/v1/analyze", {**request, "document_view": 7})
+    message = expect_error(status, body, 400, "INVALID_ARGUMENT")
+    assert "DOCUMENT_VIEW_RESULTS_ONLY" in message or "document_view" in message, message
+
+
 def test_analyze_keywords_custom_result_is_typed_json(base: str) -> None:
     status, _, body = call(f"{base}/v1/analyze", {"text": GERMAN, "analyses": ["keywords"]})
     assert status == 200, body

@@ -4,7 +4,6 @@ exit status, and stderr without Python tracebacks or warnings."""
 from __future__ import annotations
 
 import fcntl
-import inspect
 import json
 import os
 import pty
@@ -312,22 +311,6 @@ def test_document_view_follows_the_fields() -> None:
     assert cli.document_view(["sentences"]) == "no_tokens"
     assert cli.document_view(["text", "entities"]) == "no_tokens"
     assert cli.document_view(["id", "language", "entities", "sentiment"]) == "results_only"
-
-    def takes_it(text: str, *, document_view: str = "full") -> None: ...
-
-    def does_not(text: str, *, language: str | None = None) -> None: ...
-
-    assert cli._view_option(takes_it, "no_tokens") == {"document_view": "no_tokens"}
-    assert cli._view_option(does_not, "no_tokens") == {}
-
-
-def test_the_document_view_shim_matches_the_installed_client() -> None:
-    """The check in cli._view_option is to go when Client takes document_view (the
-    docview branch); this test fails then, as a reminder."""
-    import nlpd
-
-    takes = "document_view" in inspect.signature(nlpd.Client.analyze_many).parameters
-    assert not takes, "remove cli._view_option and pass document_view= directly"
 
 
 def test_table_format(server: Server, tmp_path: Path) -> None:

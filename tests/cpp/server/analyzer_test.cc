@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace nlpd {
 namespace {
@@ -379,6 +381,115 @@ TEST_F(AnalyzerWithBuiltInsTest, UndeterminedLanguageSkipsWithAReason) {
             "needs 'entities', which could not run: the document's language "
             "could not be identified (the text is too short or unclear); "
             "pass language= or default_language=");
+}
+
+// AnalyzeRequest.document_view: what of the document comes back. The
+// plugins get the whole document in every view (entities needs tokens), so
+// the results are the same.
+class DocumentViewTest : public AnalyzerWithBuiltInsTest {
+ protected:
+  v1::AnalyzeResponse AnalyzeWithView(v1::DocumentView view) {
+    v1::AnalyzeRequest request;
+    request.set_text(kGerman);
+    request.add_analyses("entities");
+    request.add_analyses("test_echo");
+    request.add_targets()->set_text("Pläne");  // needs the tokens
+    request.set_document_view(view);
+    v1::AnalyzeResponse response;
+    absl::Status status = analyzer_->Analyze(request, {}, &response);
+    EXPECT_TRUE(status.ok()) << status;
+    return response;
+  }
+
+  // The response without its document, serialized: the results and
+  // AnalysisInfo (whose durations differ from call to call, so they are
+  // zeroed).
+  static std::string Results(v1::AnalyzeResponse response) {
+    response.clear_document();
+    for (v1::AnalysisInfo& info : *response.mutable_analyses()) {
+      info.clear_duration_us();
+    }
+    std::string bytes;
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    response.SerializeToCodedStream(&coded);
+    coded.Trim();
+    return bytes;
+  }
+};
+
+TEST_F(DocumentViewTest, UnspecifiedAndFullSendTheWholeDocument) {
+  const v1::AnalyzeResponse unspecified =
+      AnalyzeWithView(v1::DOCUMENT_VIEW_UNSPECIFIED);
+  const v1::AnalyzeResponse full = AnalyzeWithView(v1::DOCUMENT_VIEW_FULL);
+  for (const v1::AnalyzeResponse* response : {&unspecified, &full}) {
+    const v1::Document& doc = response->document();
+    EXPECT_EQ(doc.text(), kGerman);
+    EXPECT_EQ(doc.language(), "de");
+    EXPECT_EQ(doc.sentences_size(), 2);
+    EXPECT_GT(doc.tokens_size(), 15);
+    EXPECT_EQ(doc.sentences(1).token_end(),
+              static_cast<uint32_t>(doc.tokens_size()));
+  }
+  EXPECT_EQ(unspecified.document().SerializeAsString(),
+            full.document().SerializeAsString());
+  EXPECT_EQ(Results(unspecified), Results(full));
+}
+
+TEST_F(DocumentViewTest, NoTokensKeepsTextAndSentenceSpans) {
+  const v1::AnalyzeResponse full = AnalyzeWithView(v1::DOCUMENT_VIEW_FULL);
+  const v1::AnalyzeResponse response =
+      AnalyzeWithView(v1::DOCUMENT_VIEW_NO_TOKENS);
+  const v1::Document& doc = response.document();
+  EXPECT_EQ(doc.text(), kGerman);
+  EXPECT_EQ(doc.language(), "de");
+  EXPECT_EQ(doc.language_source(), v1::LANGUAGE_SOURCE_IDENTIFIED);
+  EXPECT_EQ(doc.tokens_size(), 0);
+  ASSERT_EQ(doc.sentences_size(), 2);
+  for (int i = 0; i < doc.sentences_size(); ++i) {
+    EXPECT_EQ(doc.sentences(i).span().SerializeAsString(),
+              full.document().sentences(i).span().SerializeAsString());
+    EXPECT_EQ(doc.sentences(i).token_begin(), 0u);
+    EXPECT_EQ(doc.sentences(i).token_end(), 0u);
+  }
+  EXPECT_EQ(Results(response), Results(full));
+  EXPECT_LT(response.ByteSizeLong(), full.ByteSizeLong());
+}
+
+TEST_F(DocumentViewTest, ResultsOnlyKeepsTheLanguageAndTheResults) {
+  const v1::AnalyzeResponse full = AnalyzeWithView(v1::DOCUMENT_VIEW_FULL);
+  const v1::AnalyzeResponse response =
+      AnalyzeWithView(v1::DOCUMENT_VIEW_RESULTS_ONLY);
+  const v1::Document& doc = response.document();
+  EXPECT_EQ(doc.text(), "");
+  EXPECT_EQ(doc.sentences_size(), 0);
+  EXPECT_EQ(doc.tokens_size(), 0);
+  EXPECT_EQ(doc.language(), "de");
+  EXPECT_EQ(doc.language_confidence(), full.document().language_confidence());
+  EXPECT_EQ(doc.language_source(), v1::LANGUAGE_SOURCE_IDENTIFIED);
+  // Same entities (found on the tokens) and the same echo over the text.
+  EXPECT_GT(response.entities().entities_size(), 0);
+  ASSERT_EQ(response.analyses_size(), 2);
+  for (const v1::AnalysisInfo& info : response.analyses()) {
+    EXPECT_EQ(info.outcome(), v1::AnalysisInfo::OK) << info.name();
+  }
+  EXPECT_EQ(Results(response), Results(full));
+  EXPECT_LT(response.ByteSizeLong(),
+            AnalyzeWithView(v1::DOCUMENT_VIEW_NO_TOKENS).ByteSizeLong());
+}
+
+TEST_F(DocumentViewTest, UnknownViewIsInvalidArgument) {
+  v1::AnalyzeRequest request;
+  request.set_text(kGerman);
+  request.set_document_view(static_cast<v1::DocumentView>(7));
+  v1::AnalyzeResponse response;
+  absl::Status status = analyzer_->Analyze(request, {}, &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("document_view 7 is not a DocumentView"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("DOCUMENT_VIEW_RESULTS_ONLY"));
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ void ExpectSameShape(const Descriptor* wire, const Descriptor* api) {
     if (field->message_type() != nullptr) {
       ExpectSameShape(field->message_type(), other->message_type());
     }
+    if (field->enum_type() != nullptr) {
+      EXPECT_EQ(field->enum_type(), other->enum_type()) << field->name();
+    }
   }
 }
 
@@ -68,6 +71,23 @@ TEST(WireRequestTest, ReadsTargets) {
   EXPECT_EQ(read->targets(0).text(), "Text");
   EXPECT_TRUE(read->targets(1).has_range());
   EXPECT_EQ(read->targets(1).range().char_end(), 3u);
+}
+
+TEST(WireRequestTest, ReadsTheDocumentViewAlsoOneNotListed) {
+  v1::AnalyzeRequest request;
+  request.set_text("Ein Text.");
+  request.set_document_view(v1::DOCUMENT_VIEW_RESULTS_ONLY);
+  absl::StatusOr<v1::AnalyzeRequest> read =
+      ReadAnalyzeRequest(Payload(request));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->document_view(), v1::DOCUMENT_VIEW_RESULTS_ONLY);
+  // A value of a newer client reaches the analyzer, which names it.
+  server::wire::AnalyzeRequest wire;
+  wire.set_text("Ein Text.");
+  wire.set_document_view(static_cast<v1::DocumentView>(9));
+  read = ReadAnalyzeRequest(Payload(wire));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(static_cast<int>(read->document_view()), 9);
 }
 
 TEST(WireRequestTest, TargetTextThatIsNotUtf8IsInvalidArgument) {

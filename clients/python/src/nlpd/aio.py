@@ -228,6 +228,7 @@ class AsyncClient:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
         strict: bool | None = None,
@@ -244,10 +245,12 @@ class AsyncClient:
             nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run.
             nlpd.InvalidArgumentError: empty text, too large, not UTF-8, or a bad target.
             TypeError: a target is neither ``str`` nor a pair of ints.
+            ValueError: a ``document_view`` other than ``"full"``, ``"no_tokens"``,
+                ``"results_only"`` (or their numbers).
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
-        request = _request_template(analyses, language, default_language)
+        request = _request_template(analyses, language, default_language, document_view)
         request.text = text
         request.targets.extend(_targets_list(targets))
         response = await self._unary(
@@ -354,6 +357,7 @@ class AsyncClient:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         timeout: float | None = None,
         strict: bool | None = None,
     ) -> AsyncIterator[nlpd_pb2.StreamResponse]:
@@ -365,6 +369,9 @@ class AsyncClient:
         may be an async iterable; a plain iterable is read in the event loop, so it
         should not block.
 
+        ``document_view`` (``"full"``, ``"no_tokens"``, ``"results_only"``) chooses how
+        much of each document comes back, as in :meth:`nlpd.Client.analyze`.
+
         Warns:
             nlpd.AnalysisSkippedWarning: a requested analysis did not run on a document
                 (the message starts with the document's id).
@@ -374,13 +381,15 @@ class AsyncClient:
                 on a document; raised while iterating, which ends the stream.
             TypeError: at once, when ``texts`` is a single ``str`` or ``bytes``; while
                 iterating, when an item is neither ``str`` nor ``(str, str)``.
+            ValueError: at once, a ``document_view`` not accepted by
+                :meth:`nlpd.Client.analyze`.
             nlpd.Error: the stream as a whole failed, raised while iterating.
             Any exception raised by ``texts`` itself is re-raised while iterating.
         """
         _refuse_one_text(texts, "analyze_stream")
         return self._analyze_stream(
             texts,
-            _request_template(analyses, language, default_language),
+            _request_template(analyses, language, default_language, document_view),
             timeout,
             self.strict if strict is None else strict,
         )
@@ -420,6 +429,7 @@ class AsyncClient:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
@@ -430,19 +440,21 @@ class AsyncClient:
         """Bulk analysis: ``async for result in client.analyze_many(records)``.
 
         The same contract as :meth:`nlpd.Client.analyze_many` (records, ids, order,
-        one :class:`nlpd.BulkResult` per record, bounded memory, progress bar).
-        ``records`` may be an async iterable; a plain one is read in the event loop.
+        one :class:`nlpd.BulkResult` per record, bounded memory, progress bar,
+        ``document_view``). ``records`` may be an async iterable; a plain one is read
+        in the event loop.
 
         Raises:
             TypeError: at once for a single ``str``/``bytes``; while iterating for a
                 record of an unknown shape.
-            ValueError: at once, ``concurrency`` or ``window`` below 1.
+            ValueError: at once, ``concurrency`` or ``window`` below 1, or a
+                ``document_view`` not accepted by :meth:`nlpd.Client.analyze`.
             nlpd.Error: a stream as a whole failed (server unreachable, deadline, ...).
             Any exception raised by ``records`` (after the results before it).
         """
         _refuse_one_text(records, "analyze_many")
         options = bulk.BulkOptions.make(
-            _request_template(analyses, language, default_language),
+            _request_template(analyses, language, default_language, document_view),
             concurrency,
             ordered,
             progress,

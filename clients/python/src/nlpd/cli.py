@@ -37,14 +37,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import inspect
 import json
 import os
 import sys
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -155,19 +154,6 @@ def document_view(fields: Collection[str]) -> str:
     if "sentences" in fields or "text" in fields:
         return "no_tokens"
     return "results_only"
-
-
-def _view_option(method: Callable[..., object], view: str) -> dict[str, Any]:
-    """``{"document_view": view}`` when ``method`` takes that keyword, else ``{}``.
-
-    TEMPORARY, remove at merge: ``document_view=`` comes to Client.analyze and
-    analyze_many with the docview branch. Until then the server sends the whole
-    document; the output is the same either way, as records() drops what was not asked
-    for. After the merge, pass ``document_view=`` directly.
-    """
-    return (
-        {"document_view": view} if "document_view" in inspect.signature(method).parameters else {}
-    )
 
 
 def record(
@@ -325,7 +311,6 @@ def _one_by_one(
 ) -> Iterator[_Outcome]:
     """One Analyze call per document (retried on UNAVAILABLE): for a single document,
     and for ``--about``, which streams do not take."""
-    options = _view_option(client.analyze, view)
     for path in paths:
         try:
             text = _read_text(path, stdin)
@@ -340,7 +325,7 @@ def _one_by_one(
                 default_language=args.default_language,
                 targets=args.about,
                 strict=args.strict,
-                **options,
+                document_view=view,
             )
         except Error as exc:
             if not _per_document(exc):
@@ -367,7 +352,7 @@ def _streamed(
         concurrency=args.concurrency,
         progress=progress,
         strict=args.strict,
-        **_view_option(client.analyze_many, view),
+        document_view=view,
     )
     yield from documents.merge(results)
 

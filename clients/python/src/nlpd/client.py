@@ -31,15 +31,52 @@ class _StreamCall(Protocol):
     def cancel(self) -> bool: ...
 
 
+#: The accepted ``document_view`` names and their ``nlpd.v1.DocumentView`` values.
+DOCUMENT_VIEWS: dict[str, int] = {
+    "full": nlpd_pb2.DOCUMENT_VIEW_FULL,
+    "no_tokens": nlpd_pb2.DOCUMENT_VIEW_NO_TOKENS,
+    "results_only": nlpd_pb2.DOCUMENT_VIEW_RESULTS_ONLY,
+}
+
+
+def _document_view(view: str | int) -> int:
+    """``view`` ("full", "no_tokens", "results_only", in any case, or an
+    ``nlpd.v1.DocumentView`` number) as its DocumentView number.
+
+    Raises:
+        ValueError: any other value.
+    """
+    accepted = ", ".join(repr(name) for name in DOCUMENT_VIEWS)
+    if isinstance(view, str):
+        name = view.strip().lower().replace("-", "_")
+        name = name.removeprefix("document_view_")
+        if name in DOCUMENT_VIEWS:
+            return DOCUMENT_VIEWS[name]
+    elif isinstance(view, int) and not isinstance(view, bool):
+        if view in nlpd_pb2.DocumentView.values():
+            return int(view)
+    raise ValueError(
+        f"document_view must be one of {accepted} (or an nlpd.v1.DocumentView number), got {view!r}"
+    )
+
+
 def _request_template(
-    analyses: Sequence[str] | str, language: str | None, default_language: str | None
+    analyses: Sequence[str] | str,
+    language: str | None,
+    default_language: str | None,
+    document_view: str | int = "full",
 ) -> nlpd_pb2.AnalyzeRequest:
     """An AnalyzeRequest with everything but the text: what a stream's or a batch's
-    documents share (see :func:`_stream_request`)."""
+    documents share (see :func:`_stream_request`).
+
+    Raises:
+        ValueError: a ``document_view`` that is not one of :data:`DOCUMENT_VIEWS`.
+    """
     return nlpd_pb2.AnalyzeRequest(
         analyses=_analyses_list(analyses),
         language=language or "",
         default_language=default_language or "",
+        document_view=_document_view(document_view),  # type: ignore[arg-type]
     )
 
 
@@ -260,6 +297,7 @@ class Client:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
         strict: bool | None = None,
@@ -279,6 +317,17 @@ class Client:
                 the server falls back to the likeliest language the requested analyses
                 support, or to ``"und"``. ``response.document.language_source`` says
                 which happened.
+            document_view: how much of the document model comes back in
+                ``response.document`` (the results and ``response.analyses`` are the
+                same in every view): ``"full"`` (default) the normalized text,
+                language, sentences and tokens; ``"no_tokens"`` the same without the
+                tokens (``document.tokens`` empty, each sentence's span kept, its
+                ``token_begin``/``token_end`` 0); ``"results_only"`` only
+                ``language``, ``language_confidence`` and ``language_source``: no
+                text, sentences or tokens, the smallest and fastest response. Spans of
+                the results always index the NFC-normalized text: with
+                ``"results_only"``, slice ``unicodedata.normalize("NFC", text)``.
+                An ``nlpd.v1.DocumentView`` number is accepted too.
             targets: your own targets for target-dependent analyses ("sentiment"): a
                 ``str`` finds every occurrence (whole tokens, any case), a
                 ``(start, end)`` pair is one code-point range of the text. Results
@@ -302,16 +351,14 @@ class Client:
                 malformed ``language`` or ``default_language``, or a bad target (empty,
                 or a range outside the text).
             TypeError: a target is neither ``str`` nor a pair of ints.
+            ValueError: a ``document_view`` other than ``"full"``, ``"no_tokens"``,
+                ``"results_only"`` (or their numbers).
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
-        request = nlpd_pb2.AnalyzeRequest(
-            text=text,
-            analyses=_analyses_list(analyses),
-            language=language or "",
-            default_language=default_language or "",
-            targets=_targets_list(targets),
-        )
+        request = _request_template(analyses, language, default_language, document_view)
+        request.text = text
+        request.targets.extend(_targets_list(targets))
         try:
             response: nlpd_pb2.AnalyzeResponse = self._stub.Analyze(
                 request, timeout=self._timeout(timeout), metadata=self._metadata
@@ -413,6 +460,7 @@ class Client:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         timeout: float | None = None,
         strict: bool | None = None,
     ) -> Iterator[nlpd_pb2.StreamResponse]:
@@ -433,6 +481,10 @@ class Client:
             language: BCP-47 code for every document, or ``None`` to detect per document.
             default_language: BCP-47 code to assume for a document whose language the
                 server cannot identify with confidence (see :meth:`analyze`).
+            document_view: ``"full"`` (default), ``"no_tokens"`` or ``"results_only"``:
+                how much of each document comes back (see :meth:`analyze`);
+                ``"results_only"`` makes bulk work several times faster when the
+                tokens and the text are not needed.
             timeout: deadline in seconds for the whole stream; ``None``: no deadline
                 (the client's default timeout is not applied to streams).
             strict: raise instead of warning when a requested analysis did not run on a
@@ -450,6 +502,7 @@ class Client:
             TypeError: at once, when ``texts`` is a single ``str`` (or ``bytes``), which
                 would otherwise be read as one text per character; while iterating,
                 when an item is neither ``str`` nor ``(str, str)``.
+            ValueError: at once, a ``document_view`` not accepted by :meth:`analyze`.
             Any exception raised by ``texts`` itself is re-raised while iterating.
         """
         if isinstance(texts, (str, bytes)):
@@ -459,7 +512,7 @@ class Client:
             )
         return self._analyze_stream(
             texts,
-            _request_template(analyses, language, default_language),
+            _request_template(analyses, language, default_language, document_view),
             timeout,
             self.strict if strict is None else strict,
         )
@@ -502,6 +555,7 @@ class Client:
         *,
         language: str | None = None,
         default_language: str | None = None,
+        document_view: str | int = "full",
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
@@ -528,6 +582,8 @@ class Client:
             language: BCP-47 code for every record, or ``None`` to detect per record.
             default_language: BCP-47 code to assume for a record whose language the
                 server cannot identify with confidence (see :meth:`analyze`).
+            document_view: ``"full"`` (default), ``"no_tokens"`` or ``"results_only"``:
+                how much of each record's document comes back (see :meth:`analyze`).
             concurrency: AnalyzeStream calls (on one connection) to spread the records
                 over; 16 by default, the fastest measured (twice one stream's texts/s).
             ordered: yield in input order (default); ``False`` yields each result as
@@ -547,7 +603,8 @@ class Client:
             TypeError: at once when ``records`` is a single ``str`` or ``bytes``; while
                 iterating, for a record of none of the shapes above (after the results
                 of the records before it).
-            ValueError: at once, ``concurrency`` or ``window`` below 1.
+            ValueError: at once, ``concurrency`` or ``window`` below 1, or a
+                ``document_view`` not accepted by :meth:`analyze`.
             nlpd.Error: a stream as a whole failed (server unreachable, wrong token,
                 deadline), raised while iterating; the other streams are cancelled.
             Any exception raised by ``records``, after the results before it.
@@ -558,7 +615,7 @@ class Client:
                 "or call analyze(text) for a single document"
             )
         options = bulk.BulkOptions.make(
-            _request_template(analyses, language, default_language),
+            _request_template(analyses, language, default_language, document_view),
             concurrency,
             ordered,
             progress,

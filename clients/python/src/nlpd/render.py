@@ -455,10 +455,22 @@ def html(result: nlpd_pb2.AnalyzeResponse | Iterable[nlpd_pb2.AnalyzeResponse]) 
     offsets (``char_start``/``char_end``) into ``document.text``. All text is escaped.
     The page's ``lang`` is the documents' language when they share one; each document's
     text carries its own.
+
+    Raises:
+        ValueError: a response without the document's text (analyzed with
+            ``document_view="results_only"``; ``"no_tokens"`` is enough).
     """
     responses: Sequence[nlpd_pb2.AnalyzeResponse] = (
         [result] if isinstance(result, nlpd_pb2.AnalyzeResponse) else list(result)
     )
+    for index, response in enumerate(responses):
+        # The server sends an empty text only under document_view="results_only".
+        if not response.document.text:
+            raise ValueError(
+                f"nlpd.render.html needs each document's text, which response {index} does "
+                "not carry (document_view='results_only'); analyze with "
+                "document_view='full' or 'no_tokens'"
+            )
     languages = {r.document.language or "und" for r in responses}
     page_language = languages.pop() if len(languages) == 1 else "en"
     first = responses[0].document.text if responses else ""

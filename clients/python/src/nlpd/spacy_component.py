@@ -357,7 +357,8 @@ class NlpdComponent(Pipe):
 
     def set_annotations(self, doc: Doc, response: nlpd_pb2.AnalyzeResponse) -> None:
         """Set ``doc.ents`` and the ``nlpd_*`` extensions from ``response``, the
-        server's analysis of ``doc.text``."""
+        server's analysis of ``doc.text`` in any ``document_view`` (without the text,
+        ``"results_only"``, offsets are mapped from ``doc.text`` in NFC)."""
         skipped = [
             f"{info.name!r} ({nlpd_pb2.AnalysisInfo.Outcome.Name(info.outcome)}: {info.reason})"
             for info in response.analyses
@@ -369,7 +370,10 @@ class NlpdComponent(Pipe):
                 f"nlpd: did not run {', '.join(skipped)}; warning once per analysis",
                 stacklevel=2,
             )
-        to_doc = _offset_map(doc.text, response.document.text)
+        # A response of document_view="results_only" carries no text; its offsets
+        # still index the NFC text, which is doc.text normalized.
+        normalized = response.document.text or unicodedata.normalize("NFC", doc.text)
+        to_doc = _offset_map(doc.text, normalized)
         if to_doc is None:
             warnings.warn(
                 "nlpd: the server's text does not align with doc.text; offsets are left out",

@@ -44,6 +44,12 @@ A value that does not apply is ``None``. The columns of each kind are in
     dominant ``stance``, the actor's statements counted by stance and in all, and
     ``balance`` = (favor - against) / (favor + against), 0 when neither. No offsets.
 
+What each kind needs of ``response.document`` (``AnalyzeRequest.document_view``):
+``sentences`` and ``statements`` slice the text, so they need ``document_view="full"``
+or ``"no_tokens"`` and raise ``ValueError`` on a ``"results_only"`` response;
+``entities`` work on any (the ``sentence`` column is ``None`` without sentences), and
+``actors`` need no document.
+
 :func:`to_pandas` gives the same columns with dtypes: ``doc`` and counts ``int64``;
 offsets and ``sentence`` ``Int64`` (nullable); labels ``category`` (polarity ordered
 NEGATIVE < NEUTRAL < POSITIVE); texts ``string``; ``id`` ``string`` when every id is a
@@ -296,6 +302,24 @@ _ROWS: dict[str, Callable[[_Doc], Iterator[dict[str, Any]]]] = {
 }
 
 
+# The kinds whose rows slice the document's text, which a response of
+# document_view="results_only" does not carry.
+_NEEDS_TEXT = frozenset({"sentences", "statements"})
+
+
+def _check_document(response: nlpd_pb2.AnalyzeResponse, kind: str, index: int) -> None:
+    """Raise when ``response`` lacks the document parts that ``kind``'s rows need.
+
+    The server never sends an empty text except under ``document_view="results_only"``.
+    """
+    if kind in _NEEDS_TEXT and not response.document.text:
+        raise ValueError(
+            f"kind {kind!r} needs each document's text and sentences, which results item "
+            f"{index} does not carry (a response of document_view='results_only'); "
+            "analyze with document_view='full' or 'no_tokens'"
+        )
+
+
 def _table(results: Results, kind: str) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
     _check_kind(kind)
     build = _ROWS[kind]
@@ -305,6 +329,7 @@ def _table(results: Results, kind: str) -> tuple[tuple[str, ...], list[dict[str,
         with_ids = with_ids or doc_id is not _NO_ID
         if response is None:
             continue
+        _check_document(response, kind, index)
         for row in build(_Doc(response)):
             rows.append((doc_id, index, row))
     base = COLUMNS[kind]
@@ -335,7 +360,9 @@ def to_records(results: Results, kind: str) -> list[dict[str, Any]]:
         objects (``int``, ``float``, ``str``, ``None``): ``json.dumps`` takes them.
 
     Raises:
-        ValueError: an unknown ``kind`` (the message lists the kinds).
+        ValueError: an unknown ``kind`` (the message lists the kinds), or ``"sentences"``
+            or ``"statements"`` of a response without the document's text
+            (``document_view="results_only"``).
         TypeError: an item of ``results`` is none of the accepted forms.
     """
     return _table(results, kind)[1]
@@ -382,7 +409,8 @@ def to_pandas(results: Results, kind: str) -> pandas.DataFrame:
 
     Raises:
         ImportError: pandas is not installed (install ``nlpd[pandas]``).
-        ValueError: an unknown ``kind``.
+        ValueError: an unknown ``kind``, or one that needs the document's text of a
+            ``document_view="results_only"`` response (see :func:`to_records`).
         TypeError: an item of ``results`` is none of the accepted forms.
     """
     _check_kind(kind)

@@ -25,6 +25,74 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// What AnalyzeResponse.document holds (AnalyzeRequest.document_view).
+// Spans in every view, the analyses' results included, refer to the
+// normalized (NFC) text: with DOCUMENT_VIEW_RESULTS_ONLY the caller slices
+// its own copy of the text, which gives the same offsets only when that
+// copy is NFC-normalized as well (Python:
+// unicodedata.normalize("NFC", text); a text that is already NFC, as most
+// are, is unchanged by it).
+type DocumentView int32
+
+const (
+	// Not set: the same as DOCUMENT_VIEW_FULL.
+	DocumentView_DOCUMENT_VIEW_UNSPECIFIED DocumentView = 0
+	// The whole document model: text, language, language_confidence,
+	// language_source, sentences and tokens. The response of a server
+	// before this field.
+	DocumentView_DOCUMENT_VIEW_FULL DocumentView = 1
+	// As FULL without the tokens: Document.tokens is empty, and each
+	// Sentence has its span but token_begin and token_end are 0.
+	DocumentView_DOCUMENT_VIEW_NO_TOKENS DocumentView = 2
+	// Only language, language_confidence and language_source: no text, no
+	// sentences, no tokens. For callers that keep the text themselves and
+	// want the results (whose spans index the NFC text, see above).
+	DocumentView_DOCUMENT_VIEW_RESULTS_ONLY DocumentView = 3
+)
+
+// Enum value maps for DocumentView.
+var (
+	DocumentView_name = map[int32]string{
+		0: "DOCUMENT_VIEW_UNSPECIFIED",
+		1: "DOCUMENT_VIEW_FULL",
+		2: "DOCUMENT_VIEW_NO_TOKENS",
+		3: "DOCUMENT_VIEW_RESULTS_ONLY",
+	}
+	DocumentView_value = map[string]int32{
+		"DOCUMENT_VIEW_UNSPECIFIED":  0,
+		"DOCUMENT_VIEW_FULL":         1,
+		"DOCUMENT_VIEW_NO_TOKENS":    2,
+		"DOCUMENT_VIEW_RESULTS_ONLY": 3,
+	}
+)
+
+func (x DocumentView) Enum() *DocumentView {
+	p := new(DocumentView)
+	*p = x
+	return p
+}
+
+func (x DocumentView) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DocumentView) Descriptor() protoreflect.EnumDescriptor {
+	return file_nlpd_v1_nlpd_proto_enumTypes[0].Descriptor()
+}
+
+func (DocumentView) Type() protoreflect.EnumType {
+	return &file_nlpd_v1_nlpd_proto_enumTypes[0]
+}
+
+func (x DocumentView) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DocumentView.Descriptor instead.
+func (DocumentView) EnumDescriptor() ([]byte, []int) {
+	return file_nlpd_v1_nlpd_proto_rawDescGZIP(), []int{0}
+}
+
 type AnalysisInfo_Outcome int32
 
 const (
@@ -74,11 +142,11 @@ func (x AnalysisInfo_Outcome) String() string {
 }
 
 func (AnalysisInfo_Outcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_nlpd_v1_nlpd_proto_enumTypes[0].Descriptor()
+	return file_nlpd_v1_nlpd_proto_enumTypes[1].Descriptor()
 }
 
 func (AnalysisInfo_Outcome) Type() protoreflect.EnumType {
-	return &file_nlpd_v1_nlpd_proto_enumTypes[0]
+	return &file_nlpd_v1_nlpd_proto_enumTypes[1]
 }
 
 func (x AnalysisInfo_Outcome) Number() protoreflect.EnumNumber {
@@ -125,11 +193,11 @@ func (x PluginInfo_State) String() string {
 }
 
 func (PluginInfo_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_nlpd_v1_nlpd_proto_enumTypes[1].Descriptor()
+	return file_nlpd_v1_nlpd_proto_enumTypes[2].Descriptor()
 }
 
 func (PluginInfo_State) Type() protoreflect.EnumType {
-	return &file_nlpd_v1_nlpd_proto_enumTypes[1]
+	return &file_nlpd_v1_nlpd_proto_enumTypes[2]
 }
 
 func (x PluginInfo_State) Number() protoreflect.EnumNumber {
@@ -168,7 +236,18 @@ type AnalyzeRequest struct {
 	// "sentiment" judges each occurrence besides the entities it finds
 	// (SentimentResult.targets with source REQUEST). At most 256; an empty
 	// text or a range outside the text is INVALID_ARGUMENT.
-	Targets       []*Target `protobuf:"bytes,4,rep,name=targets,proto3" json:"targets,omitempty"`
+	Targets []*Target `protobuf:"bytes,4,rep,name=targets,proto3" json:"targets,omitempty"`
+	// How much of the document model the response carries
+	// (AnalyzeResponse.document); the analyses' results and AnalysisInfo are
+	// the same in every view. Unset (DOCUMENT_VIEW_UNSPECIFIED) is
+	// DOCUMENT_VIEW_FULL, so callers that do not set it get what they always
+	// got. A value not listed in DocumentView is INVALID_ARGUMENT. The server
+	// analyzes the whole document either way (plugins always get the text,
+	// sentences and tokens); the view only decides what is sent back. The
+	// tokens are most of a FULL response unless the results are large: 61 %
+	// on a 1 KB German paragraph with "entities", whose RESULTS_ONLY response
+	// is an eighth of the FULL one (docs/BENCHMARKS.md).
+	DocumentView  DocumentView `protobuf:"varint,6,opt,name=document_view,json=documentView,proto3,enum=nlpd.v1.DocumentView" json:"document_view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -236,6 +315,13 @@ func (x *AnalyzeRequest) GetTargets() []*Target {
 		return x.Targets
 	}
 	return nil
+}
+
+func (x *AnalyzeRequest) GetDocumentView() DocumentView {
+	if x != nil {
+		return x.DocumentView
+	}
+	return DocumentView_DOCUMENT_VIEW_UNSPECIFIED
 }
 
 // The outcome of one analysis within a request.
@@ -347,7 +433,8 @@ func (x *AnalysisInfo) GetReason() string {
 
 type AnalyzeResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The document model: normalized text, language, sentences, tokens.
+	// The document model: normalized text, language, sentences, tokens; or
+	// part of it, as AnalyzeRequest.document_view asks.
 	Document *Document `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
 	// Results of the built-in analyses, present when they ran. A typed field
 	// belongs to the plugin whose name is the field's name and whose result
@@ -1042,13 +1129,14 @@ var File_nlpd_v1_nlpd_proto protoreflect.FileDescriptor
 
 const file_nlpd_v1_nlpd_proto_rawDesc = "" +
 	"\n" +
-	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\xb2\x01\n" +
+	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\xee\x01\n" +
 	"\x0eAnalyzeRequest\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1a\n" +
 	"\banalyses\x18\x02 \x03(\tR\banalyses\x12\x1a\n" +
 	"\blanguage\x18\x03 \x01(\tR\blanguage\x12)\n" +
 	"\x10default_language\x18\x05 \x01(\tR\x0fdefaultLanguage\x12)\n" +
-	"\atargets\x18\x04 \x03(\v2\x0f.nlpd.v1.TargetR\atargets\"\xc7\x02\n" +
+	"\atargets\x18\x04 \x03(\v2\x0f.nlpd.v1.TargetR\atargets\x12:\n" +
+	"\rdocument_view\x18\x06 \x01(\x0e2\x15.nlpd.v1.DocumentViewR\fdocumentView\"\xc7\x02\n" +
 	"\fAnalysisInfo\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x127\n" +
@@ -1126,7 +1214,12 @@ const file_nlpd_v1_nlpd_proto_rawDesc = "" +
 	"\aplugins\x18\x01 \x03(\v2\x13.nlpd.v1.PluginInfoR\aplugins\x129\n" +
 	"\vload_errors\x18\x02 \x03(\v2\x18.nlpd.v1.PluginLoadErrorR\n" +
 	"loadErrors\x12+\n" +
-	"\x06server\x18\x03 \x01(\v2\x13.nlpd.v1.ServerInfoR\x06server2\xdf\x01\n" +
+	"\x06server\x18\x03 \x01(\v2\x13.nlpd.v1.ServerInfoR\x06server*\x82\x01\n" +
+	"\fDocumentView\x12\x1d\n" +
+	"\x19DOCUMENT_VIEW_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12DOCUMENT_VIEW_FULL\x10\x01\x12\x1b\n" +
+	"\x17DOCUMENT_VIEW_NO_TOKENS\x10\x02\x12\x1e\n" +
+	"\x1aDOCUMENT_VIEW_RESULTS_ONLY\x10\x032\xdf\x01\n" +
 	"\x0fAnalysisService\x12<\n" +
 	"\aAnalyze\x12\x17.nlpd.v1.AnalyzeRequest\x1a\x18.nlpd.v1.AnalyzeResponse\x12D\n" +
 	"\rAnalyzeStream\x12\x16.nlpd.v1.StreamRequest\x1a\x17.nlpd.v1.StreamResponse(\x010\x01\x12H\n" +
@@ -1144,60 +1237,62 @@ func file_nlpd_v1_nlpd_proto_rawDescGZIP() []byte {
 	return file_nlpd_v1_nlpd_proto_rawDescData
 }
 
-var file_nlpd_v1_nlpd_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_nlpd_v1_nlpd_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_nlpd_v1_nlpd_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_nlpd_v1_nlpd_proto_goTypes = []any{
-	(AnalysisInfo_Outcome)(0),   // 0: nlpd.v1.AnalysisInfo.Outcome
-	(PluginInfo_State)(0),       // 1: nlpd.v1.PluginInfo.State
-	(*AnalyzeRequest)(nil),      // 2: nlpd.v1.AnalyzeRequest
-	(*AnalysisInfo)(nil),        // 3: nlpd.v1.AnalysisInfo
-	(*AnalyzeResponse)(nil),     // 4: nlpd.v1.AnalyzeResponse
-	(*StreamRequest)(nil),       // 5: nlpd.v1.StreamRequest
-	(*Error)(nil),               // 6: nlpd.v1.Error
-	(*StreamResponse)(nil),      // 7: nlpd.v1.StreamResponse
-	(*ListPluginsRequest)(nil),  // 8: nlpd.v1.ListPluginsRequest
-	(*PluginInfo)(nil),          // 9: nlpd.v1.PluginInfo
-	(*ServerInfo)(nil),          // 10: nlpd.v1.ServerInfo
-	(*PluginLoadError)(nil),     // 11: nlpd.v1.PluginLoadError
-	(*ListPluginsResponse)(nil), // 12: nlpd.v1.ListPluginsResponse
-	nil,                         // 13: nlpd.v1.AnalyzeResponse.CustomResultsEntry
-	(*Target)(nil),              // 14: nlpd.v1.Target
-	(*Document)(nil),            // 15: nlpd.v1.Document
-	(*EntitiesResult)(nil),      // 16: nlpd.v1.EntitiesResult
-	(*SentimentResult)(nil),     // 17: nlpd.v1.SentimentResult
-	(*StanceResult)(nil),        // 18: nlpd.v1.StanceResult
-	(Isolation)(0),              // 19: nlpd.v1.Isolation
-	(*anypb.Any)(nil),           // 20: google.protobuf.Any
+	(DocumentView)(0),           // 0: nlpd.v1.DocumentView
+	(AnalysisInfo_Outcome)(0),   // 1: nlpd.v1.AnalysisInfo.Outcome
+	(PluginInfo_State)(0),       // 2: nlpd.v1.PluginInfo.State
+	(*AnalyzeRequest)(nil),      // 3: nlpd.v1.AnalyzeRequest
+	(*AnalysisInfo)(nil),        // 4: nlpd.v1.AnalysisInfo
+	(*AnalyzeResponse)(nil),     // 5: nlpd.v1.AnalyzeResponse
+	(*StreamRequest)(nil),       // 6: nlpd.v1.StreamRequest
+	(*Error)(nil),               // 7: nlpd.v1.Error
+	(*StreamResponse)(nil),      // 8: nlpd.v1.StreamResponse
+	(*ListPluginsRequest)(nil),  // 9: nlpd.v1.ListPluginsRequest
+	(*PluginInfo)(nil),          // 10: nlpd.v1.PluginInfo
+	(*ServerInfo)(nil),          // 11: nlpd.v1.ServerInfo
+	(*PluginLoadError)(nil),     // 12: nlpd.v1.PluginLoadError
+	(*ListPluginsResponse)(nil), // 13: nlpd.v1.ListPluginsResponse
+	nil,                         // 14: nlpd.v1.AnalyzeResponse.CustomResultsEntry
+	(*Target)(nil),              // 15: nlpd.v1.Target
+	(*Document)(nil),            // 16: nlpd.v1.Document
+	(*EntitiesResult)(nil),      // 17: nlpd.v1.EntitiesResult
+	(*SentimentResult)(nil),     // 18: nlpd.v1.SentimentResult
+	(*StanceResult)(nil),        // 19: nlpd.v1.StanceResult
+	(Isolation)(0),              // 20: nlpd.v1.Isolation
+	(*anypb.Any)(nil),           // 21: google.protobuf.Any
 }
 var file_nlpd_v1_nlpd_proto_depIdxs = []int32{
-	14, // 0: nlpd.v1.AnalyzeRequest.targets:type_name -> nlpd.v1.Target
-	0,  // 1: nlpd.v1.AnalysisInfo.outcome:type_name -> nlpd.v1.AnalysisInfo.Outcome
-	15, // 2: nlpd.v1.AnalyzeResponse.document:type_name -> nlpd.v1.Document
-	16, // 3: nlpd.v1.AnalyzeResponse.entities:type_name -> nlpd.v1.EntitiesResult
-	17, // 4: nlpd.v1.AnalyzeResponse.sentiment:type_name -> nlpd.v1.SentimentResult
-	18, // 5: nlpd.v1.AnalyzeResponse.stance:type_name -> nlpd.v1.StanceResult
-	13, // 6: nlpd.v1.AnalyzeResponse.custom_results:type_name -> nlpd.v1.AnalyzeResponse.CustomResultsEntry
-	3,  // 7: nlpd.v1.AnalyzeResponse.analyses:type_name -> nlpd.v1.AnalysisInfo
-	2,  // 8: nlpd.v1.StreamRequest.request:type_name -> nlpd.v1.AnalyzeRequest
-	4,  // 9: nlpd.v1.StreamResponse.response:type_name -> nlpd.v1.AnalyzeResponse
-	6,  // 10: nlpd.v1.StreamResponse.error:type_name -> nlpd.v1.Error
-	19, // 11: nlpd.v1.PluginInfo.isolation:type_name -> nlpd.v1.Isolation
-	1,  // 12: nlpd.v1.PluginInfo.state:type_name -> nlpd.v1.PluginInfo.State
-	9,  // 13: nlpd.v1.ListPluginsResponse.plugins:type_name -> nlpd.v1.PluginInfo
-	11, // 14: nlpd.v1.ListPluginsResponse.load_errors:type_name -> nlpd.v1.PluginLoadError
-	10, // 15: nlpd.v1.ListPluginsResponse.server:type_name -> nlpd.v1.ServerInfo
-	20, // 16: nlpd.v1.AnalyzeResponse.CustomResultsEntry.value:type_name -> google.protobuf.Any
-	2,  // 17: nlpd.v1.AnalysisService.Analyze:input_type -> nlpd.v1.AnalyzeRequest
-	5,  // 18: nlpd.v1.AnalysisService.AnalyzeStream:input_type -> nlpd.v1.StreamRequest
-	8,  // 19: nlpd.v1.AnalysisService.ListPlugins:input_type -> nlpd.v1.ListPluginsRequest
-	4,  // 20: nlpd.v1.AnalysisService.Analyze:output_type -> nlpd.v1.AnalyzeResponse
-	7,  // 21: nlpd.v1.AnalysisService.AnalyzeStream:output_type -> nlpd.v1.StreamResponse
-	12, // 22: nlpd.v1.AnalysisService.ListPlugins:output_type -> nlpd.v1.ListPluginsResponse
-	20, // [20:23] is the sub-list for method output_type
-	17, // [17:20] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	15, // 0: nlpd.v1.AnalyzeRequest.targets:type_name -> nlpd.v1.Target
+	0,  // 1: nlpd.v1.AnalyzeRequest.document_view:type_name -> nlpd.v1.DocumentView
+	1,  // 2: nlpd.v1.AnalysisInfo.outcome:type_name -> nlpd.v1.AnalysisInfo.Outcome
+	16, // 3: nlpd.v1.AnalyzeResponse.document:type_name -> nlpd.v1.Document
+	17, // 4: nlpd.v1.AnalyzeResponse.entities:type_name -> nlpd.v1.EntitiesResult
+	18, // 5: nlpd.v1.AnalyzeResponse.sentiment:type_name -> nlpd.v1.SentimentResult
+	19, // 6: nlpd.v1.AnalyzeResponse.stance:type_name -> nlpd.v1.StanceResult
+	14, // 7: nlpd.v1.AnalyzeResponse.custom_results:type_name -> nlpd.v1.AnalyzeResponse.CustomResultsEntry
+	4,  // 8: nlpd.v1.AnalyzeResponse.analyses:type_name -> nlpd.v1.AnalysisInfo
+	3,  // 9: nlpd.v1.StreamRequest.request:type_name -> nlpd.v1.AnalyzeRequest
+	5,  // 10: nlpd.v1.StreamResponse.response:type_name -> nlpd.v1.AnalyzeResponse
+	7,  // 11: nlpd.v1.StreamResponse.error:type_name -> nlpd.v1.Error
+	20, // 12: nlpd.v1.PluginInfo.isolation:type_name -> nlpd.v1.Isolation
+	2,  // 13: nlpd.v1.PluginInfo.state:type_name -> nlpd.v1.PluginInfo.State
+	10, // 14: nlpd.v1.ListPluginsResponse.plugins:type_name -> nlpd.v1.PluginInfo
+	12, // 15: nlpd.v1.ListPluginsResponse.load_errors:type_name -> nlpd.v1.PluginLoadError
+	11, // 16: nlpd.v1.ListPluginsResponse.server:type_name -> nlpd.v1.ServerInfo
+	21, // 17: nlpd.v1.AnalyzeResponse.CustomResultsEntry.value:type_name -> google.protobuf.Any
+	3,  // 18: nlpd.v1.AnalysisService.Analyze:input_type -> nlpd.v1.AnalyzeRequest
+	6,  // 19: nlpd.v1.AnalysisService.AnalyzeStream:input_type -> nlpd.v1.StreamRequest
+	9,  // 20: nlpd.v1.AnalysisService.ListPlugins:input_type -> nlpd.v1.ListPluginsRequest
+	5,  // 21: nlpd.v1.AnalysisService.Analyze:output_type -> nlpd.v1.AnalyzeResponse
+	8,  // 22: nlpd.v1.AnalysisService.AnalyzeStream:output_type -> nlpd.v1.StreamResponse
+	13, // 23: nlpd.v1.AnalysisService.ListPlugins:output_type -> nlpd.v1.ListPluginsResponse
+	21, // [21:24] is the sub-list for method output_type
+	18, // [18:21] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_nlpd_v1_nlpd_proto_init() }
@@ -1217,7 +1312,7 @@ func file_nlpd_v1_nlpd_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_nlpd_v1_nlpd_proto_rawDesc), len(file_nlpd_v1_nlpd_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
