@@ -160,7 +160,8 @@ def test_http_prints_a_custom_result_of_a_builtin_type_as_typed_json(srv: Server
 def test_a_dependency_that_does_not_support_the_language_is_named_with_the_root_cause(
     client: nlpd.Client,
 ) -> None:
-    response = client.analyze(FRENCH, ["test_needs_needs_entities"], language="fr")
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="which needs 'entities'"):
+        response = client.analyze(FRENCH, ["test_needs_needs_entities"], language="fr")
     assert response.document.language == "fr"
     assert outcomes(response) == [
         ("entities", UNSUPPORTED_LANGUAGE, ENTITIES_IN_FRENCH),
@@ -192,7 +193,8 @@ def test_builtin_plugins_in_an_unsupported_language_say_which_languages_they_sup
 ) -> None:
     """stance and sentiment need entities; all three take German and English only, so
     in French each is UNSUPPORTED_LANGUAGE for its own language."""
-    response = client.analyze(FRENCH, ["stance", "sentiment"], language="fr")
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="2 requested analyses did not run"):
+        response = client.analyze(FRENCH, ["stance", "sentiment"], language="fr")
     assert outcomes(response) == [
         ("entities", UNSUPPORTED_LANGUAGE, ENTITIES_IN_FRENCH),
         (

@@ -127,7 +127,8 @@ def test_bad_targets_are_invalid_argument(client: nlpd.Client) -> None:
 
 
 def test_unsupported_language_is_explicit(client: nlpd.Client) -> None:
-    response = client.analyze("El gobierno aprobó el presupuesto del año.", ["sentiment"])
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="'sentiment' supports de, en"):
+        response = client.analyze("El gobierno aprobó el presupuesto del año.", ["sentiment"])
     outcomes = {a.name: a.outcome for a in response.analyses}
     assert outcomes["sentiment"] == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert not response.HasField("sentiment")

@@ -93,7 +93,8 @@ def test_threat_is_an_escalatory_event(client: nlpd.Client) -> None:
 
 
 def test_unsupported_language_is_explicit(client: nlpd.Client) -> None:
-    response = client.analyze("Le ministre a appelé les deux parties au calme.", ["stance"])
+    with pytest.warns(nlpd.AnalysisSkippedWarning, match="'stance' supports de, en"):
+        response = client.analyze("Le ministre a appelé les deux parties au calme.", ["stance"])
     outcomes = {a.name: a.outcome for a in response.analyses}
     assert outcomes["stance"] == nlpd_pb2.AnalysisInfo.UNSUPPORTED_LANGUAGE
     assert not response.HasField("stance")
