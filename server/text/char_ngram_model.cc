@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstring>
 #include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "nlpd/binary_io.h"
 #include "nlpd/embed_file.h"
 #include "nlpd/language.h"
 
@@ -44,36 +44,8 @@ bool IsWordChar(UChar32 c) {
   return u_isalpha(c) != 0 || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
 }
 
-template <typename T>
-void Put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-// Reads fixed-size values, failing on truncation.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  template <typename T>
-  bool Get(T* value) {
-    if (bytes_.size() - position_ < sizeof(T)) return false;
-    std::memcpy(value, bytes_.data() + position_, sizeof(T));
-    position_ += sizeof(T);
-    return true;
-  }
-  bool Take(size_t n, std::string_view* out) {
-    if (bytes_.size() - position_ < n) return false;
-    *out = bytes_.substr(position_, n);
-    position_ += n;
-    return true;
-  }
-  size_t remaining() const { return bytes_.size() - position_; }
-
- private:
-  std::string_view bytes_;
-  size_t position_ = 0;
-};
+using sdk::AppendValue;
+using sdk::ByteReader;
 
 // `text` in ASCII lower case (absl::string_view is not std::string_view in
 // every absl build).
@@ -136,7 +108,7 @@ void ForEachNgram(std::string_view utf8_text, int max_order, int bucket_bits,
 }
 
 absl::StatusOr<CharNgramModel> CharNgramModel::Parse(std::string_view bytes) {
-  Reader reader(bytes);
+  ByteReader reader(bytes);
   std::string_view magic;
   if (!reader.Take(sizeof kMagic, &magic) ||
       magic != std::string_view(kMagic, sizeof kMagic)) {
@@ -235,13 +207,13 @@ CharNgramModel CharNgramModel::Quantize(
 
 std::string CharNgramModel::Serialize() const {
   std::string out(kMagic, sizeof kMagic);
-  Put<uint32_t>(out, static_cast<uint32_t>(max_order_));
-  Put<uint32_t>(out, static_cast<uint32_t>(bucket_bits_));
-  Put<uint32_t>(out, static_cast<uint32_t>(languages_.size()));
-  Put<float>(out, min_cost_);
-  Put<float>(out, cost_step_);
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(max_order_));
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(bucket_bits_));
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(languages_.size()));
+  AppendValue<float>(out, min_cost_);
+  AppendValue<float>(out, cost_step_);
   for (const std::string& language : languages_) {
-    Put<uint8_t>(out, static_cast<uint8_t>(language.size()));
+    AppendValue<uint8_t>(out, static_cast<uint8_t>(language.size()));
     out += language;
   }
   out.append(reinterpret_cast<const char*>(costs_.data()), costs_.size());

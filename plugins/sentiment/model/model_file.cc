@@ -2,56 +2,29 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <utility>
+
+#include "nlpd/binary_io.h"
 
 namespace nlpd::sentiment {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'L', 'P', 'D', 'S', 'N', 'T', '1'};
 
-template <typename T>
-void Put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  out.append(bytes, sizeof(T));
-}
-
-// Reads fixed-size values from the file, remembering a truncation.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  template <typename T>
-  bool Get(T* value) {
-    if (bytes_.size() - position_ < sizeof(T)) return false;
-    std::memcpy(value, bytes_.data() + position_, sizeof(T));
-    position_ += sizeof(T);
-    return true;
-  }
-  bool Skip(size_t n, std::string_view* out) {
-    if (bytes_.size() - position_ < n) return false;
-    *out = bytes_.substr(position_, n);
-    position_ += n;
-    return true;
-  }
-  size_t remaining() const { return bytes_.size() - position_; }
-
- private:
-  std::string_view bytes_;
-  size_t position_ = 0;
-};
+using sdk::AppendValue;
+using sdk::ByteReader;
 
 void PutClassifier(std::string& out, const QuantizedClassifier& classifier) {
-  Put<float>(out, classifier.temperature);
-  Put<float>(out, classifier.scale);
-  Put<uint32_t>(out, static_cast<uint32_t>(classifier.rows.size()));
-  for (uint32_t row : classifier.rows) Put<uint32_t>(out, row);
+  AppendValue<float>(out, classifier.temperature);
+  AppendValue<float>(out, classifier.scale);
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(classifier.rows.size()));
+  for (uint32_t row : classifier.rows) AppendValue<uint32_t>(out, row);
   for (const auto& weights : classifier.weights) {
-    for (int8_t w : weights) Put<int8_t>(out, w);
+    for (int8_t w : weights) AppendValue<int8_t>(out, w);
   }
 }
 
-bool GetClassifier(Reader& reader, int row_bits,
+bool GetClassifier(ByteReader& reader, int row_bits,
                    QuantizedClassifier* classifier, std::string* error) {
   uint32_t count = 0;
   if (!reader.Get(&classifier->temperature) ||
@@ -112,24 +85,25 @@ QuantizedClassifier Quantize(const std::vector<float>& dense,
 
 std::string SerializeModelFile(const ModelFile& model) {
   std::string out(kMagic, sizeof(kMagic));
-  Put<uint32_t>(out, static_cast<uint32_t>(model.config.language));
-  Put<uint32_t>(out, model.config.groups);
-  Put<uint32_t>(out, static_cast<uint32_t>(model.config.row_bits));
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(model.config.language));
+  AppendValue<uint32_t>(out, model.config.groups);
+  AppendValue<uint32_t>(out, static_cast<uint32_t>(model.config.row_bits));
   PutClassifier(out, model.target);
   PutClassifier(out, model.sentence);
-  Put<uint32_t>(out, static_cast<uint32_t>(model.lexicon.entries().size()));
+  AppendValue<uint32_t>(out,
+                        static_cast<uint32_t>(model.lexicon.entries().size()));
   for (const Lexicon::Entry& entry : model.lexicon.entries()) {
-    Put<uint32_t>(out, entry.key);
-    Put<uint32_t>(out, entry.translation);
+    AppendValue<uint32_t>(out, entry.key);
+    AppendValue<uint32_t>(out, entry.translation);
   }
   return out;
 }
 
 bool ParseModelFile(std::string_view bytes, ModelFile* model,
                     std::string* error) {
-  Reader reader(bytes);
+  ByteReader reader(bytes);
   std::string_view magic;
-  if (!reader.Skip(sizeof(kMagic), &magic) ||
+  if (!reader.Take(sizeof(kMagic), &magic) ||
       magic != std::string_view(kMagic, sizeof(kMagic))) {
     *error = "sentiment model: not a sentiment model file (bad magic)";
     return false;
