@@ -20,6 +20,7 @@ import pytest
 
 from conftest import Server
 from nlpd import cli
+from nlpd.cli import commands as cli_commands
 from texts import ENGLISH, GERMAN
 
 FRENCH = "Le conseil municipal de Lyon se réunit lundi pour voter le nouveau budget."
@@ -466,9 +467,10 @@ def test_health(server: Server) -> None:
 
 
 def test_health_status_decoding() -> None:
-    assert cli._health_request("") == b""
-    assert cli._health_request("nlpd.v1.AnalysisService") == b"\x0a\x17nlpd.v1.AnalysisService"
-    assert [cli._health_status(b) for b in (b"", b"\x08\x01", b"\x08\x02")] == [0, 1, 2]
+    assert cli_commands._health_request("") == b""
+    service = "nlpd.v1.AnalysisService"
+    assert cli_commands._health_request(service) == b"\x0a\x17" + service.encode()
+    assert [cli_commands._health_status(b) for b in (b"", b"\x08\x01", b"\x08\x02")] == [0, 1, 2]
 
 
 def test_version(server: Server) -> None:
