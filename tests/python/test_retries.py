@@ -172,8 +172,11 @@ def test_the_service_config() -> None:
         "backoffMultiplier": 2.0,
         "retryableStatusCodes": ["UNAVAILABLE"],
     }
+    assert service_config["loadBalancingConfig"] == [{"round_robin": {}}]
+    assert service_config["healthCheckConfig"] == {"serviceName": ""}
     disabled = dict(channel_config("x:1", retries=0).options)
-    assert "grpc.service_config" not in disabled and disabled["grpc.enable_retries"] == 0
+    assert disabled["grpc.enable_retries"] == 0
+    assert "methodConfig" not in json.loads(disabled["grpc.service_config"])
     # The caller's options come last and win.
     mine = channel_config("x:1", options=[("grpc.service_config", "{}")]).options
     assert mine[-1] == ("grpc.service_config", "{}")

@@ -5,10 +5,19 @@ retries, extra options) into a :class:`ChannelConfig`, which opens a blocking
 (``grpc``) or an asyncio (``grpc.aio``) channel with the same credentials, options and
 call metadata.
 
-Retries are gRPC's own (gRFC A6): a ``grpc.service_config`` channel option with a
-``retryPolicy`` for the idempotent unary methods ``nlpd.v1.AnalysisService/Analyze`` and
-``ListPlugins`` only. ``AnalyzeStream`` and the ``nlpd.v1.Admin`` methods (not
-idempotent) are never retried. A call's deadline covers all its attempts and backoffs.
+Replicas and retries are gRPC's own, set in the ``grpc.service_config`` channel option:
+
+* load balancing ``round_robin`` with client-side health checking (gRFC A17, the
+  server's ``grpc.health.v1.Health/Watch``): a target that names several servers
+  (``"ipv4:10.0.0.1:50051,10.0.0.2:50051"``) or a DNS name that resolves to several
+  (``"dns:///nlpd.default.svc:50051"``) spreads calls over every replica that is
+  connected and SERVING; one that goes down or is shutting down (NOT_SERVING) gets no
+  new calls until it is back. A single address behaves as before.
+* a ``retryPolicy`` (gRFC A6) for the idempotent unary methods
+  ``nlpd.v1.AnalysisService/Analyze`` and ``ListPlugins`` only: an attempt that failed
+  with ``UNAVAILABLE`` (a replica went away) is sent again, to the next replica.
+  ``AnalyzeStream`` and the ``nlpd.v1.Admin`` methods (not idempotent) are never
+  retried. A call's deadline covers all its attempts and backoffs.
 """
 
 from __future__ import annotations
@@ -95,33 +104,34 @@ class RetryPolicy:
         if not self.max_backoff >= self.initial_backoff:
             raise ValueError("max_backoff must be >= initial_backoff")
 
-    def service_config(self) -> str | None:
-        """The ``grpc.service_config`` JSON, or ``None`` when retries are disabled."""
-        if self.retries == 0:
-            return None
-        return json.dumps(
-            {
-                "methodConfig": [
-                    {
-                        "name": [{"service": s, "method": m} for s, m in RETRIED_METHODS],
-                        "retryPolicy": {
-                            "maxAttempts": self.retries + 1,
-                            "initialBackoff": _duration(self.initial_backoff),
-                            "maxBackoff": _duration(self.max_backoff),
-                            "backoffMultiplier": self.backoff_multiplier,
-                            "retryableStatusCodes": ["UNAVAILABLE"],
-                        },
-                    }
-                ]
-            },
-            separators=(",", ":"),
-        )
+    def service_config(self) -> str:
+        """The ``grpc.service_config`` JSON: round-robin over healthy replicas, and this
+        retry policy unless ``retries`` is 0."""
+        config: dict[str, Any] = {
+            "loadBalancingConfig": [{"round_robin": {}}],
+            # "": the server's overall health, NOT_SERVING from the start of its
+            # shutdown.
+            "healthCheckConfig": {"serviceName": ""},
+        }
+        if self.retries:
+            config["methodConfig"] = [
+                {
+                    "name": [{"service": s, "method": m} for s, m in RETRIED_METHODS],
+                    "retryPolicy": {
+                        "maxAttempts": self.retries + 1,
+                        "initialBackoff": _duration(self.initial_backoff),
+                        "maxBackoff": _duration(self.max_backoff),
+                        "backoffMultiplier": self.backoff_multiplier,
+                        "retryableStatusCodes": ["UNAVAILABLE"],
+                    },
+                }
+            ]
+        return json.dumps(config, separators=(",", ":"))
 
     def channel_options(self) -> list[tuple[str, Any]]:
-        """Channel options that carry this policy (empty list when disabled)."""
-        config = self.service_config()
-        if config is None:
-            return [("grpc.enable_retries", 0)]
+        """Channel options that carry the service config and this policy."""
+        if not self.retries:
+            return [("grpc.enable_retries", 0), ("grpc.service_config", self.service_config())]
         # While a subchannel cannot connect, gRPC fails calls at once and tries to
         # connect again only after its reconnect backoff (1 s, growing to 120 s by
         # default). Retries that come sooner would fail the same way, so the reconnect
@@ -130,7 +140,7 @@ class RetryPolicy:
         max_ms = max(int(self.max_backoff * 1000), initial_ms)
         return [
             ("grpc.enable_retries", 1),
-            ("grpc.service_config", config),
+            ("grpc.service_config", self.service_config()),
             ("grpc.per_rpc_retry_buffer_size", _RETRY_BUFFER_BYTES),
             ("grpc.initial_reconnect_backoff_ms", initial_ms),
             ("grpc.max_reconnect_backoff_ms", max_ms),
