@@ -2,8 +2,10 @@
 :meth:`nlpd.AsyncClient.analyze_many`.
 
 Records are read lazily from the caller's iterable and spread over ``concurrency``
-AnalyzeStream calls on one connection; each stream takes the next record when gRPC flow
-control lets it send one (a faster stream takes more). At most ``window`` records are
+lanes on one channel, each a series of AnalyzeStream calls of at most
+:data:`STREAM_RECORDS` records (each call a new pick of the channel's load balancer,
+for replicas); each stream takes the next record when gRPC flow control lets it send
+one (a faster stream takes more). At most ``window`` records are
 between the input and the caller at any time (read but whose result was not yet handed
 out), so memory does not grow with the length of the input, in order or as completed.
 
@@ -71,6 +73,11 @@ DEFAULT_CONCURRENCY = 16
 # keeps in flight per stream (--stream_window, 2 per worker), so it never waits for us;
 # more did not help. About 512 texts plus 512 responses in memory.
 DEFAULT_WINDOW = 512
+# Records per AnalyzeStream call: each lane starts a new call after this many, which
+# the channel's load balancer may send to another replica (a batch's first calls all go
+# to the replica that was connected first). Measured cost: see clients/python/README.md,
+# "Bulk analysis".
+STREAM_RECORDS = 128
 
 _METHOD = "/nlpd.v1.AnalysisService/AnalyzeStream"
 _END = object()
@@ -378,6 +385,11 @@ class _Feeder:
         self._ended = False
         self.error: BaseException | None = None
 
+    @property
+    def ended(self) -> bool:
+        """True once the input is exhausted, failed, or a record was bad."""
+        return self._ended
+
     async def _next(self) -> object:
         """The next record, or ``_END`` (StopIteration must not leave a coroutine)."""
         if self._async is not None:
@@ -406,9 +418,13 @@ class _Feeder:
 
 
 async def _requests(
-    feeder: _Feeder, due: deque[tuple[int, str]]
+    feeder: _Feeder, due: deque[tuple[int, str]], limit: int
 ) -> AsyncIterator[nlpd_pb2.StreamRequest]:
-    while (taken := await feeder.take()) is not None:
+    """At most ``limit`` records of the feeder, as one call's requests."""
+    for _ in range(limit):
+        taken = await feeder.take()
+        if taken is None:
+            return
         index, doc_id, request = taken
         due.append((index, doc_id))  # before gRPC sends it: its answer cannot come sooner
         yield request
@@ -419,16 +435,36 @@ class _StreamEnd:
     error: BaseException | None
 
 
-async def _read_stream(
-    call: grpc.aio.StreamStreamCall[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse],
-    due: deque[tuple[int, str]],
-    out: asyncio.Queue[BulkResult | _StreamEnd],
+async def _lane(
+    stream: grpc.aio.StreamStreamMultiCallable[nlpd_pb2.StreamRequest, nlpd_pb2.StreamResponse],
+    metadata: tuple[tuple[str, str], ...],
+    feeder: _Feeder,
     options: BulkOptions,
+    deadline: float | None,
+    out: asyncio.Queue[BulkResult | _StreamEnd],
 ) -> None:
+    """One of the ``concurrency`` lanes: AnalyzeStream calls one after another, each of
+    at most :data:`STREAM_RECORDS` records, until the input ends. A new call is a new
+    pick of the channel's load balancer, so the lanes spread over replicas that were
+    not connected yet when the batch began, or that came back. Ends with a
+    :class:`_StreamEnd` in ``out``, carrying the exception that ended it, if any."""
     try:
-        async for response in call:
-            index, doc_id = due.popleft()
-            out.put_nowait(options.result(index, doc_id, response))
+        while not feeder.ended:
+            due: deque[tuple[int, str]] = deque()
+            timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            call = stream(
+                _requests(feeder, due, STREAM_RECORDS), timeout=timeout, metadata=metadata
+            )
+            sent = 0
+            try:
+                async for response in call:
+                    index, doc_id = due.popleft()
+                    out.put_nowait(options.result(index, doc_id, response))
+                    sent += 1
+            finally:
+                call.cancel()  # no-op when finished; stops it when the lane is cancelled
+            if sent == 0:
+                break  # the input ended (or the window closed) before this call's first
     except BaseException as exc:
         # Also CancelledError: grpc.aio raises it for a call that was cancelled here,
         # by the client's close(): the caller must hear of it.
@@ -491,14 +527,13 @@ async def _results(
     feeder = _Feeder(records, window, options)
     # Unbounded, but never holds more than `window` results: each was taken first.
     out: asyncio.Queue[BulkResult | _StreamEnd] = asyncio.Queue()
-    calls = []
-    readers = []
+    deadline = None if options.timeout is None else time.monotonic() + options.timeout
+    lanes = []
     try:
         for _ in range(options.concurrency):
-            due: deque[tuple[int, str]] = deque()
-            call = stream(_requests(feeder, due), timeout=options.timeout, metadata=metadata)
-            calls.append(call)
-            readers.append(asyncio.ensure_future(_read_stream(call, due, out, options)))
+            lanes.append(
+                asyncio.ensure_future(_lane(stream, metadata, feeder, options, deadline, out))
+            )
         running = options.concurrency
         held: dict[int, BulkResult] = {}  # ordered: results that came before their turn
         turn = 0
@@ -522,11 +557,9 @@ async def _results(
             raise feeder.error
     finally:
         window.close()
-        for call in calls:
-            call.cancel()
-        for reader in readers:
-            reader.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
+        for lane in lanes:
+            lane.cancel()  # cancels its call
+        await asyncio.gather(*lanes, return_exceptions=True)
 
 
 async def analyze_many_async(
