@@ -60,6 +60,50 @@ inline constexpr char kGermanArticle[] =
     "gilt als Voraussetzung dafür, im Wettbewerb mit den großen Häfen an der "
     "Rheinmündung nicht weiter zurückzufallen.\n";
 
+// An actor-dense German news article (written for the scaling benchmark,
+// about 3 KB): many named people, states and offices, quotes, pronouns and
+// fused role words ("Kremlsprecher"), so that stance and sentiment meet
+// many entities and statements per kilobyte.
+inline constexpr char kGermanActorArticle[] =
+    "Berlin. Bundeskanzler Olaf Scholz hat am Dienstag vor einer weiteren "
+    "Eskalation im Osten der Ukraine gewarnt. \"Wir fordern Moskau auf, die "
+    "Truppen sofort abzuziehen\", sagte Scholz nach einem Treffen mit dem "
+    "französischen Präsidenten Emmanuel Macron im Kanzleramt. Macron erklärte, "
+    "Frankreich werde weitere Luftabwehrsysteme an Kiew liefern.\n"
+    "Kremlsprecher Dmitri Peskow wies die Kritik zurück. Er betonte, Russland "
+    "behalte sich vor, auf jede Bedrohung militärisch zu antworten. Der "
+    "russische Außenminister Sergej Lawrow drohte mit Vergeltung, sollten "
+    "westliche Staaten Marschflugkörper liefern.\n"
+    "Der ukrainische Präsident Wolodymyr Selenskyj rief die Verbündeten auf, "
+    "die Sanktionen zu verschärfen. \"Jeder Tag ohne Munition kostet Leben\", "
+    "sagte Selenskyj in Kiew. Verteidigungsminister Rustem Umjerow teilte mit, "
+    "die Armee habe mehrere Angriffe bei Charkiw abgewehrt.\n"
+    "Die Bundesaußenministerin Annalena Baerbock forderte Verhandlungen unter "
+    "Vermittlung der Vereinten Nationen. Sie sagte, eine diplomatische Lösung "
+    "sei nur möglich, wenn die Waffen schweigen. UN-Generalsekretär António "
+    "Guterres appellierte an beide Seiten, Zivilisten zu schonen und eine "
+    "Waffenruhe zu vereinbaren.\n"
+    "In Warschau kündigte Ministerpräsident Donald Tusk an, Polen werde seine "
+    "Grenztruppen verstärken. \"Wir lassen uns nicht einschüchtern\", sagte "
+    "Tusk. Der polnische Verteidigungsminister Władysław Kosiniak-Kamysz "
+    "erklärte, die Armee verlege zusätzliche Panzer an die Ostgrenze.\n"
+    "Die chinesische Regierung rief zur Zurückhaltung auf. Außenamtssprecherin "
+    "Mao Ning sagte in Peking, China unterstütze alle Bemühungen um eine "
+    "friedliche Beilegung des Konflikts. Der türkische Präsident Recep Tayyip "
+    "Erdoğan bot erneut an, Gespräche in Istanbul auszurichten.\n"
+    "NATO-Generalsekretär Mark Rutte warnte vor einem Angriff auf das "
+    "Bündnisgebiet. Er sagte, die Allianz werde jeden Zentimeter verteidigen. "
+    "US-Außenminister Antony Blinken kündigte ein neues Hilfspaket über zwei "
+    "Milliarden Dollar an, das auch Raketen für Himars-Systeme umfasse.\n"
+    "Der ungarische Ministerpräsident Viktor Orbán lehnte weitere Sanktionen "
+    "ab. \"Sanktionen schaden Europa mehr als Russland\", sagte Orbán in "
+    "Budapest. Die EU-Kommissionspräsidentin Ursula von der Leyen widersprach "
+    "und erklärte, die Union stehe geschlossen an der Seite der Ukraine.\n"
+    "Der belarussische Machthaber Alexander Lukaschenko kündigte gemeinsame "
+    "Manöver mit russischen Truppen an. Die litauische Regierung in Vilnius "
+    "verurteilte die Übungen als Provokation. Präsident Gitanas Nausėda sagte, "
+    "Litauen werde die Grenze schließen, falls nötig.\n";
+
 inline constexpr char kEnglishArticle[] =
     "LONDON - Britain's largest rail operator said on Tuesday it would cut "
     "about 1,200 jobs over the next two years as passenger numbers remain "

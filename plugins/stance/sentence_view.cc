@@ -19,12 +19,18 @@ bool SentenceView::IsBoundary(int token) const {
 SentenceView MakeSentenceView(const nlpd::v1::Document& document,
                               const nlpd::v1::EntitiesResult& entities,
                               int sentence) {
+  return MakeSentenceView(document, entities, sentence, /*first_entity=*/0);
+}
+
+SentenceView MakeSentenceView(const nlpd::v1::Document& document,
+                              const nlpd::v1::EntitiesResult& entities,
+                              int sentence, int first_entity) {
   SentenceView view;
   view.sentence = sentence;
   const nlpd::v1::Sentence& s = document.sentences(sentence);
   view.token_begin = static_cast<int>(s.token_begin());
   view.tokens.reserve(s.token_end() - s.token_begin());
-  int entity = 0;
+  int entity = first_entity;
   for (uint32_t t = s.token_begin(); t < s.token_end(); ++t) {
     const nlpd::v1::Token& token = document.tokens(static_cast<int>(t));
     TokenInfo info;

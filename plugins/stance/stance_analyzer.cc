@@ -9,6 +9,7 @@
 #include "attribution.h"
 #include "cue_matcher.h"
 #include "document_summary.h"
+#include "entity_index.h"
 #include "nlpd/language.h"
 #include "nlpd/plugin_sdk.h"
 #include "sentence_view.h"
@@ -165,7 +166,8 @@ class DocumentAnalysis {
       : lexicon_(lexicon),
         attribution_(lexicon),
         document_(document),
-        entities_(entities) {}
+        entities_(entities),
+        entity_index_(entities) {}
 
   // The result, or sdk::Call::CancelledError() once `should_stop`, polled
   // before each sentence, returns true.
@@ -215,6 +217,7 @@ class DocumentAnalysis {
   Attribution attribution_;
   const Document& document_;
   const EntitiesResult& entities_;
+  const EntityIndex entity_index_;  // built once per document
   nlpd::v1::StanceResult result_;
   std::optional<Actor> last_actor_;
   std::optional<Actor> last_person_;
@@ -319,20 +322,16 @@ void DocumentAnalysis::RememberAntecedent(const Actor& actor) {
 
 std::optional<Actor> DocumentAnalysis::LastPersonEntityBefore(
     uint32_t char_position) const {
-  std::optional<Actor> found;
-  for (int e = 0; e < entities_.entities_size(); ++e) {
-    const nlpd::v1::Entity& entity = entities_.entities(e);
-    if (entity.span().char_end() > char_position) break;
-    if (entity.label() != "PER") continue;
-    Actor actor;
-    actor.span = entity.span();
-    actor.name = entity.text();
-    actor.entities = {static_cast<uint32_t>(e)};
-    actor.is_person = true;
-    actor.char_position = entity.span().char_start();
-    found = std::move(actor);
-  }
-  return found;
+  const int e = entity_index_.LastPersonBefore(char_position);
+  if (e < 0) return std::nullopt;
+  const nlpd::v1::Entity& entity = entities_.entities(e);
+  Actor actor;
+  actor.span = entity.span();
+  actor.name = entity.text();
+  actor.entities = {static_cast<uint32_t>(e)};
+  actor.is_person = true;
+  actor.char_position = entity.span().char_start();
+  return actor;
 }
 
 Phrase DocumentAnalysis::ContentSubject(const SentenceView& sentence,
@@ -428,15 +427,8 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
   for (int t = phrase.begin; t < phrase.end; ++t) {
     const TokenInfo& token = sentence.tokens[t];
     if (token.entity >= 0 || !token.is_word) continue;
-    for (int e = 0; e < entities_.entities_size(); ++e) {
-      const std::string name = Lowercase(entities_.entities(e).text());
-      if (name.size() >= 4 && token.lowered.size() > name.size() + 2 &&
-          token.lowered.starts_with(name) &&
-          lexicon_.InSet("role_noun", token.lowered.substr(name.size()))) {
-        actor.entities.push_back(static_cast<uint32_t>(e));
-        break;
-      }
-    }
+    const int e = entity_index_.FusedNameEntity(token.lowered, lexicon_);
+    if (e >= 0) actor.entities.push_back(static_cast<uint32_t>(e));
   }
   std::sort(actor.entities.begin(), actor.entities.end());
   actor.entities.erase(
@@ -446,7 +438,16 @@ std::optional<Actor> DocumentAnalysis::ResolveActor(
 }
 
 void DocumentAnalysis::AnalyzeSentence(int index) {
-  const SentenceView sentence = MakeSentenceView(document_, entities_, index);
+  const nlpd::v1::Sentence& span_sentence = document_.sentences(index);
+  const int first_entity =
+      span_sentence.token_end() > span_sentence.token_begin()
+          ? entity_index_.FirstEndingAfter(
+                document_.tokens(static_cast<int>(span_sentence.token_begin()))
+                    .span()
+                    .char_start())
+          : entities_.entities_size();
+  const SentenceView sentence =
+      MakeSentenceView(document_, entities_, index, first_entity);
   if (sentence.tokens.empty()) return;
   const std::vector<CueMatch> matches = FindCues(lexicon_, sentence);
   const Weighing weighing = Weigh(matches);
