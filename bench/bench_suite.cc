@@ -171,14 +171,16 @@ Child StartChild(std::vector<std::string> argv, const std::string& log) {
     execv(args[0], args.data());
     _exit(127);
   }
+  // A fresh channel (own subchannel pool) per attempt: a reused one backs
+  // off after the first refused connection and would add seconds.
   grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 5);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 20);
-  auto channel = grpc::CreateCustomChannel(
-      child.address, grpc::InsecureChannelCredentials(), args);
-  grpc::GenericStub stub(channel);
   while (Seconds(Clock::now() - t0) < 30) {
+    grpc::GenericStub stub(grpc::CreateCustomChannel(
+        child.address, grpc::InsecureChannelCredentials(), args));
     if (HealthServing(stub)) {
       child.start_to_serving_s = Seconds(Clock::now() - t0);
       return child;
