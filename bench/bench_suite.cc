@@ -10,10 +10,11 @@
 // per core. Every nlpd figure is printed with its ratio to echo and to the
 // in-process Analyzer, then the issue's targets with MET / NOT MET.
 //
-// Flags: --duration=S (measured seconds per run, default 2), --warmup=S
+// Flags: --duration=S (measured seconds per run, default 4), --warmup=S
 // (default 0.5), --long_requests=N (opt-in: after the suite, N full-pipeline
 // requests with RSS sampled, e.g. 1000000), --smoke (one tiny case for a
-// second; with --ctest only when NLPD_BENCH_SMOKE=1), --texts=DIR, --nlpd=PATH, --echo=PATH.
+// second; with --ctest only when NLPD_BENCH_SMOKE=1), --texts=DIR, --nlpd=PATH,
+// --echo=PATH.
 #include <fcntl.h>
 #include <grpcpp/alarm.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -54,7 +55,7 @@ double Seconds(Clock::duration d) {
 }
 
 struct Options {
-  double duration = 2.0;
+  double duration = 4.0;
   double warmup = 0.5;
   int64_t long_requests = 0;
   bool smoke = false;
@@ -187,8 +188,7 @@ Child StartChild(std::vector<std::string> argv, const std::string& log) {
     }
     int wstatus;
     if (waitpid(child.pid, &wstatus, WNOHANG) == child.pid) {
-      std::fprintf(stderr, "%s exited; see %s\n", argv[0].c_str(),
-                   log.c_str());
+      std::fprintf(stderr, "%s exited; see %s\n", argv[0].c_str(), log.c_str());
       std::exit(1);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -235,7 +235,8 @@ std::string LoadAverage() {
   return a + " " + b + " " + c;
 }
 
-// --- load ---------------------------------------------------------------------
+// --- load
+// ---------------------------------------------------------------------
 
 struct Run {
   std::string who;  // echo, nlpd, in-process
@@ -277,8 +278,8 @@ struct LoadSpec {
 
 // Closed loop: each caller has one call in flight and sends the next when
 // it returns (or, paced, at its next slot if that is later).
-Run RunLoad(const std::string& address, const Workload& w,
-            const LoadSpec& spec, const std::string& who) {
+Run RunLoad(const std::string& address, const Workload& w, const LoadSpec& spec,
+            const std::string& who) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   auto channel = grpc::CreateCustomChannel(
@@ -314,10 +315,10 @@ Run RunLoad(const std::string& address, const Workload& w,
       measure_from + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(spec.duration));
   const Clock::duration interval =
-      spec.rate > 0 ? std::chrono::duration_cast<Clock::duration>(
-                          std::chrono::duration<double>(spec.callers /
-                                                        spec.rate))
-                    : Clock::duration::zero();
+      spec.rate > 0
+          ? std::chrono::duration_cast<Clock::duration>(
+                std::chrono::duration<double>(spec.callers / spec.rate))
+          : Clock::duration::zero();
   auto send = [&](Slot* s) {
     s->index = next_request++ % w.requests.size();
     s->context = std::make_unique<grpc::ClientContext>();
@@ -330,8 +331,8 @@ Run RunLoad(const std::string& address, const Workload& w,
   };
   auto issue = [&](Slot* s) {
     if (spec.rate > 0 && s->next > Clock::now()) {
-      s->alarm.Set(&cq, std::chrono::system_clock::now() +
-                            (s->next - Clock::now()),
+      s->alarm.Set(&cq,
+                   std::chrono::system_clock::now() + (s->next - Clock::now()),
                    &s->alarm_ev);
       return;
     }
@@ -376,8 +377,7 @@ Run RunLoad(const std::string& address, const Workload& w,
         if (run.errors++ == 0) run.first_error = s->status.error_message();
       }
     }
-    if (spec.max_requests > 0 ? run.requests >= spec.max_requests
-                              : now > end) {
+    if (spec.max_requests > 0 ? run.requests >= spec.max_requests : now > end) {
       stopping = true;
     }
     if (stopping) {
@@ -386,8 +386,8 @@ Run RunLoad(const std::string& address, const Workload& w,
       issue(s);
     }
   }
-  run.seconds = spec.max_requests > 0 ? Seconds(last_done - measure_from)
-                                      : spec.duration;
+  run.seconds =
+      spec.max_requests > 0 ? Seconds(last_done - measure_from) : spec.duration;
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
@@ -476,10 +476,9 @@ Workload MakeWorkload(const std::vector<Text>& texts,
 // --- report -----------------------------------------------------------------
 
 void PrintHeader() {
-  std::printf(
-      "%-34s %-10s %4s %9s %10s %8s %8s %8s %8s %8s %8s %8s %8s\n", "case",
-      "server", "c", "req/s", "tokens/s", "p50 us", "p90 us", "p99 us",
-      "p99.9 us", "resp B", "x echo", "x inproc", "errors");
+  std::printf("%-34s %-10s %4s %9s %10s %8s %8s %8s %8s %8s %8s %8s %8s\n",
+              "case", "server", "c", "req/s", "tokens/s", "p50 us", "p90 us",
+              "p99 us", "p99.9 us", "resp B", "x echo", "x inproc", "errors");
 }
 
 void PrintRow(const std::string& name, Run& r, const Run* echo,
@@ -552,8 +551,8 @@ int Main(int argc, char** argv) {
   }
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   const auto suite_start = Clock::now();
-  std::printf("bench_suite: %d cores, load average %s, %.1f s per run\n",
-              cores, LoadAverage().c_str(), o.duration);
+  std::printf("bench_suite: %d cores, load average %s, %.1f s per run\n", cores,
+              LoadAverage().c_str(), o.duration);
 
   const std::string logs = fs::temp_directory_path() / "nlpd-bench-suite";
   fs::create_directories(logs);
@@ -572,14 +571,17 @@ int Main(int argc, char** argv) {
   spec.duration = o.duration;
   spec.warmup = o.warmup;
   std::vector<Target> targets;
+  std::printf(
+      "one document per request: documents/s = req/s; tokens/s counts the "
+      "texts' tokens (FULL view, in process); c = callers (threads for "
+      "in-process); x echo, x inproc = req/s ratios\n");
   PrintHeader();
 
   // One case: echo, nlpd, in-process on the same requests.
   struct Trio {
     Run echo, nlpd, inproc;
   };
-  auto run_case = [&](const std::string& name, const Workload& w,
-                      int callers) {
+  auto run_case = [&](const std::string& name, const Workload& w, int callers) {
     LoadSpec s = spec;
     s.callers = callers;
     Trio t{RunLoad(echo.address, w, s, "echo"),
@@ -660,8 +662,8 @@ int Main(int argc, char** argv) {
 
   // Results-only size vs text, per article (largest ratio).
   {
-    auto stub = v1::AnalysisService::NewStub(grpc::CreateChannel(
-        nlpd.address, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AnalysisService::NewStub(
+        grpc::CreateChannel(nlpd.address, grpc::InsecureChannelCredentials()));
     double worst = 0, full_bytes = 0, results_bytes = 0, text_bytes = 0;
     for (const v1::AnalyzeRequest& r : art_w.requests) {
       v1::AnalyzeRequest full = r;
@@ -718,8 +720,8 @@ int Main(int argc, char** argv) {
   targets.push_back(
       {"nlpd RSS flat within 5% (after first full-pipeline run -> end)",
        Fmt("%+.1f%% (%.1f -> %.1f MB)",
-           100 * (rss_end - rss_after_first) / rss_after_first,
-           rss_after_first, rss_end),
+           100 * (rss_end - rss_after_first) / rss_after_first, rss_after_first,
+           rss_end),
        std::abs(rss_end - rss_after_first) <= 0.05 * rss_after_first});
   targets.push_back({"nlpd start to SERVING < 1 s",
                      Fmt("%.3f s (echo %.3f s)", nlpd.start_to_serving_s,
@@ -734,9 +736,8 @@ int Main(int argc, char** argv) {
     std::printf("  %-9s %-62s %s\n", t.met ? "MET" : "NOT MET", t.what.c_str(),
                 t.figure.c_str());
   }
-  std::printf(
-      "  %-9s %-62s %s\n", "n/a", "1 MB text within 10 s (linear cost)",
-      "not in this suite (another helper's work)");
+  std::printf("  %-9s %-62s %s\n", "n/a", "1 MB text within 10 s (linear cost)",
+              "not in this suite (another helper's work)");
   return 0;
 }
 
