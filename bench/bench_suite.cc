@@ -86,6 +86,7 @@ std::vector<Text> LoadArticles(const std::string& dir) {
   }
   std::sort(paths.begin(), paths.end());
   std::vector<Text> out;
+  out.reserve(paths.size());
   for (const fs::path& p : paths) {
     out.push_back({p.filename().string().substr(0, 2), ReadFile(p)});
   }
@@ -112,7 +113,7 @@ int FreePort() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  (void)bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   socklen_t len = sizeof(addr);
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
@@ -167,6 +168,7 @@ Child StartChild(std::vector<std::string> argv, const std::string& log) {
     dup2(fd, 1);
     dup2(fd, 2);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (std::string& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     execv(args[0], args.data());
@@ -249,16 +251,23 @@ struct Run {
   std::vector<double> us;
   std::string first_error;
 
-  double Rps() const { return seconds > 0 ? requests / seconds : 0; }
-  double TokensPerS() const { return seconds > 0 ? tokens / seconds : 0; }
+  double Rps() const {
+    return seconds > 0 ? static_cast<double>(requests) / seconds : 0;
+  }
+  double TokensPerS() const {
+    return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
+  }
   double MeanBytes() const {
-    return requests > 0 ? static_cast<double>(response_bytes) / requests : 0;
+    return requests > 0 ? static_cast<double>(response_bytes) /
+                              static_cast<double>(requests)
+                        : 0;
   }
   // Exact nearest-rank percentile of every measured call.
   double P(double p) {
     if (us.empty()) return 0;
     std::sort(us.begin(), us.end());
-    size_t k = static_cast<size_t>(std::ceil(p * us.size()));
+    size_t k =
+        static_cast<size_t>(std::ceil(p * static_cast<double>(us.size())));
     return us[std::min(us.size() - 1, k == 0 ? 0 : k - 1)];
   }
 };
@@ -407,6 +416,7 @@ Run RunInProcess(const Workload& w, int threads, const LoadSpec& spec) {
       measure_from + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(spec.duration));
   std::vector<std::thread> pool;
+  pool.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       const CallContext call;
@@ -673,17 +683,18 @@ int Main(int argc, char** argv) {
         grpc::ClientContext c;
         v1::AnalyzeResponse resp;
         if (!stub->Analyze(&c, *req, &resp).ok()) continue;
-        const double bytes = resp.ByteSizeLong();
+        const auto bytes = static_cast<double>(resp.ByteSizeLong());
         if (req == &r) {
           results_bytes += bytes;
-          text_bytes += r.text().size();
-          worst = std::max(worst, bytes / r.text().size());
+          text_bytes += static_cast<double>(r.text().size());
+          worst = std::max(worst, bytes / static_cast<double>(r.text().size()));
         } else {
           full_bytes += bytes;
         }
       }
     }
-    const double n = std::max<size_t>(1, art_w.requests.size());
+    const auto n =
+        static_cast<double>(std::max<size_t>(1, art_w.requests.size()));
     std::printf(
         "response bytes per article (full pipeline): text %.0f, "
         "RESULTS_ONLY %.0f, FULL %.0f\n",
