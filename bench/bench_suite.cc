@@ -648,9 +648,12 @@ int Main(int argc, char** argv) {
       MakeWorkload(articles, kFull, false, v1::DOCUMENT_VIEW_RESULTS_ONLY);
   int64_t art_tokens = 0;
   for (int64_t t : art_w.tokens) art_tokens += t;
-  std::printf("articles: %zu (%lld tokens on average)\n", articles.size(),
-              static_cast<long long>(art_tokens /
-                                     std::max<size_t>(1, articles.size())));
+  const auto [min_tok, max_tok] =
+      std::minmax_element(art_w.tokens.begin(), art_w.tokens.end());
+  std::printf(
+      "articles: %zu, %lld tokens on average (%lld-%lld)\n", articles.size(),
+      static_cast<long long>(art_tokens / std::max<size_t>(1, articles.size())),
+      static_cast<long long>(*min_tok), static_cast<long long>(*max_tok));
   Trio art = run_case("articles, full pipeline, RESULTS", art_w, 4);
   const double rss_after_first = ProcMb(nlpd.pid, "VmRSS");
   const double per_core = art.nlpd.Rps() / cores;
