@@ -56,8 +56,12 @@ std::vector<CueMatch> FindCues(const Lexicon& lexicon,
                                const SentenceView& sentence) {
   std::vector<CueMatch> matches;
   std::vector<int> element_tokens;
+  std::vector<int> candidates;
   for (int start = 0; start < sentence.size(); ++start) {
-    for (const CuePattern& cue : lexicon.cues()) {
+    // Only the cues whose first word matches this token, in pattern order.
+    lexicon.cue_index().Candidates(sentence.tokens[start].lowered, candidates);
+    for (const int c : candidates) {
+      const CuePattern& cue = lexicon.cues()[c];
       element_tokens.clear();
       const int end =
           MatchFrom(cue.elements, 0, sentence, start, element_tokens);

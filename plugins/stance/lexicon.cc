@@ -174,6 +174,7 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
       }
     }
   }
+  lexicon.cue_index_ = CueIndex(lexicon.cues_);
   return lexicon;
 }
 

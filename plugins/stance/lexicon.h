@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cue_index.h"
 #include "nlpd/v1/results.pb.h"
 
 namespace nlpd::stance {
@@ -66,12 +67,15 @@ class Lexicon {
       std::string_view set) const;
 
   const std::vector<CuePattern>& cues() const { return cues_; }
+  // The cues by the words that can start them (indices into cues()).
+  const CueIndex& cue_index() const { return cue_index_; }
 
  private:
   std::map<std::string, std::vector<WordMatcher>, std::less<>> word_sets_;
   std::map<std::string, std::vector<std::vector<std::string>>, std::less<>>
       phrase_sets_;
   std::vector<CuePattern> cues_;
+  CueIndex cue_index_;  // built from cues_ at the end of Parse
 };
 
 // Lower-cases UTF-8 text (ICU full case mapping, root locale).
