@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hashes of the sentiment and stance results on a fixed set of texts: the
+# Hashes of the entities, sentiment and stance results on a fixed set of texts: the
 # probe sets in tests/data, the stance and NewsMTSC dev sets from
 # ../shared/data and the sample article in ../shared/samples (each skipped
 # with a message when absent) and the benchmark

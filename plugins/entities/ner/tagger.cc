@@ -434,11 +434,20 @@ void Marginals(std::span<const float> emissions,
   const double inv = 1.0 / temperature;
   std::vector<double> alpha(static_cast<size_t>(n) * T);
   std::vector<double> beta(static_cast<size_t>(n) * T);
-  auto logsumexp = [](const double* v, int k) {
+  // exp(x) is exactly 0 for x below about -745: such terms are skipped
+  // rather than sent through exp's slow underflow path (the disallowed
+  // transitions are all of that kind). The sums are unchanged, bit for bit.
+  constexpr double kExpIsZeroBelow = -1000;
+  auto exp_or_zero = [](double x) {
+    return x < kExpIsZeroBelow ? 0.0 : std::exp(x);
+  };
+  auto logsumexp = [&](const double* v, int k) {
     double m = *std::max_element(v, v + k);
     if (m <= kNeg / 2) return kNeg;
     double s = 0;
-    for (int j = 0; j < k; ++j) s += std::exp(v[j] - m);
+    for (int j = 0; j < k; ++j) {
+      if (v[j] - m >= kExpIsZeroBelow) s += std::exp(v[j] - m);
+    }
     return m + std::log(s);
   };
   double buf[T];
@@ -470,7 +479,7 @@ void Marginals(std::span<const float> emissions,
   const double z = logsumexp(&alpha[static_cast<size_t>(n - 1) * T], T);
   marginals.resize(static_cast<size_t>(n) * T);
   for (int k = 0; k < n * T; ++k) {
-    marginals[k] = static_cast<float>(std::exp(alpha[k] + beta[k] - z));
+    marginals[k] = static_cast<float>(exp_or_zero(alpha[k] + beta[k] - z));
   }
 }
 

@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace nlpd::sentiment {
 
@@ -47,6 +50,9 @@ class Lexicon {
 
  private:
   std::vector<Entry> entries_;  // Sorted, unique.
+  // Each key's run [begin, end) in entries_: a hash lookup per word instead
+  // of a binary search.
+  absl::flat_hash_map<uint32_t, std::pair<uint32_t, uint32_t>> runs_;
 };
 
 }  // namespace nlpd::sentiment

@@ -28,15 +28,30 @@ std::unique_ptr<SentimentModel> SentimentModel::Load(std::string_view bytes,
   return std::unique_ptr<SentimentModel>(new SentimentModel(std::move(model)));
 }
 
+SentimentModel::RowIndex SentimentModel::IndexRows(
+    const QuantizedClassifier& classifier) {
+  RowIndex index;
+  index.reserve(classifier.rows.size());
+  for (size_t i = 0; i < classifier.rows.size(); ++i) {
+    index.emplace(classifier.rows[i], &classifier.weights[i]);
+  }
+  return index;
+}
+
+SentimentModel::SentimentModel(ModelFile model)
+    : model_(std::move(model)),
+      target_rows_(IndexRows(model_.target)),
+      sentence_rows_(IndexRows(model_.sentence)) {}
+
 std::array<float, kNumClasses> SentimentModel::Score(
-    const QuantizedClassifier& classifier,
+    const QuantizedClassifier& classifier, const RowIndex& index,
     std::span<const uint32_t> rows) const {
+  // Integer sums: the order of the rows cannot change the result.
   std::array<int32_t, kNumClasses> sums{};
   for (uint32_t row : rows) {
-    auto it =
-        std::lower_bound(classifier.rows.begin(), classifier.rows.end(), row);
-    if (it == classifier.rows.end() || *it != row) continue;
-    const auto& weights = classifier.weights[it - classifier.rows.begin()];
+    auto it = index.find(row);
+    if (it == index.end()) continue;
+    const std::array<int8_t, kNumClasses>& weights = *it->second;
     for (int c = 0; c < kNumClasses; ++c) sums[c] += weights[c];
   }
   std::array<float, kNumClasses> logits{};
@@ -49,18 +64,20 @@ std::array<float, kNumClasses> SentimentModel::Score(
 std::array<float, kNumClasses> SentimentModel::TargetLogits(
     std::span<const std::string_view> words, int target_begin,
     int target_end) const {
-  std::vector<uint32_t> rows;
+  thread_local std::vector<uint32_t> rows;  // reused: no allocation per call
+  rows.clear();
   ExtractFeatures(model_.config, &model_.lexicon, FeatureMode::kTarget, words,
                   target_begin, target_end, &rows);
-  return Score(model_.target, rows);
+  return Score(model_.target, target_rows_, rows);
 }
 
 std::array<float, kNumClasses> SentimentModel::SentenceLogits(
     std::span<const std::string_view> words) const {
-  std::vector<uint32_t> rows;
+  thread_local std::vector<uint32_t> rows;  // reused: no allocation per call
+  rows.clear();
   ExtractFeatures(model_.config, &model_.lexicon, FeatureMode::kSentence, words,
                   0, 0, &rows);
-  return Score(model_.sentence, rows);
+  return Score(model_.sentence, sentence_rows_, rows);
 }
 
 Probabilities SentimentModel::TargetPolarity(

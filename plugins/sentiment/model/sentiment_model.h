@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "model/classes.h"
 #include "model/model_file.h"
 
@@ -54,11 +55,20 @@ class SentimentModel {
   float sentence_temperature() const { return model_.sentence.temperature; }
 
  private:
-  explicit SentimentModel(ModelFile model) : model_(std::move(model)) {}
+  // A classifier's stored rows by row number, built once at load: a hash
+  // lookup per feature instead of a binary search over all stored rows.
+  using RowIndex =
+      absl::flat_hash_map<uint32_t, const std::array<int8_t, kNumClasses>*>;
+  static RowIndex IndexRows(const QuantizedClassifier& classifier);
+
+  explicit SentimentModel(ModelFile model);
   std::array<float, kNumClasses> Score(const QuantizedClassifier& classifier,
+                                       const RowIndex& index,
                                        std::span<const uint32_t> rows) const;
 
   ModelFile model_;
+  RowIndex target_rows_;    // of model_.target; points into it
+  RowIndex sentence_rows_;  // of model_.sentence
 };
 
 // Softmax of logits / temperature. Pure.

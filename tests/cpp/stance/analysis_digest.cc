@@ -1,9 +1,9 @@
 // analysis_digest: prints one line per document with a 64-bit FNV-1a hash of
-// the serialized SentimentResult and StanceResult that the built plugins give
-// it through nlpd::Analyzer (analyses "sentiment" and "stance", so entities
-// too). Used to show that a change to the plugins' speed leaves their output
-// bit-identical: run it before and after and diff the two listings
-// (tests/analysis_digest.sh).
+// the serialized EntitiesResult, SentimentResult and StanceResult that the
+// built plugins give it through nlpd::Analyzer (analyses "sentiment" and
+// "stance", so entities too). Used to show that a change to the plugins' speed
+// leaves their output bit-identical: run it before and after and diff the two
+// listings (tests/analysis_digest.sh).
 //
 // Usage: analysis_digest FILE...  where FILE is a .jsonl file (one JSON
 // object a line with "text" or "sentence_normalized") or a plain text file.
@@ -109,7 +109,10 @@ int main(int argc, char** argv) {
                   std::string(status.message()).c_str());
       continue;
     }
-    std::printf("%s sentiment %016llx stance %016llx\n", name.c_str(),
+    std::printf("%s entities %016llx sentiment %016llx stance %016llx\n",
+                name.c_str(),
+                static_cast<unsigned long long>(
+                    Fnv1a(Deterministic(response.entities()))),
                 static_cast<unsigned long long>(
                     Fnv1a(Deterministic(response.sentiment()))),
                 static_cast<unsigned long long>(
