@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/word_text.h"
 
 namespace nlpd::ner {
@@ -51,6 +52,10 @@ struct TokenSpan {
 // Spans of a BIO tag sequence, CoNLL style: an I-X that does not continue an
 // X span starts one.
 std::vector<TokenSpan> SpansFromTags(std::span<const int> tags);
+
+// A class byte per word key (LowerVocabulary); a flat hash map because the
+// tagger looks words up for every token.
+using WordClasses = absl::flat_hash_map<uint32_t, uint8_t>;
 
 // How often words were seen lower-cased in running text (not sentence
 // initially) relative to capitalized: the feature that separates German
@@ -85,14 +90,12 @@ class LowerVocabulary {
   static uint32_t GazetteerKey(std::string_view lower);
   // 0: not in the gazetteer; else 1 + type * 8 + share bucket * 2 + first.
   uint8_t Gazetteer(std::string_view lower) const;
-  const std::unordered_map<uint32_t, uint8_t>& classes() const {
-    return classes_;
-  }
-  std::unordered_map<uint32_t, uint8_t>& mutable_classes() { return classes_; }
+  const WordClasses& classes() const { return classes_; }
+  WordClasses& mutable_classes() { return classes_; }
 
  private:
   std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts_;
-  std::unordered_map<uint32_t, uint8_t> classes_;
+  WordClasses classes_;
   struct NameCounts {
     uint32_t total = 0, first = 0;
     uint32_t type[kNumTypes] = {};
@@ -157,7 +160,7 @@ struct ModelData {
   bool part_model = false;
   std::vector<float> transitions;  // (kNumTags+1)*kNumTags
   std::vector<float> weights;      // (1<<row_bits)*kNumTags
-  std::unordered_map<uint32_t, uint8_t> lower_classes;
+  WordClasses lower_classes;
 };
 // Serializes with 8-bit quantized weights; rows whose quantized weights are
 // all zero are left out.
