@@ -384,9 +384,7 @@ def cmd_analyze(
     else:
         view = document_view(fields)
     # Only the results the output shows (JSON with --fields naming some).
-    args.results = (
-        results_wanted(fields, args.analyses or ()) if args.format == "json" else ()
-    )
+    args.results = results_wanted(fields, args.analyses or ()) if args.format == "json" else ()
     progress = len(paths) > 1 and not (args.quiet or args.no_progress) and err.isatty()
     if len(paths) <= 1 or args.about:
         outcomes = _one_by_one(client, paths, args, view, stdin)
