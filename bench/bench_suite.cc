@@ -237,6 +237,20 @@ double ProcMb(pid_t pid, const std::string& key) {
   return -1;
 }
 
+// CPU time (user + system) a process has used so far, in seconds.
+double ProcCpuSeconds(pid_t pid) {
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  // Fields after the command (which may hold spaces) in its parentheses;
+  // utime and stime are fields 14 and 15 of the line.
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i >= 14) ticks += std::strtod(field.c_str(), nullptr);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::string LoadAverage() {
   std::string l = ReadFile("/proc/loadavg");
   std::istringstream in(l);
@@ -256,6 +270,9 @@ struct Run {
   int64_t tokens = 0;
   int64_t response_bytes = 0;
   double seconds = 0;
+  // Cores busy while it ran: the serving process (echo, nlpd; this process
+  // for in-process) and the load generator (this process).
+  double server_cores = 0, client_cores = 0;
   std::vector<double> us;
   std::string first_error;
 
@@ -264,6 +281,10 @@ struct Run {
   }
   double TokensPerS() const {
     return seconds > 0 ? static_cast<double>(tokens) / seconds : 0;
+  }
+  // CPU microseconds per request, from cores busy over requests/s.
+  double CpuUs(double cores) const {
+    return Rps() > 0 ? 1e6 * cores / Rps() : 0;
   }
   double MeanBytes() const {
     return requests > 0 ? static_cast<double>(response_bytes) /
@@ -548,6 +569,21 @@ Run RunInProcess(const Workload& w, int threads, const LoadSpec& spec) {
   return Merge(per, "in-process", threads, spec.duration);
 }
 
+// Runs the load `run` and records the cores that the serving process
+// `server` and this process (the load generator) kept busy meanwhile; for
+// the in-process run, `server` is this process and the client has none.
+template <typename F>
+Run WithCpu(pid_t server, F&& run) {
+  const pid_t self = getpid();
+  const double server0 = ProcCpuSeconds(server), self0 = ProcCpuSeconds(self);
+  const auto t0 = Clock::now();
+  Run r = run();
+  const double wall = Seconds(Clock::now() - t0);
+  r.server_cores = (ProcCpuSeconds(server) - server0) / wall;
+  r.client_cores = server == self ? 0 : (ProcCpuSeconds(self) - self0) / wall;
+  return r;
+}
+
 Workload MakeWorkload(const std::vector<Text>& texts,
                       const std::vector<std::string>& analyses,
                       bool give_language, v1::DocumentView view) {
@@ -577,9 +613,11 @@ Workload MakeWorkload(const std::vector<Text>& texts,
 // --- report -----------------------------------------------------------------
 
 void PrintHeader() {
-  std::printf("%-34s %-10s %4s %9s %10s %8s %8s %8s %8s %8s %8s %8s %8s\n",
-              "case", "server", "c", "req/s", "tokens/s", "p50 us", "p90 us",
-              "p99 us", "p99.9 us", "resp B", "x echo", "x inproc", "errors");
+  std::printf(
+      "%-34s %-10s %4s %9s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n",
+      "case", "server", "c", "req/s", "tokens/s", "p50 us", "p90 us", "p99 us",
+      "p99.9 us", "resp B", "x echo", "x inproc", "srv cpu", "cli cpu",
+      "errors");
 }
 
 void PrintRow(const std::string& name, Run& r, const Run* echo,
@@ -592,11 +630,11 @@ void PrintRow(const std::string& name, Run& r, const Run* echo,
   };
   std::printf(
       "%-34s %-10s %4d %9.0f %10.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8s %8s "
-      "%8lld\n",
+      "%8.0f %8.0f %8lld\n",
       name.c_str(), r.who.c_str(), r.callers, r.Rps(), r.TokensPerS(),
       r.P(0.50), r.P(0.90), r.P(0.99), r.P(0.999), r.MeanBytes(),
-      ratio(echo).c_str(), ratio(inproc).c_str(),
-      static_cast<long long>(r.errors));
+      ratio(echo).c_str(), ratio(inproc).c_str(), r.CpuUs(r.server_cores),
+      r.CpuUs(r.client_cores), static_cast<long long>(r.errors));
   if (!r.first_error.empty()) {
     std::printf("    first error: %s\n", r.first_error.c_str());
   }
@@ -697,6 +735,7 @@ int Main(int argc, char** argv) {
   spec.duration = o.duration;
   spec.warmup = o.warmup;
   std::vector<Target> targets;
+  std::vector<std::string> notes;  // printed after the targets
   std::printf(
       "one document per request: documents/s = req/s; tokens/s counts the "
       "texts' tokens (FULL view, in process); c = callers (threads for "
@@ -710,9 +749,11 @@ int Main(int argc, char** argv) {
   auto run_case = [&](const std::string& name, const Workload& w, int callers) {
     LoadSpec s = spec;
     s.callers = callers;
-    Trio t{RunLoad(echo.address, w, s, "echo"),
-           RunLoad(nlpd.address, w, s, "nlpd"),
-           RunInProcess(w, std::min(callers, cores), s)};
+    Trio t{
+        WithCpu(echo.pid, [&] { return RunLoad(echo.address, w, s, "echo"); }),
+        WithCpu(nlpd.pid, [&] { return RunLoad(nlpd.address, w, s, "nlpd"); }),
+        WithCpu(getpid(),
+                [&] { return RunInProcess(w, std::min(callers, cores), s); })};
     PrintRow(name, t.echo, nullptr, nullptr);
     PrintRow(name, t.nlpd, &t.echo, &t.inproc);
     PrintRow(name, t.inproc, nullptr, nullptr);
@@ -778,11 +819,20 @@ int Main(int argc, char** argv) {
                        Fmt("%.0f docs/s per core (%.0f on %.0f cores)",
                            per_core, art.nlpd.Rps(), cores),
                        per_core >= 250});
+    notes.push_back(
+        Fmt("full pipeline: nlpd used %.2f ms of CPU per document (%.0f "
+            "documents "
+            "per CPU-second), the load generator %.2f ms, in-process ",
+            art.nlpd.CpuUs(art.nlpd.server_cores) / 1e3,
+            1e6 / std::max(1.0, art.nlpd.CpuUs(art.nlpd.server_cores)),
+            art.nlpd.CpuUs(art.nlpd.client_cores) / 1e3) +
+        Fmt("%.2f ms", art.inproc.CpuUs(art.inproc.server_cores) / 1e3));
     {
       LoadSpec half = spec;
       half.callers = 4;
       half.rate = art.nlpd.Rps() / 2;
-      Run h = RunLoad(nlpd.address, art_w, half, "nlpd");
+      Run h = WithCpu(
+          nlpd.pid, [&] { return RunLoad(nlpd.address, art_w, half, "nlpd"); });
       PrintRow("articles, half of peak (paced)", h, &art.echo, &art.inproc);
       targets.push_back({"full pipeline: p99 < 2 x p50 at half of peak load",
                          Fmt("%.2f (p99 %.0f us, p50 %.0f us)",
@@ -855,8 +905,10 @@ int Main(int argc, char** argv) {
           StreamCase{"short paragraphs, full, RESULTS", &short_full_w}}) {
       LoadSpec s = spec;
       s.callers = 4;
-      Run unary = RunLoad(nlpd.address, *c.w, s, "nlpd");
-      Run streamed = RunStreams(nlpd.address, *c.w, 4, s);
+      Run unary = WithCpu(
+          nlpd.pid, [&] { return RunLoad(nlpd.address, *c.w, s, "nlpd"); });
+      Run streamed = WithCpu(
+          nlpd.pid, [&] { return RunStreams(nlpd.address, *c.w, 4, s); });
       PrintRow(c.name, unary, nullptr, nullptr);
       PrintRow(c.name, streamed, nullptr, nullptr);
       targets.push_back(RateAtLeast(
@@ -966,6 +1018,8 @@ int Main(int argc, char** argv) {
     std::printf("  %-9s %-62s %s\n", t.met ? "MET" : "NOT MET", t.what.c_str(),
                 t.figure.c_str());
   }
+  for (const std::string& note : notes)
+    std::printf("  note: %s\n", note.c_str());
   return 0;
 }
 
