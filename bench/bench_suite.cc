@@ -358,7 +358,8 @@ Run RunLoad(const std::string& address, const Workload& w, const LoadSpec& spec,
   run.callers = spec.callers;
   size_t next_request = 0;
   const auto start = Clock::now();
-  const auto [measure_from, end] = MeasuredWindow(start, spec);
+  const auto window = MeasuredWindow(start, spec);
+  const Clock::time_point measure_from = window.first, end = window.second;
   const Clock::duration interval =
       spec.rate > 0
           ? std::chrono::duration_cast<Clock::duration>(
@@ -476,7 +477,8 @@ Run RunStreams(const std::string& address, const Workload& w, int streams,
     messages[i].set_id(std::to_string(i));
     *messages[i].mutable_request() = w.requests[i];
   }
-  const auto [measure_from, end] = MeasuredWindow(Clock::now(), spec);
+  const auto window = MeasuredWindow(Clock::now(), spec);
+  const Clock::time_point measure_from = window.first, end = window.second;
   std::vector<Run> per(streams);
   std::vector<std::thread> readers;
   readers.reserve(streams);
@@ -538,7 +540,8 @@ Run RunInProcess(const Workload& w, int threads, const LoadSpec& spec) {
   const Analyzer& analyzer = SharedAnalyzer();
   std::vector<Run> per(threads);
   std::atomic<size_t> next{0};
-  const auto [measure_from, end] = MeasuredWindow(Clock::now(), spec);
+  const auto window = MeasuredWindow(Clock::now(), spec);
+  const Clock::time_point measure_from = window.first, end = window.second;
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (int t = 0; t < threads; ++t) {
@@ -954,15 +957,17 @@ int Main(int argc, char** argv) {
     median_seconds(one, 3, &error);  // warm-up
     const double small_s = median_seconds(one, 9, &error);
     const double big_s = median_seconds(big, 3, &error);
-    const double small_ms_kb = 1e3 * small_s / (one.size() / 1024.0);
-    const double big_ms_kb = 1e3 * big_s / (big.size() / 1024.0);
+    const auto one_kb = static_cast<double>(one.size()) / 1024.0;
+    const auto big_kb = static_cast<double>(big.size()) / 1024.0;
+    const double small_ms_kb = 1e3 * small_s / one_kb;
+    const double big_ms_kb = 1e3 * big_s / big_kb;
     std::printf(
         "long text (actor article, full pipeline, RESULTS): %.1f KB %.1f ms "
         "(%.2f ms/KB); %.0f KB %.2f s (%.2f ms/KB)%s%s\n",
-        one.size() / 1024.0, 1e3 * small_s, small_ms_kb, big.size() / 1024.0,
-        big_s, big_ms_kb, error.empty() ? "" : "; error: ", error.c_str());
+        one_kb, 1e3 * small_s, small_ms_kb, big_kb, big_s, big_ms_kb,
+        error.empty() ? "" : "; error: ", error.c_str());
     targets.push_back({"1 MB text, full pipeline, within 10 s",
-                       Fmt("%.2f s (%.0f KB)", big_s, big.size() / 1024.0),
+                       Fmt("%.2f s (%.0f KB)", big_s, big_kb),
                        error.empty() && big_s <= 10});
     targets.push_back({"time per KB at 1 MB <= 1.5 x at 3 KB",
                        Fmt("%.2f (%.2f vs %.2f ms/KB)", big_ms_kb / small_ms_kb,
@@ -1018,8 +1023,9 @@ int Main(int argc, char** argv) {
     std::printf("  %-9s %-62s %s\n", t.met ? "MET" : "NOT MET", t.what.c_str(),
                 t.figure.c_str());
   }
-  for (const std::string& note : notes)
+  for (const std::string& note : notes) {
     std::printf("  note: %s\n", note.c_str());
+  }
   return 0;
 }
 

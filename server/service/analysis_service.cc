@@ -39,7 +39,7 @@ CallContext MakeCallContext(grpc::CallbackServerContext* context) {
 // document model of tens of MB), the memory it freed goes back to the
 // system: malloc keeps freed memory of worker threads' arenas otherwise, and
 // one large document would leave the server's resident size raised for good.
-constexpr size_t kReleaseMemoryAfterBytes = 256 * 1024;
+constexpr size_t kReleaseMemoryAfterBytes = size_t{256} * 1024;
 
 void ReleaseMemoryAfter(size_t request_bytes) {
   // A few milliseconds, once per large request: small next to its analysis.

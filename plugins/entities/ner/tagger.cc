@@ -651,8 +651,9 @@ void Tagger::Emissions(std::span<const std::string_view> words,
     for (int i = 0; i < n; ++i) {
       float* s = &scores[static_cast<size_t>(i) * kNumTags];
       for (uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) {
-        if (k + kAhead < total)
+        if (k + kAhead < total) {
           __builtin_prefetch(weights.Row(rows[k + kAhead]));
+        }
         for (int t = 0; t < kNumTags; ++t) s[t] += weights.At(rows[k], t);
       }
     }
