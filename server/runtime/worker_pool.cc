@@ -16,7 +16,11 @@ struct WorkerPool::Worker {
   bool busy = false;
   absl::Time deadline = absl::InfiniteFuture();
   absl::Time started;
-  absl::string_view activity;
+  // What the worker does (ScopedWorkerActivity). A mutex of its own: the
+  // worker sets it around every plugin call, and the pool's mutex_ is what
+  // every submit and every worker contends for. Lock order: mutex_ first.
+  absl::Mutex activity_mutex;
+  absl::string_view activity ABSL_GUARDED_BY(activity_mutex);
   // Reported stuck and replaced; ends when its task returns.
   bool stuck = false;
   bool finished = false;
@@ -98,30 +102,32 @@ size_t WorkerPool::Shutdown() {
 
 void WorkerPool::RunWorker(Worker* worker) {
   current_worker_ = worker;
+  // One critical section per task: the end of the last one and the start of
+  // the next.
+  mutex_.Lock();
   while (true) {
-    std::pair<absl::AnyInvocable<void() &&>, absl::Time> task;
-    {
-      absl::MutexLock lock(&mutex_);
-      mutex_.Await(absl::Condition(
-          +[](WorkerPool* pool) ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool->mutex_) {
-            return pool->stopping_ || !pool->queue_.empty();
-          },
-          this));
-      if (queue_.empty()) {  // stopping and drained
-        worker->finished = true;
-        --serving_;
-        return;
-      }
-      task = std::move(queue_.front());
-      queue_.pop_front();
-      worker->busy = true;
-      worker->deadline = task.second;
-      worker->started = absl::Now();
+    mutex_.Await(absl::Condition(
+        +[](WorkerPool* pool) ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool->mutex_) {
+          return pool->stopping_ || !pool->queue_.empty();
+        },
+        this));
+    if (queue_.empty()) {  // stopping and drained
+      worker->finished = true;
+      --serving_;
+      mutex_.Unlock();
+      return;
     }
+    std::pair<absl::AnyInvocable<void() &&>, absl::Time> task =
+        std::move(queue_.front());
+    queue_.pop_front();
+    worker->busy = true;
+    worker->deadline = task.second;
+    worker->started = absl::Now();
+    mutex_.Unlock();
     std::move(task.first)();
-    absl::MutexLock lock(&mutex_);
+    task.first = nullptr;  // the task's captures go before the lock is taken
+    mutex_.Lock();
     worker->busy = false;
-    worker->activity = {};
     if (worker->stuck) {
       // Replaced while it hung: end this thread.
       --stuck_;
@@ -130,6 +136,7 @@ void WorkerPool::RunWorker(Worker* worker) {
           absl::StrCat("a stuck worker returned after ",
                        absl::FormatDuration(absl::Trunc(
                            absl::Now() - worker->started, absl::Seconds(1)))));
+      mutex_.Unlock();
       return;
     }
   }
@@ -160,10 +167,14 @@ void WorkerPool::Watch() {
           now < worker.deadline + options_.stuck_after) {
         continue;
       }
-      const std::string what =
-          worker.activity.empty()
-              ? std::string("the server")
-              : absl::StrCat("plugin '", worker.activity, "'");
+      std::string activity;
+      {
+        absl::MutexLock activity_lock(&worker.activity_mutex);
+        activity = std::string(worker.activity);
+      }
+      const std::string what = activity.empty()
+                                   ? std::string("the server")
+                                   : absl::StrCat("plugin '", activity, "'");
       const bool replace = stuck_ < options_.max_replacements;
       worker.stuck = true;
       ++stuck_;
@@ -179,7 +190,7 @@ void WorkerPool::Watch() {
                        replace
                            ? "starting a replacement worker"
                            : "no replacement left (max_replacements reached)",
-                       ". Run the plugin isolated (--isolate=", worker.activity,
+                       ". Run the plugin isolated (--isolate=", activity,
                        ") to have a hung call killed"));
       if (replace) StartWorker();
     }
@@ -189,14 +200,14 @@ void WorkerPool::Watch() {
 ScopedWorkerActivity::ScopedWorkerActivity(absl::string_view what) {
   WorkerPool::Worker* worker = WorkerPool::current_worker_;
   if (worker == nullptr) return;
-  absl::MutexLock lock(&worker->pool->mutex_);
+  absl::MutexLock lock(&worker->activity_mutex);
   worker->activity = what;
 }
 
 ScopedWorkerActivity::~ScopedWorkerActivity() {
   WorkerPool::Worker* worker = WorkerPool::current_worker_;
   if (worker == nullptr) return;
-  absl::MutexLock lock(&worker->pool->mutex_);
+  absl::MutexLock lock(&worker->activity_mutex);
   worker->activity = {};
 }
 
