@@ -1,10 +1,12 @@
 #include "lexicon.h"
 
 #include <cstdlib>
+#include <map>
 #include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "unicode/locid.h"
 #include "unicode/unistr.h"
 #include "vocabulary.h"
@@ -338,7 +340,8 @@ absl::StatusOr<Lexicon> Lexicon::Parse(std::string_view text) {
 }
 
 bool Lexicon::InSet(std::string_view set, std::string_view token) const {
-  auto it = word_sets_.find(set);
+  // Debian's Abseil has its own string_view type.
+  auto it = word_sets_.find(absl::string_view(set.data(), set.size()));
   if (it == word_sets_.end()) return false;
   for (const WordMatcher& matcher : it->second) {
     if (matcher.Matches(token)) return true;
@@ -348,7 +351,7 @@ bool Lexicon::InSet(std::string_view set, std::string_view token) const {
 
 const std::vector<std::vector<std::string>>& Lexicon::Phrases(
     std::string_view set) const {
-  auto it = phrase_sets_.find(set);
+  auto it = phrase_sets_.find(absl::string_view(set.data(), set.size()));
   return it == phrase_sets_.end() ? kNoPhrases : it->second;
 }
 

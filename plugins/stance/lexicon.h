@@ -7,12 +7,12 @@
 #ifndef NLPD_PLUGINS_STANCE_LEXICON_H_
 #define NLPD_PLUGINS_STANCE_LEXICON_H_
 
-#include <map>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "cue_index.h"
 #include "nlpd/v1/results.pb.h"
@@ -106,8 +106,10 @@ class Lexicon {
   const CueIndex& cue_index() const { return cue_index_; }
 
  private:
-  std::map<std::string, std::vector<WordMatcher>, std::less<>> word_sets_;
-  std::map<std::string, std::vector<std::vector<std::string>>, std::less<>>
+  // Hash maps: InSet runs for most tokens of every sentence, and a set a
+  // language leaves out is looked up as often as one it fills.
+  absl::flat_hash_map<std::string, std::vector<WordMatcher>> word_sets_;
+  absl::flat_hash_map<std::string, std::vector<std::vector<std::string>>>
       phrase_sets_;
   std::vector<CuePattern> cues_;
   std::vector<CueExample> examples_;
