@@ -75,3 +75,20 @@ def test_a_mistake_in_a_cue_file_refuses_stance_and_entities_still_serve(
         assert srv.proc.poll() is None
     finally:
         stop_server(srv)
+
+
+def test_cues_for_a_language_without_a_folder_refuse_stance(tmp_path: Path) -> None:
+    cues = tmp_path / "drones_fr.txt"
+    cues.write_text(DRONE_CUES, encoding="utf-8")
+    config = tmp_path / "nlpd.textproto"
+    config.write_text(
+        f'plugins {{ key: "stance" value {{ config: "cues fr {cues}" }} }}\n', encoding="utf-8"
+    )
+    srv = start_server(f"--config={config}")
+    try:
+        with nlpd.Client(srv.address, timeout=CALL_TIMEOUT_S) as client:
+            [error] = [e for e in client.list_plugins().load_errors if "stance" in e.path]
+            assert 'cues for language "fr"' in error.message, error.message
+            assert str(cues) in error.message, error.message
+    finally:
+        stop_server(srv)
