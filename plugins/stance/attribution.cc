@@ -40,9 +40,11 @@ bool Attribution::IsVerbLike(const TokenInfo& token) const {
       lexicon_.InSet("verb", token.lowered)) {
     return true;
   }
-  // English-style past tenses ("approved", "launched").
+  // Past tenses known by their ending (lexicon set `past_tense_ending`),
+  // where nouns are not capitalized.
   return !capitalized_nouns_ && token.lowered.size() > 4 &&
-         token.lowered.ends_with("ed") && !token.is_capitalized;
+         !token.is_capitalized &&
+         lexicon_.InSet("past_tense_ending", token.lowered);
 }
 
 Phrase Attribution::NounPhraseAt(const SentenceView& sentence,
@@ -79,7 +81,10 @@ Phrase Attribution::NounPhraseAt(const SentenceView& sentence,
       if (!seen_noun || after_link) continue;  // an adjective
       // After a genitive name ("Russlands stellvertretender Minister").
       const TokenInfo& previous = sentence.tokens[i - 1];
-      if (previous.entity >= 0 && previous.lowered.ends_with("s")) continue;
+      if (previous.entity >= 0 &&
+          lexicon_.InSet("genitive_ending", previous.lowered)) {
+        continue;
+      }
       break;  // a lower-case word after the noun: the verb
     }
     seen_noun = true;
@@ -198,15 +203,18 @@ Phrase Attribution::SubjectOf(const SentenceView& sentence, int verb) const {
     }
     return {};
   }
-  // A German infinitive clause after a comma ("..., der Ukraine auch
-  // Kampfflugzeuge zu liefern") has no subject of its own: its first phrase
-  // is an object.
+  // An infinitive clause after a comma ("..., der Ukraine auch
+  // Kampfflugzeuge zu liefern"; its marker before the last word is in the
+  // lexicon set `infinitive_marker`) has no subject of its own: its first
+  // phrase is an object.
   if (verb_second_ && start > 0 && sentence.IsBoundary(start - 1)) {
     int end = verb;
     while (end < sentence.size() && !sentence.IsBoundary(end)) ++end;
     int last = end - 1;  // the clause's last word (a full stop is no boundary)
     while (last > start && !sentence.tokens[last].is_word) --last;
-    if (last - 1 >= start && sentence.tokens[last - 1].lowered == "zu") {
+    if (last - 1 >= start &&
+        lexicon_.InSet("infinitive_marker",
+                       sentence.tokens[last - 1].lowered)) {
       bool finite = false;
       for (int t = start; t < last - 1; ++t) {
         finite |= lexicon_.InSet("verb", sentence.tokens[t].lowered) ||

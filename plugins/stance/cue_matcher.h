@@ -6,6 +6,7 @@
 #define NLPD_PLUGINS_STANCE_CUE_MATCHER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lexicon.h"
@@ -33,9 +34,16 @@ struct CueMatch {
 };
 
 // All matches in text order (by begin, then by pattern order). A pattern
-// matches at most once per start token, with the shortest gaps. Thread-safe.
+// matches at most once per start token, with the shortest gaps. Each match
+// is marked for the negation before it or in its gaps, a conditional
+// clause, and an attack after a future modal (a threat); then the match
+// rules apply in the order of MatchRuleNames(). Thread-safe.
 std::vector<CueMatch> FindCues(const Lexicon& lexicon,
                                const SentenceView& sentence);
+
+// The names of the match rules in the order they apply (the table
+// kMatchRules in cue_matcher.cc; docs/STANCE.md, "Rules").
+std::vector<std::string_view> MatchRuleNames();
 
 }  // namespace nlpd::stance
 

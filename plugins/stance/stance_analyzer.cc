@@ -252,12 +252,11 @@ int DocumentAnalysis::PhraseGender(const SentenceView& sentence,
     return false;
   }();
   if (!lexicon_.InSet("option", "capitalized-nouns")) {
-    // English: only person or not.
+    // Without capitalized nouns (English): only person or not.
     if (is_person || person_noun_found) return kGenderPerson;
     return kGenderBody;
   }
-  // German: the determiner, else the feminine suffix of a role noun, else
-  // the ending of a leading adjective (strong declension).
+  // With capitalized nouns (German): the gender and number sets below.
   // The phrase may leave its determiner out ("Regierung" for "Die
   // Regierung").
   const int determiner =
@@ -266,28 +265,45 @@ int DocumentAnalysis::PhraseGender(const SentenceView& sentence,
                              sentence.tokens[phrase.begin - 1].lowered)
           ? phrase.begin - 1
           : phrase.begin;
+  // Each word set that marks gender and number (vocabulary.h), in the order
+  // they are tried: the determiner, else the feminine ending of a person
+  // noun, else the ending of a leading adjective (strong declension).
+  struct GenderSet {
+    std::string_view set;
+    int gender;
+  };
+  static constexpr GenderSet kDeterminers[] = {
+      {"determiner_masculine", kGenderMasculine},
+      {"determiner_feminine_plural", kGenderFeminine | kGenderPlural},
+      {"determiner_neuter", kGenderNeuter},
+      {"determiner_masculine_neuter", kGenderMasculine | kGenderNeuter},
+      {"determiner_feminine", kGenderFeminine},
+  };
+  static constexpr GenderSet kAdjectiveEndings[] = {
+      {"adjective_ending_masculine", kGenderMasculine},
+      {"adjective_ending_neuter", kGenderNeuter},
+      {"adjective_ending_feminine_plural", kGenderFeminine | kGenderPlural},
+  };
   const std::string& first = sentence.tokens[determiner].lowered;
-  if (first == "der" || first == "dieser") return kGenderMasculine;
-  if (first == "die" || first == "diese") {
-    return kGenderFeminine | kGenderPlural;
+  for (const GenderSet& determiner_set : kDeterminers) {
+    if (lexicon_.InSet(determiner_set.set, first)) return determiner_set.gender;
   }
-  if (first == "das" || first == "dieses") return kGenderNeuter;
-  if (first == "ein") return kGenderMasculine | kGenderNeuter;
-  if (first == "eine") return kGenderFeminine;
   for (int t = phrase.begin; t < phrase.end; ++t) {
     const TokenInfo& token = sentence.tokens[t];
     if (!token.is_word || token.entity >= 0 ||
         !lexicon_.InSet("person_noun", token.lowered)) {
       continue;
     }
-    if (token.lowered.ends_with("in")) return kGenderFeminine;
+    if (lexicon_.InSet("person_noun_feminine_ending", token.lowered)) {
+      return kGenderFeminine;
+    }
     return kGenderMasculine;
   }
   const TokenInfo& head = sentence.tokens[phrase.begin];
   if (head.is_word && !head.is_capitalized && phrase.end - phrase.begin > 1) {
-    if (head.lowered.ends_with("er")) return kGenderMasculine;
-    if (head.lowered.ends_with("es")) return kGenderNeuter;
-    if (head.lowered.ends_with("e")) return kGenderFeminine | kGenderPlural;
+    for (const GenderSet& ending : kAdjectiveEndings) {
+      if (lexicon_.InSet(ending.set, head.lowered)) return ending.gender;
+    }
   }
   return 0;
 }
@@ -619,15 +635,11 @@ void DocumentAnalysis::AnalyzeSentence(int index) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StanceAnalyzer>> StanceAnalyzer::Create(
-    const std::map<std::string, std::string_view, std::less<>>& lexicon_texts) {
+    const LanguageFiles& languages) {
   std::unique_ptr<StanceAnalyzer> analyzer(new StanceAnalyzer());
-  for (const auto& [language, text] : lexicon_texts) {
-    absl::StatusOr<Lexicon> lexicon = Lexicon::Parse(text);
-    if (!lexicon.ok()) {
-      return absl::InvalidArgumentError(
-          "cues_" + language +
-          ".txt: " + std::string(lexicon.status().message()));
-    }
+  for (const auto& [language, files] : languages) {
+    absl::StatusOr<Lexicon> lexicon = Lexicon::Load(files);
+    if (!lexicon.ok()) return lexicon.status();
     analyzer->lexicons_.emplace(language, *std::move(lexicon));
   }
   return analyzer;

@@ -15,6 +15,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "language_data.h"
 #include "lexicon.h"
 #include "nlpd/v1/document.pb.h"
 #include "nlpd/v1/results.pb.h"
@@ -23,12 +24,12 @@ namespace nlpd::stance {
 
 class StanceAnalyzer {
  public:
-  // Parses one lexicon per language from `lexicon_texts` (language code ->
-  // file text). Returns InvalidArgument naming the language and line of a
-  // malformed lexicon.
+  // Loads one lexicon per language from `languages` (language tag -> its
+  // lexicon files in load order; language_data.h). Returns InvalidArgument
+  // naming the file and line of the first mistake (Lexicon::Load). The
+  // texts need only live for the call.
   static absl::StatusOr<std::unique_ptr<StanceAnalyzer>> Create(
-      const std::map<std::string, std::string_view, std::less<>>&
-          lexicon_texts);
+      const LanguageFiles& languages);
 
   // The languages with a lexicon.
   std::vector<std::string> Languages() const;

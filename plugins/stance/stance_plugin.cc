@@ -2,14 +2,16 @@
 // a conflict, their actors (linked to the "entities" result), per-actor
 // summaries, the document balance and reported escalation events, as
 // nlpd.v1.StanceResult (the server puts it in AnalyzeResponse.stance). The
-// cue lexicons are compiled in (lexicon_data.cc); see docs/MODELS.md.
+// languages are the folders lang/<tag>/, compiled in (language_data.h);
+// the config adds cue files (plugin_config.h); see docs/STANCE.md.
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "lexicon_data.h"
+#include "language_data.h"
 #include "nlpd/plugin_sdk.h"
 #include "nlpd/v1/results.pb.h"
+#include "plugin_config.h"
 #include "stance_analyzer.h"
 
 namespace nlpd::stance {
@@ -25,21 +27,32 @@ class StancePlugin {
                 "Stance toward escalation of a conflict (FAVOR, AGAINST, "
                 "NONE) per statement and actor: cue lexicons, reported "
                 "speech attribution",
-            .languages = {"de", "en"},
+            .languages = Languages(),
             .dependencies = {"entities"}};
   }
 
-  // Parses the embedded lexicons once. Takes no configuration; a non-empty
-  // config is InvalidArgument.
+  // Loads the embedded languages once, each followed by the extra cue
+  // files the config names for it (plugin_config.h). InvalidArgument (or
+  // NotFound for an unreadable file) naming the config line, or the file
+  // and line of a mistake in a lexicon; the server then refuses the plugin.
   static absl::StatusOr<std::unique_ptr<StancePlugin>> Create(
       const sdk::CreateContext& context) {
-    if (context.config.find_first_not_of(" \t\r\n") != std::string::npos) {
-      return absl::InvalidArgumentError(
-          "stance takes no configuration, got \"" +
-          std::string(context.config) + "\"");
+    absl::StatusOr<std::vector<ExtraLexicon>> extras =
+        LoadExtraLexicons(context.config);
+    if (!extras.ok()) return extras.status();
+    LanguageFiles languages = EmbeddedLanguages();
+    for (const ExtraLexicon& extra : *extras) {
+      auto it = languages.find(extra.language);
+      if (it == languages.end()) {
+        return absl::InvalidArgumentError(
+            "stance config: cues for language \"" + extra.language +
+            "\", which has no folder lang/" + extra.language + "/ (" +
+            extra.path + ")");
+      }
+      it->second.push_back({.name = extra.path, .text = extra.text});
     }
     absl::StatusOr<std::unique_ptr<StanceAnalyzer>> analyzer =
-        StanceAnalyzer::Create(EmbeddedLexicons());
+        StanceAnalyzer::Create(languages);
     if (!analyzer.ok()) return analyzer.status();
     return std::unique_ptr<StancePlugin>(
         new StancePlugin(*std::move(analyzer)));
@@ -62,6 +75,13 @@ class StancePlugin {
   }
 
  private:
+  // The tags of the embedded language folders.
+  static std::vector<std::string> Languages() {
+    std::vector<std::string> tags;
+    for (const auto& [tag, files] : EmbeddedLanguages()) tags.push_back(tag);
+    return tags;
+  }
+
   explicit StancePlugin(std::unique_ptr<StanceAnalyzer> analyzer)
       : analyzer_(std::move(analyzer)) {}
   std::unique_ptr<StanceAnalyzer> analyzer_;

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "entity_finder.h"
+#include "language_data.h"
 #include "lexicon.h"
-#include "lexicon_data.h"
 #include "model_data.h"
 #include "ner/tagger.h"
 #include "nlohmann/json.hpp"
@@ -113,7 +113,7 @@ absl::StatusOr<std::unique_ptr<StancePipeline>> StancePipeline::Create() {
   auto text_pipeline = text::TextPipeline::Create();
   if (!text_pipeline.ok()) return text_pipeline.status();
   parts->text_pipeline = *std::move(text_pipeline);
-  auto analyzer = StanceAnalyzer::Create(EmbeddedLexicons());
+  auto analyzer = StanceAnalyzer::Create(EmbeddedLanguages());
   if (!analyzer.ok()) return analyzer.status();
   parts->analyzer = *std::move(analyzer);
   for (const char* language : {"de", "en"}) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "language_data.h"
 #include "lexicon.h"
-#include "lexicon_data.h"
 
 namespace nlpd::stance {
 namespace {
@@ -54,8 +54,8 @@ TEST(CueIndexTest, AffixesAndWholeWords) {
 // On the real lexicons: each cue's own first words, and those words with
 // letters added before and after and cut off, give the brute-force answer.
 TEST(CueIndexTest, AgreesWithTryingEveryCueOnTheEmbeddedLexicons) {
-  for (const auto& [language, text] : EmbeddedLexicons()) {
-    auto lexicon = Lexicon::Parse(text);
+  for (const auto& [language, files] : EmbeddedLanguages()) {
+    auto lexicon = Lexicon::Load(files);
     ASSERT_TRUE(lexicon.ok()) << language << ": " << lexicon.status();
     std::set<std::string> tokens = {"", "x", "und", "and"};
     for (const CuePattern& cue : lexicon->cues()) {
