@@ -68,13 +68,16 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(*extra_args: str, plugin_dirs: list[Path] | None = None) -> Server:
+def start_server(
+    *extra_args: str, plugin_dirs: list[Path] | None = None, binary: Path | None = None
+) -> Server:
     """Start <build>/bin/nlpd on a free port and wait for its ready line.
 
-    ``plugin_dirs`` replaces the default plugin directory (<build>/plugins).
+    ``plugin_dirs`` replaces the default plugin directory (<build>/plugins); ``[]``
+    passes no --plugin_dir. ``binary`` replaces <build>/bin/nlpd.
     """
     build = build_dir()
-    binary = build / "bin" / "nlpd"
+    binary = binary if binary is not None else build / "bin" / "nlpd"
     dirs = plugin_dirs if plugin_dirs is not None else [build / "plugins"]
     if not binary.is_file():
         pytest.fail(
