@@ -244,8 +244,11 @@ def test_annotate_a_dataframe_on_three_replicas(
     for bad in BAD:
         assert got[bad].entities is None and got[bad].language is None
 
+    start = time.monotonic()
     with nlpd.Client(_target(replicas), timeout=60) as client:
         direct = list(client.analyze_many(TEXTS, ANALYSES, document_view="no_tokens"))
+    elapsed = time.monotonic() - start
+    print(f"analyze_many, the same texts: {len(TEXTS) / elapsed:.0f} rows/s ({elapsed:.1f} s)")
     assert all(result.ok for result in direct)
     mismatches = []
     for result in direct:
@@ -291,8 +294,11 @@ def test_a_replica_killed_during_the_job_costs_no_row(
 
     killer = threading.Thread(target=kill_when_busy, daemon=True)
     killer.start()
+    started_at = time.monotonic()
     rows = out.select("id", "error", "language").collect()
     finished_at = time.monotonic()
+    elapsed = finished_at - started_at
+    print(f"annotate, a replica killed: {len(TEXTS) / elapsed:.0f} rows/s ({elapsed:.1f} s)")
     killer.join()
     victim.start()  # for the other tests and the fixture's teardown
     assert killed_at and killed_at[0] < finished_at, "the job ended before the replica died"
