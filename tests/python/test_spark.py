@@ -14,19 +14,23 @@ Needs Java (PySpark starts a JVM): skipped, saying so, where there is none.
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import nlpd
-from conftest import Replica
+from conftest import REPO, Replica
 from nlpd.v1 import results_pb2
 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -37,6 +41,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         allow_module_level=True,
     )
 
+import pyarrow.parquet as pq  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
@@ -306,3 +311,47 @@ def test_a_replica_killed_during_the_job_costs_no_row(
     errors = [(row.id, row.error) for row in rows if row.error is not None]
     assert not errors, errors[:5]
     assert {row.language for row in rows} == {"de", "en"}
+
+
+def test_the_cluster_job_of_the_docs_runs_with_spark_submit(
+    replicas: list[Replica], tmp_path: Path
+) -> None:
+    """docs/SCALING.md's job file, run as written by spark-submit (local[2] as master)."""
+    page = (REPO / "docs" / "SCALING.md").read_text(encoding="utf-8")
+    after = page[page.index("<!-- spark job:") :]
+    found = re.search(r"^```python\n(.*?)^```$", after, re.MULTILINE | re.DOTALL)
+    assert found is not None
+    job = tmp_path / "annotate_news.py"
+    job.write_text(found.group(1))
+    source = tmp_path / "articles.jsonl"
+    records = [{"id": f"a{i}", "text": text} for i, text in enumerate(TEXTS[:200])]
+    records.append({"id": "empty", "text": ""})
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    destination = tmp_path / "annotated"
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "spark-submit"),
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.ui.showConsoleProgress=false",
+            str(job),
+            str(source),
+            str(destination),
+            _target(replicas),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "PYSPARK_PYTHON": sys.executable},
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.stdout.splitlines()[-1] == "1 articles failed", done.stdout
+    table = pq.read_table(destination).to_pylist()
+    assert len(table) == len(records)
+    by_id = {row["id"]: row for row in table}
+    assert by_id["empty"]["error"] == "INVALID_ARGUMENT: text is empty"
+    assert sum(bool(by_id[f"a{i}"]["entities"]) for i in range(200)) > 150

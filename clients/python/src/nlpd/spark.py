@@ -14,11 +14,12 @@ names (``"ipv4:10.0.0.1:50051,10.0.0.2:50051"``, ``"dns:///nlpd-headless:50051"`
 docs/SCALING.md).
 
 A row never fails the job. A row whose text was refused (empty, too long, ...) or whose
-analysis failed gets ``null`` results and a reason in ``error``; the calls of a batch that
-failed as a whole, or rows refused for overload (a replica went away, ``UNAVAILABLE``,
-``RESOURCE_EXHAUSTED``, ``DEADLINE_EXCEEDED``), are sent again, up to ``retries`` times
-with a growing pause, only for the rows without a result; what still fails then is
-written to ``error`` too.
+analysis failed gets ``null`` results and a reason in ``error``. Rows refused for a
+passing reason (``UNAVAILABLE``, ``RESOURCE_EXHAUSTED``, ``DEADLINE_EXCEEDED``,
+``ABORTED``), and the rows without a result of a stream that failed with one of those
+or ``INTERNAL`` (how grpc.aio reports a connection lost mid-stream, as when a replica is
+killed), are sent again, up to ``retries`` times with a growing pause; what still fails
+then is written to ``error`` too.
 
 Result columns (those of the analyses asked for; :func:`output_schema`):
 
@@ -97,6 +98,11 @@ _RETRYABLE = frozenset(
         grpc.StatusCode.ABORTED,
     }
 )
+# A stream (not a row) that failed with INTERNAL is retried too: grpc.aio reports a
+# connection lost while a request was being written, as when a replica is killed, as
+# "INTERNAL: Internal error from Core" (grpc/grpc#36066; nlpd.bulk.stream_error). A row's
+# INTERNAL (its plugin failed) is not.
+_RETRYABLE_STREAM = _RETRYABLE | {grpc.StatusCode.INTERNAL}
 _ENTITY_FIELDS = ("text", "label", "start", "end", "confidence")
 # Spark type of each field of tables.COLUMNS that the structs carry.
 _FIELD_TYPES: dict[str, T.DataType] = {
@@ -199,9 +205,10 @@ def annotate(
         concurrency: AnalyzeStream calls per partition at a time (``analyze_many``'s
             ``concurrency``); a partition's calls go round-robin to the replicas.
         retries: how often rows without a result are sent again after a retryable
-            failure (the batch or the row: ``UNAVAILABLE``, ``RESOURCE_EXHAUSTED``,
-            ``DEADLINE_EXCEEDED``, ``ABORTED``), pausing 0.5 s, 1 s, 2 s, ... (at most
-            8 s) before each; 0 sends each row once.
+            failure (of the row or its stream: ``UNAVAILABLE``, ``RESOURCE_EXHAUSTED``,
+            ``DEADLINE_EXCEEDED``, ``ABORTED``; of a stream also ``INTERNAL``),
+            pausing 0.5 s, 1 s, 2 s, ... (at most 8 s) before each; 0 sends each row
+            once.
         timeout: deadline in seconds for each attempt of one Arrow batch (at most
             ``spark.sql.execution.arrow.maxRecordsPerBatch`` rows, 10,000 by default);
             ``None``: none.
@@ -328,7 +335,7 @@ class _Job:
                             errors[index] = _reason(result.error)
             except Error as failure:
                 # The batch as a whole failed: the rows without a result share its error.
-                retry = failure.code in _RETRYABLE and attempt < self.retries
+                retry = failure.code in _RETRYABLE_STREAM and attempt < self.retries
                 for index in todo:
                     if index not in responses and index not in errors:
                         if retry:
