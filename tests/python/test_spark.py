@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 import nlpd
-from conftest import REPO, Replica
+from conftest import REPO, Replica, free_port
 from nlpd.v1 import results_pb2
 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -311,6 +311,21 @@ def test_a_replica_killed_during_the_job_costs_no_row(
     errors = [(row.id, row.error) for row in rows if row.error is not None]
     assert not errors, errors[:5]
     assert {row.language for row in rows} == {"de", "en"}
+
+
+def test_no_server_is_an_error_per_row_not_a_failed_job(spark: SparkSession) -> None:
+    df = spark.createDataFrame([(t,) for t in TEXTS[:5]], "text string").repartition(2)
+    nowhere = f"127.0.0.1:{free_port()}"
+    start = time.monotonic()
+    rows = nlpd_spark.annotate(df, target=nowhere, analyses=["entities"], retries=1).collect()
+    assert len(rows) == 5
+    for row in rows:
+        # gRPC fails the streams with UNAVAILABLE, or (many starting at once) CANCELLED.
+        assert row.error is not None, row
+        assert row.error.startswith(("UNAVAILABLE: ", "CANCELLED: ")), row.error
+        assert row.entities is None and row.language is None
+    # One retry after 0.5 s, then the error (the rest is Spark starting Python workers).
+    assert time.monotonic() - start < 60
 
 
 def test_the_cluster_job_of_the_docs_runs_with_spark_submit(

@@ -98,11 +98,12 @@ _RETRYABLE = frozenset(
         grpc.StatusCode.ABORTED,
     }
 )
-# A stream (not a row) that failed with INTERNAL is retried too: grpc.aio reports a
-# connection lost while a request was being written, as when a replica is killed, as
-# "INTERNAL: Internal error from Core" (grpc/grpc#36066; nlpd.bulk.stream_error). A row's
-# INTERNAL (its plugin failed) is not.
-_RETRYABLE_STREAM = _RETRYABLE | {grpc.StatusCode.INTERNAL}
+# A stream (not a row) that failed with INTERNAL or CANCELLED is retried too: grpc.aio
+# reports a connection lost while a request was being written, as when a replica is
+# killed, as "INTERNAL: Internal error from Core" (grpc/grpc#36066; nlpd.bulk.stream_error),
+# and ends streams as CANCELLED when no replica is reachable (see _stream_failure). A
+# row's INTERNAL (its plugin failed) is not retried.
+_RETRYABLE_STREAM = _RETRYABLE | {grpc.StatusCode.INTERNAL, grpc.StatusCode.CANCELLED}
 _ENTITY_FIELDS = ("text", "label", "start", "end", "confidence")
 # Spark type of each field of tables.COLUMNS that the structs carry.
 _FIELD_TYPES: dict[str, T.DataType] = {
@@ -313,7 +314,8 @@ class _Job:
                 errors[index] = f"INVALID_ARGUMENT: column {self.text_col!r} is null"
         attempt = 0
         while todo:
-            last: dict[int, Error] = {}  # retryable failures of this attempt
+            # Rows left without a result or an error after this attempt are retried.
+            final = attempt == self.retries
             try:
                 async for result in client.analyze_many(
                     ((str(i), texts[i]) for i in todo),
@@ -329,24 +331,19 @@ class _Job:
                     if result.response is not None:
                         responses[index] = result.response
                     elif result.error is not None:
-                        if result.error.code in _RETRYABLE and attempt < self.retries:
-                            last[index] = result.error
-                        else:
+                        if final or result.error.code not in _RETRYABLE:
                             errors[index] = _reason(result.error)
-            except Error as failure:
-                # The batch as a whole failed: the rows without a result share its error.
-                retry = failure.code in _RETRYABLE_STREAM and attempt < self.retries
-                for index in todo:
-                    if index not in responses and index not in errors:
-                        if retry:
-                            last[index] = failure
-                        else:
-                            errors[index] = _reason(failure)
+            except (Error, asyncio.CancelledError) as failure:
+                # A stream failed as a whole: the rows it did not answer share its error.
+                code, reason = _stream_failure(failure)
+                if final or code not in _RETRYABLE_STREAM:
+                    for index in todo:
+                        if index not in responses:
+                            errors.setdefault(index, reason)
             todo = [i for i in todo if i not in responses and i not in errors]
-            if not todo:
-                break
-            attempt += 1
-            await asyncio.sleep(min(_BACKOFF_S * 2 ** (attempt - 1), _MAX_BACKOFF_S))
+            if todo:
+                attempt += 1
+                await asyncio.sleep(min(_BACKOFF_S * 2 ** (attempt - 1), _MAX_BACKOFF_S))
         return self._frame(batch, responses, errors)
 
     def _frame(
@@ -390,3 +387,20 @@ def _column_value(column: str, response: nlpd_pb2.AnalyzeResponse | None) -> Any
 
 def _reason(error: Error) -> str:
     return f"{error.code.name}: {error.message}"
+
+
+def _stream_failure(failure: BaseException) -> tuple[grpc.StatusCode, str]:
+    """The code and ``error`` text of a failed ``analyze_many``.
+
+    A ``CancelledError`` that reaches here while this task is not being cancelled comes
+    from a gRPC stream that gRPC itself ended as CANCELLED: seen when every connection
+    failed (no replica reachable) with many streams starting at once. It is a stream
+    failure like another, and retried. One that cancels this task is raised again.
+    """
+    if isinstance(failure, Error):
+        return failure.code, _reason(failure)
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python >= 3.11
+    if cancelling is not None and cancelling():
+        raise failure
+    return grpc.StatusCode.CANCELLED, "CANCELLED: gRPC cancelled the stream"
