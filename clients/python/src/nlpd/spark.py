@@ -16,10 +16,11 @@ docs/SCALING.md).
 A row never fails the job. A row whose text was refused (empty, too long, ...) or whose
 analysis failed gets ``null`` results and a reason in ``error``. Rows refused for a
 passing reason (``UNAVAILABLE``, ``RESOURCE_EXHAUSTED``, ``DEADLINE_EXCEEDED``,
-``ABORTED``), and the rows without a result of a stream that failed with one of those
-or ``INTERNAL`` (how grpc.aio reports a connection lost mid-stream, as when a replica is
-killed), are sent again, up to ``retries`` times with a growing pause; what still fails
-then is written to ``error`` too.
+``ABORTED``), and the rows without a result of a stream that failed with one of those,
+``INTERNAL`` (how grpc.aio reports a connection lost mid-stream, as when a replica is
+killed) or ``CANCELLED`` (which grpc.aio gave streams when no replica was reachable), are
+sent again, up to ``retries`` times with a growing pause; what still fails then is
+written to ``error`` too.
 
 Result columns (those of the analyses asked for; :func:`output_schema`):
 
@@ -40,8 +41,9 @@ Result columns (those of the analyses asked for; :func:`output_schema`):
     text is empty"``); the row's result columns are then ``null``.
 
 The fields of the structs are the columns of :func:`nlpd.to_records` of the same kind
-(``nlpd.tables``, which builds both), without ``doc``, ``id`` and, for entities, the
-per-entity sentiment; floats are float32, as in the protobuf messages. Needs the extra
+(``nlpd.tables``, which builds both), without ``doc``, ``id`` and, for entities,
+``sentence`` and the per-entity sentiment; the document's sentiment has the polarity
+columns of a ``sentences`` row; floats are float32, as in the protobuf messages. Needs the extra
 ``nlpd[spark]`` (PySpark with pandas and PyArrow) on the driver and the executors.
 """
 
