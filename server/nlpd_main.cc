@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/build_info.h"
 #include "common/log.h"
@@ -92,6 +93,11 @@ int Fail(absl::string_view message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian builds Abseil with its debug checks, and absl::Mutex then builds
+  // a lock graph for deadlock detection on every lock; a debugging aid with
+  // a cost on every call, off in a release server (the tests' ThreadSanitizer
+  // and the lock annotations do that job).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "text-analysis server (gRPC, nlpd.v1.AnalysisService).\n"
       "Usage: nlpd [--listen=HOST:PORT] [--plugin_dir=DIR]... "

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -256,6 +257,35 @@ absl::Status Analyzer::CheckCall(const CallContext& call,
   return absl::OkStatus();
 }
 
+namespace {
+
+// The analyses of `plan` whose results the response leaves out
+// (AnalyzeRequest.results): none when the caller names none.
+// INVALID_ARGUMENT for a name the plan does not run.
+absl::StatusOr<absl::flat_hash_set<std::string>> ResultsLeftOut(
+    const v1::AnalyzeRequest& request,
+    const std::vector<PlannedAnalysis>& plan) {
+  absl::flat_hash_set<std::string> left_out;
+  if (request.results().empty()) return left_out;
+  absl::flat_hash_set<std::string> runs;
+  for (const PlannedAnalysis& step : plan) {
+    runs.insert(step.entry->plugin->name());
+  }
+  left_out = runs;
+  for (const std::string& name : request.results()) {
+    if (!runs.contains(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("results names '", name,
+                       "', which this request does not run: name analyses from "
+                       "'analyses' or what they depend on"));
+    }
+    left_out.erase(name);
+  }
+  return left_out;
+}
+
+}  // namespace
+
 absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
                                const CallContext& call,
                                v1::AnalyzeResponse* response) const {
@@ -274,6 +304,9 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
       registry->Plan(std::vector<std::string>(request.analyses().begin(),
                                               request.analyses().end()));
   if (!plan.ok()) return plan.status();
+  absl::StatusOr<absl::flat_hash_set<std::string>> left_out =
+      ResultsLeftOut(request, *plan);
+  if (!left_out.ok()) return left_out.status();
   if (absl::Status status = CheckCall(call, "the text pipeline");
       !status.ok()) {
     return status;
@@ -378,7 +411,14 @@ absl::Status Analyzer::Analyze(const v1::AnalyzeRequest& request,
     if (step.entry->typed_field == nullptr) custom.push_back(plugin.name());
   }
   for (const std::string& name : custom) {
+    if (left_out->contains(name)) continue;
     (*response->mutable_custom_results())[name] = std::move(results[name]);
+  }
+  for (const PlannedAnalysis& step : *plan) {
+    if (step.entry->typed_field != nullptr &&
+        left_out->contains(step.entry->plugin->name())) {
+      response->GetReflection()->ClearField(response, step.entry->typed_field);
+    }
   }
   // Last: the span checks above used the text.
   ApplyDocumentView(request.document_view(), response->mutable_document());

@@ -69,6 +69,12 @@ absl::StatusOr<v1::AnalyzeRequest> FromWire(server::wire::AnalyzeRequest wire) {
       target->set_text(std::move(*wire_target.mutable_text()));
     }
   }
+  for (std::string& name : *wire.mutable_results()) {
+    if (absl::Status status = CheckUtf8(name, "result name"); !status.ok()) {
+      return status;
+    }
+    request.add_results(std::move(name));
+  }
   // As sent, also a value DocumentView does not list: the analyzer says so.
   request.set_document_view(wire.document_view());
   // Moved, not copied: the text may be megabytes.

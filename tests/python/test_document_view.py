@@ -237,3 +237,41 @@ def test_spacy_component_annotates_from_a_results_only_response(server: Server) 
         ("Angela Merkel", "PER"),
         ("Paris", "LOC"),
     ]
+
+
+# -- AnalyzeRequest.results: which analyses' results come back ---------------------------
+
+
+def test_results_leave_out_the_results_not_named(client: nlpd.Client) -> None:
+    everything = client.analyze(PARAGRAPH, ["sentiment", "stance"], document_view="results_only")
+    assert everything.HasField("entities") and everything.HasField("sentiment")
+    only = client.analyze(
+        PARAGRAPH, ["sentiment", "stance"], document_view="results_only", results=["stance"]
+    )
+    assert not only.HasField("entities") and not only.HasField("sentiment")
+    assert only.stance == everything.stance  # entities still ran for it
+    assert [a.name for a in only.analyses] == [a.name for a in everything.analyses]
+    assert only.ByteSize() < everything.ByteSize() / 2
+    # A dependency's result can be named too.
+    deps = client.analyze(PARAGRAPH, ["stance"], results=["entities"])
+    assert deps.entities == everything.entities and not deps.HasField("stance")
+
+
+def test_results_in_streams_bulk_and_async(client: nlpd.Client, server: Server) -> None:
+    streamed = list(client.analyze_stream([PARAGRAPH] * 2, ["stance"], results=["stance"]))
+    batch = list(client.analyze_many([PARAGRAPH] * 2, ["stance"], results=["stance"]))
+    for response in [s.response for s in streamed] + [b.response for b in batch]:
+        assert response is not None
+        assert response.HasField("stance") and not response.HasField("entities")
+
+    async def main() -> None:
+        async with nlpd.AsyncClient(server.address, timeout=60) as ac:
+            response = await ac.analyze(PARAGRAPH, ["stance"], results="entities")
+            assert response.HasField("entities") and not response.HasField("stance")
+
+    asyncio.run(main())
+
+
+def test_a_result_the_request_does_not_run_is_refused(client: nlpd.Client) -> None:
+    with pytest.raises(nlpd.InvalidArgumentError, match="results names 'keywords'"):
+        client.analyze(PARAGRAPH, ["stance"], results=["keywords"])

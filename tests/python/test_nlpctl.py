@@ -277,6 +277,20 @@ def test_analyze_several_inputs_and_one_by_one_give_the_same_lines(
     assert streamed.stdout == "".join(s.stdout for s in singles)
 
 
+def test_fields_ask_the_server_only_for_the_results_they_print(server: Server) -> None:
+    wanted = cli.analyze.results_wanted
+    assert wanted(("id", "stance"), ["stance"]) == ("stance",)
+    assert wanted(("id", "entities", "stance"), ["stance"]) == ()  # a dependency: all
+    assert wanted(("id", "stance", "custom_results"), ["stance"]) == ()
+    assert wanted(("id", "language"), ["stance"]) == ()
+    proc = run(
+        server, "analyze", "--analyses", "stance", "--fields", "id,stance", stdin=GERMAN
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [doc] = lines(proc)
+    assert list(doc) == ["id", "stance"]
+
+
 def test_fields_choose_the_keys(server: Server) -> None:
     proc = run(
         server, "analyze", "--analyses", "entities,sentiment", "--fields",

@@ -9,6 +9,7 @@ import math
 import pickle
 import subprocess
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -183,14 +184,33 @@ def test_overlapping_ents_are_skipped_and_counted(server: Server) -> None:
 
 def test_offsets_of_a_text_not_in_nfc(server: Server) -> None:
     text = "Thomas Mu\u0308ller traf Olaf Scholz in Mu\u0308nchen."  # decomposed umlauts
-    doc = _nlp(server)(text)
-    assert doc._.nlpd_response.document.text != text
-    assert _ents(doc) == [
+    expected = [
         ("Thomas Mu\u0308ller", "PER"),
         ("Olaf Scholz", "PER"),
         ("Mu\u0308nchen", "LOC"),
     ]
+    # The default keeps the results only: no text comes back, the offsets are mapped
+    # through the NFC form of doc.text.
+    doc = _nlp(server)(text)
+    assert doc._.nlpd_response.document.text == ""
+    assert _ents(doc) == expected
     assert doc._.nlpd_skipped_ents == 0
+    # With the full view the response holds the NFC text, the offsets index it.
+    doc = _nlp(server, document_view="full")(text)
+    assert doc._.nlpd_response.document.text == unicodedata.normalize("NFC", text) != text
+    assert len(doc._.nlpd_response.document.tokens) == 8  # with the period
+    assert _ents(doc) == expected
+
+
+def test_document_view_keeps_the_stored_response_small(server: Server) -> None:
+    text = " ".join([CONFLICT] * 5)
+    small = _nlp(server)(text)._.nlpd_response
+    full = _nlp(server, document_view="full")(text)._.nlpd_response
+    assert not small.document.tokens and full.document.tokens
+    assert small.entities == full.entities and small.stance == full.stance
+    assert small.ByteSize() < 0.7 * full.ByteSize()  # the tokens and the text
+    with pytest.raises(ValueError, match="document_view"):
+        _nlp(server, document_view="everything")
 
 
 def test_errors_go_through_the_error_handler(server: Server) -> None:
@@ -231,6 +251,7 @@ def test_config_serializes_and_reloads(server: Server, tmp_path: Path) -> None:
     assert config == {
         "factory": "nlpd", "target": server.address, "analyses": ["entities"], "language": None,
         "timeout": 30.0, "token": None, "batch_size": 64, "overwrite_ents": True,
+        "document_view": "results_only",
     }  # fmt: skip
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")

@@ -573,15 +573,12 @@ std::unique_ptr<Tagger> Tagger::Load(std::string_view bytes,
   }
   uint32_t n_rows;
   if (!get(&n_rows, 4)) return fail("truncated weights");
-  data.weights.assign((size_t{1} << bits) * kNumTags, 0.0f);
+  std::vector<int8_t> quantized((size_t{1} << bits) * kNumTags, 0);
   for (uint32_t i = 0; i < n_rows; ++i) {
     uint32_t r;
-    int8_t q[kNumTags];
-    if (!get(&r, 4) || !get(q, kNumTags) || r >= (uint32_t{1} << bits)) {
+    if (!get(&r, 4) || r >= (uint32_t{1} << bits) ||
+        !get(&quantized[size_t{r} * kNumTags], kNumTags)) {
       return fail("bad weight row");
-    }
-    for (int t = 0; t < kNumTags; ++t) {
-      data.weights[r * kNumTags + t] = static_cast<float>(q[t]) * scale;
     }
   }
   // Optional since the part decision: flags (bit 0: part_model).
@@ -591,7 +588,41 @@ std::unique_ptr<Tagger> Tagger::Load(std::string_view bytes,
     data.part_model = (flags & 1) != 0;
   }
   if (pos != bytes.size()) return fail("trailing bytes");
-  return FromData(std::move(data));
+  std::unique_ptr<Tagger> tagger = FromData(std::move(data));
+  tagger->quantized_ = std::move(quantized);
+  tagger->scale_ = scale;
+  return tagger;
+}
+
+namespace {
+
+// A weight as the tagger adds it: a float as is, an 8-bit value times the
+// model's scale (the value the dequantized float table held).
+float WeightOf(float w, float /*scale*/) { return w; }
+float WeightOf(int8_t q, float scale) { return static_cast<float>(q) * scale; }
+
+// Row r of a weight table, kNumTags weights, with its scale.
+template <typename Weight>
+struct WeightRows {
+  const Weight* table;
+  float scale;
+  const Weight* Row(uint32_t row) const {
+    return table + size_t{row} * kNumTags;
+  }
+  float At(uint32_t row, int tag) const {
+    return WeightOf(table[size_t{row} * kNumTags + tag], scale);
+  }
+};
+
+}  // namespace
+
+template <typename Fn>
+void Tagger::WithWeights(Fn&& fn) const {
+  if (quantized_.empty()) {
+    fn(WeightRows<float>{data_.weights.data(), 1.0f});
+  } else {
+    fn(WeightRows<int8_t>{quantized_.data(), scale_});
+  }
 }
 
 std::unique_ptr<Tagger> Tagger::FromData(ModelData data) {
@@ -609,14 +640,24 @@ void Tagger::Emissions(std::span<const std::string_view> words,
   extractor_->Extract(words, rows, offsets);
   const int n = static_cast<int>(words.size());
   scores.assign(static_cast<size_t>(n) * kNumTags, 0.0f);
-  const float* w = data_.weights.data();
-  for (int i = 0; i < n; ++i) {
-    float* s = &scores[static_cast<size_t>(i) * kNumTags];
-    for (uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) {
-      const float* row = w + size_t{rows[k]} * kNumTags;
-      for (int t = 0; t < kNumTags; ++t) s[t] += row[t];
+  WithWeights([&](const auto& weights) {
+    // The rows are scattered over megabytes: ask for each a few rows ahead
+    // of its use, so that the cache misses overlap.
+    constexpr uint32_t kAhead = 8;
+    const uint32_t total = offsets[n];
+    for (uint32_t k = 0; k < std::min(kAhead, total); ++k) {
+      __builtin_prefetch(weights.Row(rows[k]));
     }
-  }
+    for (int i = 0; i < n; ++i) {
+      float* s = &scores[static_cast<size_t>(i) * kNumTags];
+      for (uint32_t k = offsets[i]; k < offsets[i + 1]; ++k) {
+        if (k + kAhead < total) {
+          __builtin_prefetch(weights.Row(rows[k + kAhead]));
+        }
+        for (int t = 0; t < kNumTags; ++t) s[t] += weights.At(rows[k], t);
+      }
+    }
+  });
 }
 
 void Tagger::Tag(std::span<const std::string_view> words,
@@ -687,11 +728,14 @@ int Tagger::PartType(std::span<const std::string_view> words, int i,
   extractor_->PartFeatures(words, i, rows);
   if (rows.empty()) return -1;
   float score[1 + kNumTypes] = {};
-  for (uint32_t r : rows) {
-    const float* row = &data_.weights[size_t{r} * kNumTags];
-    score[0] += row[kOutside];
-    for (int t = 0; t < kNumTypes; ++t) score[1 + t] += row[BeginTag(t)];
-  }
+  WithWeights([&](const auto& weights) {
+    for (uint32_t r : rows) {
+      score[0] += weights.At(r, kOutside);
+      for (int t = 0; t < kNumTypes; ++t) {
+        score[1 + t] += weights.At(r, BeginTag(t));
+      }
+    }
+  });
   int best = 0;
   for (int k = 1; k <= kNumTypes; ++k) {
     if (score[k] > score[best]) best = k;

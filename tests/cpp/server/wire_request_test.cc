@@ -15,6 +15,7 @@ namespace {
 
 using ::google::protobuf::Descriptor;
 using ::google::protobuf::FieldDescriptor;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // Every field of `wire` is a field of `api` with the same number, name,
@@ -88,6 +89,23 @@ TEST(WireRequestTest, ReadsTheDocumentViewAlsoOneNotListed) {
   read = ReadAnalyzeRequest(Payload(wire));
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(static_cast<int>(read->document_view()), 9);
+}
+
+TEST(WireRequestTest, ReadsTheResultNamesAndRefusesOneNotUtf8) {
+  v1::AnalyzeRequest request;
+  request.set_text("Ein Text.");
+  request.add_results("stance");
+  request.add_results("entities");
+  absl::StatusOr<v1::AnalyzeRequest> read =
+      ReadAnalyzeRequest(Payload(request));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_THAT(read->results(), ElementsAre("stance", "entities"));
+  server::wire::AnalyzeRequest wire;
+  wire.set_text("Ein Text.");
+  wire.add_results("st\xC3");
+  read = ReadAnalyzeRequest(Payload(wire));
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(read.status().message()), HasSubstr("result name"));
 }
 
 TEST(WireRequestTest, TargetTextThatIsNotUtf8IsInvalidArgument) {

@@ -229,6 +229,7 @@ class AsyncClient:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
         strict: bool | None = None,
@@ -250,7 +251,7 @@ class AsyncClient:
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
-        request = _request_template(analyses, language, default_language, document_view)
+        request = _request_template(analyses, language, default_language, document_view, results)
         request.text = text
         request.targets.extend(_targets_list(targets))
         response = await self._unary(
@@ -358,6 +359,7 @@ class AsyncClient:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         timeout: float | None = None,
         strict: bool | None = None,
     ) -> AsyncIterator[nlpd_pb2.StreamResponse]:
@@ -370,7 +372,8 @@ class AsyncClient:
         should not block.
 
         ``document_view`` (``"full"``, ``"no_tokens"``, ``"results_only"``) chooses how
-        much of each document comes back, as in :meth:`nlpd.Client.analyze`.
+        much of each document comes back, and ``results`` which analyses' results, as
+        in :meth:`nlpd.Client.analyze`.
 
         Warns:
             nlpd.AnalysisSkippedWarning: a requested analysis did not run on a document
@@ -389,7 +392,7 @@ class AsyncClient:
         _refuse_one_text(texts, "analyze_stream")
         return self._analyze_stream(
             texts,
-            _request_template(analyses, language, default_language, document_view),
+            _request_template(analyses, language, default_language, document_view, results),
             timeout,
             self.strict if strict is None else strict,
         )
@@ -430,6 +433,7 @@ class AsyncClient:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
@@ -441,7 +445,7 @@ class AsyncClient:
 
         The same contract as :meth:`nlpd.Client.analyze_many` (records, ids, order,
         one :class:`nlpd.BulkResult` per record, bounded memory, progress bar,
-        ``document_view``). ``records`` may be an async iterable; a plain one is read
+        ``document_view``, ``results``). ``records`` may be an async iterable; a plain one is read
         in the event loop.
 
         Raises:
@@ -454,7 +458,7 @@ class AsyncClient:
         """
         _refuse_one_text(records, "analyze_many")
         options = bulk.BulkOptions.make(
-            _request_template(analyses, language, default_language, document_view),
+            _request_template(analyses, language, default_language, document_view, results),
             concurrency,
             ordered,
             progress,

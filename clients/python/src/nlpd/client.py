@@ -65,6 +65,7 @@ def _request_template(
     language: str | None,
     default_language: str | None,
     document_view: str | int = "full",
+    results: Sequence[str] | str = (),
 ) -> nlpd_pb2.AnalyzeRequest:
     """An AnalyzeRequest with everything but the text: what a stream's or a batch's
     documents share (see :func:`_stream_request`).
@@ -77,6 +78,7 @@ def _request_template(
         language=language or "",
         default_language=default_language or "",
         document_view=_document_view(document_view),  # type: ignore[arg-type]
+        results=_analyses_list(results),
     )
 
 
@@ -298,6 +300,7 @@ class Client:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         targets: Sequence[str | tuple[int, int]] = (),
         timeout: float | None = None,
         strict: bool | None = None,
@@ -328,6 +331,10 @@ class Client:
                 the results always index the NFC-normalized text: with
                 ``"results_only"``, slice ``unicodedata.normalize("NFC", text)``.
                 An ``nlpd.v1.DocumentView`` number is accepted too.
+            results: the analyses whose results come back, e.g. ``["stance"]``
+                (each one the request runs, requested or a dependency); empty: all.
+                The others still run and are listed in ``response.analyses``; a
+                request for stance that only wants stance leaves out the entities.
             targets: your own targets for target-dependent analyses ("sentiment"): a
                 ``str`` finds every occurrence (whole tokens, any case), a
                 ``(start, end)`` pair is one code-point range of the text. Results
@@ -348,15 +355,16 @@ class Client:
             nlpd.AnalysisSkippedError: with ``strict``, a requested analysis did not run
                 (``.skipped`` names them, ``.response`` is the response).
             nlpd.InvalidArgumentError: empty text, too large, not valid UTF-8, a
-                malformed ``language`` or ``default_language``, or a bad target (empty,
-                or a range outside the text).
+                malformed ``language`` or ``default_language``, a bad target (empty,
+                or a range outside the text), or a name in ``results`` the request
+                does not run.
             TypeError: a target is neither ``str`` nor a pair of ints.
             ValueError: a ``document_view`` other than ``"full"``, ``"no_tokens"``,
                 ``"results_only"`` (or their numbers).
             nlpd.NotFoundError: an analysis no loaded plugin provides.
             nlpd.Error: any other failed call (see ``.code``).
         """
-        request = _request_template(analyses, language, default_language, document_view)
+        request = _request_template(analyses, language, default_language, document_view, results)
         request.text = text
         request.targets.extend(_targets_list(targets))
         try:
@@ -461,6 +469,7 @@ class Client:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         timeout: float | None = None,
         strict: bool | None = None,
     ) -> Iterator[nlpd_pb2.StreamResponse]:
@@ -485,6 +494,7 @@ class Client:
                 how much of each document comes back (see :meth:`analyze`);
                 ``"results_only"`` makes bulk work several times faster when the
                 tokens and the text are not needed.
+            results: the analyses whose results come back (see :meth:`analyze`).
             timeout: deadline in seconds for the whole stream; ``None``: no deadline
                 (the client's default timeout is not applied to streams).
             strict: raise instead of warning when a requested analysis did not run on a
@@ -512,7 +522,7 @@ class Client:
             )
         return self._analyze_stream(
             texts,
-            _request_template(analyses, language, default_language, document_view),
+            _request_template(analyses, language, default_language, document_view, results),
             timeout,
             self.strict if strict is None else strict,
         )
@@ -556,6 +566,7 @@ class Client:
         language: str | None = None,
         default_language: str | None = None,
         document_view: str | int = "full",
+        results: Sequence[str] = (),
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         ordered: bool = True,
         progress: bool = False,
@@ -584,6 +595,7 @@ class Client:
                 server cannot identify with confidence (see :meth:`analyze`).
             document_view: ``"full"`` (default), ``"no_tokens"`` or ``"results_only"``:
                 how much of each record's document comes back (see :meth:`analyze`).
+            results: the analyses whose results come back (see :meth:`analyze`).
             concurrency: AnalyzeStream calls (on one connection) to spread the records
                 over; 16 by default, the fastest measured (twice one stream's texts/s).
             ordered: yield in input order (default); ``False`` yields each result as
@@ -615,7 +627,7 @@ class Client:
                 "or call analyze(text) for a single document"
             )
         options = bulk.BulkOptions.make(
-            _request_template(analyses, language, default_language, document_view),
+            _request_template(analyses, language, default_language, document_view, results),
             concurrency,
             ordered,
             progress,

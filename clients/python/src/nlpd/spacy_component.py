@@ -32,6 +32,11 @@ Config (all JSON values, so ``nlp.config`` and ``nlp.to_disk`` hold them):
 ``batch_size``
     Texts per AnalyzeStream call in ``nlp.pipe`` (default 64); ``nlp.pipe``'s own
     ``batch_size`` does not change it.
+``document_view``
+    How much of the server's document model ``doc._.nlpd_response`` keeps:
+    ``"results_only"`` (default: the results and the language, no text, sentences or
+    tokens; spaCy has its own, and a response with tokens is several times the text
+    in every saved ``DocBin``), ``"no_tokens"`` or ``"full"``.
 ``overwrite_ents``
     ``true`` (default): ``doc.ents`` becomes the server's entities. ``false``: entities
     already set (by an earlier ``ner``) stay, and the server's are added where they do
@@ -64,8 +69,9 @@ are, with the extensions ``None``):
     Else ``None``.
 ``doc._.nlpd_response``
     The server's ``nlpd.v1.AnalyzeResponse`` (stored serialized in ``doc.user_data``,
-    so ``DocBin`` and pickling keep it; each access parses it anew). Its offsets are
-    into ``response.document.text``, the NFC form of ``doc.text``.
+    so ``DocBin`` and pickling keep it; each access parses it anew), in the config's
+    ``document_view``. Its offsets are into the NFC form of ``doc.text``
+    (``response.document.text`` in the ``"full"`` and ``"no_tokens"`` views).
 
 Every value is plain data (dicts, lists, str, numbers), so ``DocBin(store_user_data=
 True)`` and ``Doc.to_bytes`` serialize it. When ``doc.text`` is not in NFC (decomposed
@@ -95,7 +101,7 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from nlpd.client import DEFAULT_TARGET, Client
+from nlpd.client import DEFAULT_TARGET, Client, _document_view
 from nlpd.errors import AnalysisSkippedWarning, error_class
 from nlpd.tables import _float32
 from nlpd.v1 import nlpd_pb2, results_pb2
@@ -241,6 +247,7 @@ class NlpdComponent(Pipe):
         token: str | None = None,
         batch_size: int = 64,
         overwrite_ents: bool = True,
+        document_view: str = "results_only",
     ) -> None:
         if isinstance(analyses, str):
             raise TypeError("analyses must be a list of names, not a str")
@@ -258,6 +265,8 @@ class NlpdComponent(Pipe):
         self._token = token
         self.batch_size = batch_size
         self.overwrite_ents = overwrite_ents
+        _document_view(document_view)  # a ValueError now, not at the first text
+        self.document_view = document_view
         #: Entities left out of doc.ents so far (not alignable, or overlapping).
         self.skipped_ents = 0
         self._client: Client | None = None
@@ -296,6 +305,7 @@ class NlpdComponent(Pipe):
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("document_view", "results_only")  # pickled before the option
         self.__dict__.update(state)
         self._client = self._finalizer = None
         self._pid = 0
@@ -311,7 +321,11 @@ class NlpdComponent(Pipe):
             return doc
         with _own_skip_warnings():
             response = self.client.analyze(
-                doc.text, self.analyses, language=self.language or None, timeout=self.timeout
+                doc.text,
+                self.analyses,
+                language=self.language or None,
+                timeout=self.timeout,
+                document_view=self.document_view,
             )
         self.set_annotations(doc, response)
         return doc
@@ -333,6 +347,7 @@ class NlpdComponent(Pipe):
                             self.analyses,
                             language=self.language or None,
                             timeout=self.timeout,
+                            document_view=self.document_view,
                         )
                     )
             except Exception as exc:
@@ -452,6 +467,7 @@ def _restore(state: dict[str, Any]) -> NlpdComponent:
         "token": None,
         "batch_size": 64,
         "overwrite_ents": True,
+        "document_view": "results_only",
     },
     assigns=[
         "doc.ents",
@@ -472,6 +488,7 @@ def make_nlpd_component(
     token: str | None,
     batch_size: int,
     overwrite_ents: bool,
+    document_view: str,
 ) -> NlpdComponent:
     """Create the ``nlpd`` component (``nlp.add_pipe("nlpd", config={...})``)."""
     return NlpdComponent(
@@ -484,4 +501,5 @@ def make_nlpd_component(
         token=token,
         batch_size=batch_size,
         overwrite_ents=overwrite_ents,
+        document_view=document_view,
     )

@@ -247,7 +247,16 @@ type AnalyzeRequest struct {
 	// tokens are most of a FULL response unless the results are large: 61 %
 	// on a 1 KB German paragraph with "entities", whose RESULTS_ONLY response
 	// is an eighth of the FULL one (docs/BENCHMARKS.md).
-	DocumentView  DocumentView `protobuf:"varint,6,opt,name=document_view,json=documentView,proto3,enum=nlpd.v1.DocumentView" json:"document_view,omitempty"`
+	DocumentView DocumentView `protobuf:"varint,6,opt,name=document_view,json=documentView,proto3,enum=nlpd.v1.DocumentView" json:"document_view,omitempty"`
+	// The analyses whose results the response carries, by name (each one
+	// this request runs: requested or a dependency, else INVALID_ARGUMENT).
+	// Empty means all of them. The others still run, for the ones that
+	// depend on them, and are listed in AnalyzeResponse.analyses, but their
+	// results are not sent: with ["stance"], a request for stance leaves out
+	// the entities it depends on (about a fifth of a full-pipeline response on
+	// news). Indices into a result left out (StanceStatement.actor_entities)
+	// then point into a list the caller did not get.
+	Results       []string `protobuf:"bytes,7,rep,name=results,proto3" json:"results,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -322,6 +331,13 @@ func (x *AnalyzeRequest) GetDocumentView() DocumentView {
 		return x.DocumentView
 	}
 	return DocumentView_DOCUMENT_VIEW_UNSPECIFIED
+}
+
+func (x *AnalyzeRequest) GetResults() []string {
+	if x != nil {
+		return x.Results
+	}
+	return nil
 }
 
 // The outcome of one analysis within a request.
@@ -1129,14 +1145,15 @@ var File_nlpd_v1_nlpd_proto protoreflect.FileDescriptor
 
 const file_nlpd_v1_nlpd_proto_rawDesc = "" +
 	"\n" +
-	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\xee\x01\n" +
+	"\x12nlpd/v1/nlpd.proto\x12\anlpd.v1\x1a\x19google/protobuf/any.proto\x1a\x14nlpd/v1/config.proto\x1a\x16nlpd/v1/document.proto\x1a\x15nlpd/v1/results.proto\"\x88\x02\n" +
 	"\x0eAnalyzeRequest\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x12\x1a\n" +
 	"\banalyses\x18\x02 \x03(\tR\banalyses\x12\x1a\n" +
 	"\blanguage\x18\x03 \x01(\tR\blanguage\x12)\n" +
 	"\x10default_language\x18\x05 \x01(\tR\x0fdefaultLanguage\x12)\n" +
 	"\atargets\x18\x04 \x03(\v2\x0f.nlpd.v1.TargetR\atargets\x12:\n" +
-	"\rdocument_view\x18\x06 \x01(\x0e2\x15.nlpd.v1.DocumentViewR\fdocumentView\"\xc7\x02\n" +
+	"\rdocument_view\x18\x06 \x01(\x0e2\x15.nlpd.v1.DocumentViewR\fdocumentView\x12\x18\n" +
+	"\aresults\x18\a \x03(\tR\aresults\"\xc7\x02\n" +
 	"\fAnalysisInfo\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x127\n" +

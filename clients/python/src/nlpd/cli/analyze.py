@@ -78,6 +78,18 @@ def document_view(fields: Collection[str]) -> str:
     return "results_only"
 
 
+def results_wanted(fields: Collection[str], analyses: Collection[str]) -> tuple[str, ...]:
+    """The ``AnalyzeRequest.results`` for ``fields``: the built-in results asked for,
+    when each is a requested analysis (so the server runs it); else ``()``, all
+    results (custom results asked for, a dependency's result, or none named)."""
+    if "custom_results" in fields:
+        return ()
+    wanted = tuple(name for name in _RESULT_FIELDS if name in fields)
+    if not wanted or any(name not in analyses for name in wanted):
+        return ()
+    return wanted
+
+
 def record(
     client: Client, doc_id: str, response: nlpd_pb2.AnalyzeResponse, fields: Collection[str]
 ) -> dict[str, Any]:
@@ -248,6 +260,7 @@ def _one_by_one(
                 targets=args.about,
                 strict=args.strict,
                 document_view=view,
+                results=args.results,
             )
         except Error as exc:
             if not _per_document(exc):
@@ -275,6 +288,7 @@ def _streamed(
         progress=progress,
         strict=args.strict,
         document_view=view,
+        results=args.results,
     )
     yield from documents.merge(results)
 
@@ -369,6 +383,8 @@ def cmd_analyze(
         view = "full"  # the summary counts tokens and quotes the text
     else:
         view = document_view(fields)
+    # Only the results the output shows (JSON with --fields naming some).
+    args.results = results_wanted(fields, args.analyses or ()) if args.format == "json" else ()
     progress = len(paths) > 1 and not (args.quiet or args.no_progress) and err.isatty()
     if len(paths) <= 1 or args.about:
         outcomes = _one_by_one(client, paths, args, view, stdin)
