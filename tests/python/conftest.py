@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,13 +68,16 @@ class Server:
         return self.proc.returncode
 
 
-def start_server(*extra_args: str, plugin_dirs: list[Path] | None = None) -> Server:
+def start_server(
+    *extra_args: str, plugin_dirs: list[Path] | None = None, binary: Path | None = None
+) -> Server:
     """Start <build>/bin/nlpd on a free port and wait for its ready line.
 
-    ``plugin_dirs`` replaces the default plugin directory (<build>/plugins).
+    ``plugin_dirs`` replaces the default plugin directory (<build>/plugins); ``[]``
+    passes no --plugin_dir. ``binary`` replaces <build>/bin/nlpd.
     """
     build = build_dir()
-    binary = build / "bin" / "nlpd"
+    binary = binary if binary is not None else build / "bin" / "nlpd"
     dirs = plugin_dirs if plugin_dirs is not None else [build / "plugins"]
     if not binary.is_file():
         pytest.fail(
@@ -136,6 +142,57 @@ def stop_server(server: Server) -> None:
     server.stderr_path.unlink(missing_ok=True)
     assert code == 0, f"nlpd exited with {code} after SIGTERM; stderr:\n{stderr[-4000:]}"
     assert not server.extra_stdout, f"nlpd printed more than its ready line: {server.extra_stdout}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Replica:
+    """A server on a fixed port (so that it can come back on it), with metrics: one of
+    several replicas (test_replicas.py, test_spark.py)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.metrics_port = free_port()
+        self.server: Server | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.server = start_server(
+            f"--listen={self.address}", f"--metrics_listen=127.0.0.1:{self.metrics_port}"
+        )
+
+    def stop(self) -> None:
+        assert self.server is not None
+        stop_server(self.server)
+        self.server = None
+
+    def kill(self) -> None:
+        """SIGKILL: the replica goes away without finishing its calls in flight."""
+        assert self.server is not None
+        self.server.proc.kill()
+        self.server.proc.wait()
+        self.server.stderr_path.unlink(missing_ok=True)
+        self.server = None
+
+    def metric(self, series: str) -> float:
+        """The value of one series (name and labels as written, e.g.
+        ``nlpd_calls_in_flight``) from this process's metrics; 0 when absent."""
+        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            text = response.read().decode()
+        found = re.search(rf"^{re.escape(series)} (\S+)$", text, re.MULTILINE)
+        return float(found.group(1)) if found else 0.0
+
+    def served(self, method: str = "Analyze") -> int:
+        """OK calls of ``method`` since this process started, from its metrics."""
+        return int(self.metric(f'nlpd_requests_total{{method="{method}",code="OK"}}'))
 
 
 @pytest.fixture(scope="session")

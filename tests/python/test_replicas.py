@@ -11,60 +11,18 @@ must have served some of them (its own metrics say how many).
 from __future__ import annotations
 
 import asyncio
-import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 import nlpd
-from conftest import Server, start_server, stop_server
+from conftest import Replica
 
 CALLS = 600
 TEXT = "Der Zug nach Kiel fährt heute von Gleis 4."
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Replica:
-    """A server on a fixed port (so that it can come back on it), with metrics."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.metrics_port = _free_port()
-        self.server: Server | None = None
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.server = start_server(
-            f"--listen={self.address}", f"--metrics_listen=127.0.0.1:{self.metrics_port}"
-        )
-
-    def stop(self) -> None:
-        assert self.server is not None
-        stop_server(self.server)
-        self.server = None
-
-    def served(self, method: str = "Analyze") -> int:
-        """OK calls of ``method`` since this process started, from its metrics."""
-        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            text = response.read().decode()
-        found = re.search(
-            rf'^nlpd_requests_total{{method="{method}",code="OK"}} (\d+)$', text, re.MULTILINE
-        )
-        return int(found.group(1)) if found else 0
 
 
 @pytest.fixture

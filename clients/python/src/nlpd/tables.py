@@ -76,7 +76,17 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from nlpd.client import Client
 
-__all__ = ["COLUMNS", "KINDS", "Results", "from_json", "to_json", "to_pandas", "to_records"]
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "Results",
+    "document_rows",
+    "from_json",
+    "polarity_fields",
+    "to_json",
+    "to_pandas",
+    "to_records",
+]
 
 _Response = nlpd_pb2.AnalyzeResponse | nlpd_pb2.StreamResponse | BulkResult
 #: What the functions of this module take as ``results``: responses, StreamResponses,
@@ -235,6 +245,27 @@ def _entity_rows(doc: _Doc) -> Iterator[dict[str, Any]]:
         }
 
 
+def polarity_fields(polarity: results_pb2.Polarity) -> dict[str, Any]:
+    """A ``Polarity`` as plain values: ``label`` (``"NEGATIVE"``, ``"NEUTRAL"``,
+    ``"POSITIVE"`` or ``None``), ``probability`` (that of ``label``, ``None`` without
+    one), ``negative``, ``neutral``, ``positive`` and ``score`` (in [-1, 1]). The
+    columns of a ``sentences`` row, and the document sentiment of :mod:`nlpd.spark`."""
+    label = _polarity_label(polarity)
+    probability = {
+        "NEGATIVE": polarity.negative,
+        "NEUTRAL": polarity.neutral,
+        "POSITIVE": polarity.positive,
+    }
+    return {
+        "label": label,
+        "probability": _float32(probability[label]) if label else None,
+        "negative": _float32(polarity.negative),
+        "neutral": _float32(polarity.neutral),
+        "positive": _float32(polarity.positive),
+        "score": _float32(polarity.score),
+    }
+
+
 def _sentence_rows(doc: _Doc) -> Iterator[dict[str, Any]]:
     response = doc.response
     polarities: Sequence[results_pb2.Polarity] = (
@@ -248,17 +279,7 @@ def _sentence_rows(doc: _Doc) -> Iterator[dict[str, Any]]:
             "end": sentence.span.char_end,
         }
         if index < len(polarities):
-            p = polarities[index]
-            label = _polarity_label(p)
-            probability = {"NEGATIVE": p.negative, "NEUTRAL": p.neutral, "POSITIVE": p.positive}
-            row.update(
-                label=label,
-                probability=_float32(probability[label]) if label else None,
-                negative=_float32(p.negative),
-                neutral=_float32(p.neutral),
-                positive=_float32(p.positive),
-                score=_float32(p.score),
-            )
+            row.update(polarity_fields(polarities[index]))
         yield row
 
 
@@ -343,6 +364,21 @@ def _table(results: Results, kind: str) -> tuple[tuple[str, ...], list[dict[str,
             record[column] = row.get(column)
         records.append(record)
     return columns, records
+
+
+def document_rows(response: nlpd_pb2.AnalyzeResponse, kind: str) -> list[dict[str, Any]]:
+    """The rows of one response, without ``doc`` and ``id``: what :func:`to_records`
+    gives for it, one dict per entity, sentence, statement or actor with the kind's
+    other :data:`COLUMNS` as keys. :mod:`nlpd.spark` makes its array columns of them.
+
+    Raises:
+        ValueError: an unknown ``kind``, or ``"sentences"`` or ``"statements"`` of a
+            ``document_view="results_only"`` response (see :func:`to_records`).
+    """
+    _check_kind(kind)
+    _check_document(response, kind, 0)
+    columns = COLUMNS[kind][1:]
+    return [{c: row.get(c) for c in columns} for row in _ROWS[kind](_Doc(response))]
 
 
 def to_records(results: Results, kind: str) -> list[dict[str, Any]]:
