@@ -7,6 +7,7 @@ server tests (it does not skip them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -193,6 +194,20 @@ class Replica:
     def served(self, method: str = "Analyze") -> int:
         """OK calls of ``method`` since this process started, from its metrics."""
         return int(self.metric(f'nlpd_requests_total{{method="{method}",code="OK"}}'))
+
+
+@contextlib.contextmanager
+def running_replicas(count: int) -> Iterator[list[Replica]]:
+    """``count`` started replicas; the ones still running are stopped at the end."""
+    started = [Replica() for _ in range(count)]
+    try:
+        for replica in started:
+            replica.start()
+        yield started
+    finally:
+        for replica in started:
+            if replica.server is not None:
+                replica.stop()
 
 
 @pytest.fixture(scope="session")

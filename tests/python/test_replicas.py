@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 import nlpd
-from conftest import Replica
+from conftest import Replica, running_replicas
 
 CALLS = 600
 TEXT = "Der Zug nach Kiel fährt heute von Gleis 4."
@@ -27,15 +27,8 @@ TEXT = "Der Zug nach Kiel fährt heute von Gleis 4."
 
 @pytest.fixture
 def replicas() -> Iterator[list[Replica]]:
-    started = [Replica() for _ in range(3)]
-    try:
-        for replica in started:
-            replica.start()
+    with running_replicas(3) as started:
         yield started
-    finally:
-        for replica in started:
-            if replica.server is not None:
-                replica.stop()
 
 
 def _target(replicas: list[Replica]) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 import nlpd
-from conftest import REPO, Replica, free_port
+from conftest import REPO, Replica, free_port, running_replicas
 from nlpd.v1 import results_pb2
 
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -113,15 +113,8 @@ BAD = {"empty": "", "null": None}
 
 @pytest.fixture(scope="module")
 def replicas() -> Iterator[list[Replica]]:
-    started = [Replica() for _ in range(3)]
-    try:
-        for replica in started:
-            replica.start()
+    with running_replicas(3) as started:
         yield started
-    finally:
-        for replica in started:
-            if replica.server is not None:
-                replica.stop()
 
 
 @pytest.fixture(scope="module")
