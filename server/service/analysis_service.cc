@@ -52,9 +52,14 @@ absl::Status Busy(const WorkerPool& pool) {
       " documents already wait for a worker (queue_size); retry with backoff"));
 }
 
-// Requests up to this size that ask for no plugin analysis are answered on
-// the gRPC thread (see analysis_service.h).
-constexpr size_t kInlineRequestBytes = AnalysisService::kInlineRequestBytes;
+// Whether a request read on the gRPC thread (one of at most
+// AnalysisService::kInlineRequestBytes) is also answered there: when it is
+// refused, or asks for no plugin analysis (the text pipeline only: our own
+// code, tens of microseconds, no plugin that could hang), which costs less
+// than the two thread hand-offs to a worker and back.
+bool AnswerOnGrpcThread(const absl::StatusOr<v1::AnalyzeRequest>& request) {
+  return !request.ok() || request->analyses().empty();
+}
 
 // One AnalyzeStream call. Reads a request only while fewer than `window`
 // are in flight, so gRPC flow control pushes back on a fast client; answers
@@ -156,12 +161,10 @@ class StreamReactor final
 
   void Submit(Slot* slot,
               const std::shared_ptr<const grpc::ByteBuffer>& payload) {
-    // As in unary Analyze: a short document with no plugin analysis is
-    // answered on this gRPC thread, without a hand-off to a worker.
     std::optional<StreamItem> item;
-    if (payload->Length() <= kInlineRequestBytes) {
+    if (payload->Length() <= AnalysisService::kInlineRequestBytes) {
       item = ReadStreamRequest(*payload);
-      if (!item->request.ok() || item->request->analyses().empty()) {
+      if (AnswerOnGrpcThread(item->request)) {
         AnalyzeItem(slot, *std::move(item), payload->Length());
         return;
       }
@@ -333,14 +336,10 @@ grpc::ServerUnaryReactor* AnalysisService::Analyze(
     reactor->Finish(ToGrpcStatus(allowed));
     return reactor;
   }
-  // A short request is read here; if it asks for no plugin analysis (the
-  // text pipeline only: our own code, tens of microseconds, no plugin that
-  // could hang) it is answered here too, without the two thread hand-offs
-  // to a worker and back, which cost more than the work.
   std::optional<absl::StatusOr<v1::AnalyzeRequest>> parsed;
   if (request_bytes <= kInlineRequestBytes) {
     parsed = ReadAnalyzeRequest(*request);
-    if (!parsed->ok() || (*parsed)->analyses().empty()) {
+    if (AnswerOnGrpcThread(*parsed)) {
       AnalyzeAndFinish(context, *parsed, request_bytes, response, reactor,
                        *log);
       return reactor;
